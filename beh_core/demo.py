@@ -1,0 +1,257 @@
+"""The fictional demo region: förvaltningar, units, persons, delegations, held permissions, orders.
+
+Every name is made up from lists below; personnummer are valid but fictional.
+``build_demo_region(session, persons=N, orders=M)`` scales to a whole region
+(100 k persons, 5 M orders) with bulk inserts, for benchmarks.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from .identifiers import make_personnummer
+from .models import (
+    SCOPE_LR, SCOPE_UPPDRAG, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Order,
+    OrderLine, Person,
+)
+from .services.ordering import ORDER_NUMBER_OFFSET
+
+FORVALTNINGAR = [
+    ("NH", "Närhälsan", ["Område Norr", "Område Söder", "Område Väster"], "vårdcentral"),
+    ("RH", "Regionhälsan", ["Område Hälsa", "Område Habilitering"], "mottagning"),
+    ("SU", "Sahlgrenska Universitetssjukhuset", ["Område Medicin", "Område Kirurgi"], "avdelning"),
+    ("KSD", "Koncernstab digitalisering", ["Plattformar och infrastruktur", "Digitala tjänster"], "enhet"),
+]
+PLACES = ["Åsby", "Bergvik", "Lindhaga", "Norrö", "Ekholmen", "Sjövik", "Granhult", "Björkdal", "Tallmo",
+          "Strandby", "Ängsvik", "Hagalund", "Stenbacka", "Lövsta", "Kvarnby", "Mossfall"]
+FIRST = ["Sara", "Johan", "Maria", "Erik", "Lena", "Per", "Anders", "Karin", "Elin", "Oskar", "Ida", "Nils",
+         "Frida", "Gustav", "Hanna", "Viktor", "Klara", "Axel", "Tove", "Emil", "Saga", "Linus", "Maja", "Hugo",
+         "Alva", "Isak", "Wilma", "Albin", "Ebba", "Melvin", "Nora", "Sixten"]
+LAST = ["Berglund", "Ekström", "Holm", "Nyström", "Sandberg", "Wikström", "Lund", "Dahl", "Fors", "Björk",
+        "Strand", "Lindgren", "Sjöberg", "Åkesson", "Hedlund", "Falk", "Nordin", "Blom", "Ek", "Sundin",
+        "Engdahl", "Hagberg", "Mossberg", "Lövgren", "Granqvist", "Stenlund", "Vikander", "Tallberg"]
+TITLES = ["Sjuksköterska", "Läkare", "Undersköterska", "Farmaceut", "Administratör", "Verksamhetsutvecklare",
+          "Biomedicinsk analytiker", "Kurator", "Fysioterapeut", "IT-tekniker"]
+HSA_PREFIX = "SE2321000131-P"
+
+# Fixed identities for the demo login, so every role can be tried (role label, vgr_id, first, last).
+DEMO_ROLES = [
+    ("Beställare (flera förvaltningar)", "sarbe1", "Sara", "Berglund"),
+    ("Attestant", "johek1", "Johan", "Ekström"),
+    ("Attestant (för Byt attestant)", "perwi1", "Per", "Wikström"),
+    ("Verksamhetschef", "marho1", "Maria", "Holm"),
+    ("Slutanvändare", "eriny1", "Erik", "Nyström"),
+    ("Slutanvändare utan aktivt engagemang", "andlu1", "Anders", "Lund"),
+    ("Service Desk behörigheter", "lensa1", "Lena", "Sandberg"),
+    ("Administratör", "kardah", "Karin", "Dahl"),
+]
+
+
+def demo_identities(session: Session) -> list[tuple[str, Person]]:
+    """(role label, person) of the fixed demo identities that exist in the database."""
+    people = {p.vgr_id: p for p in session.scalars(select(Person).where(Person.vgr_id.in_([r[1] for r in DEMO_ROLES])))}
+    return [(label, people[vgr]) for label, vgr, _, _ in DEMO_ROLES if vgr in people]
+
+
+def build_demo_region(session: Session, persons: int = 600, orders: int = 200, seed: int = 2026,
+                      today: date | None = None, batch: int = 5000) -> dict[str, int]:
+    """Fill an empty database with a coherent fictional region; returns counts."""
+    if session.scalar(select(func.count(Person.id))):
+        raise RuntimeError("Databasen innehåller redan personer; demoregionen skapas bara i en tom databas.")
+    rng = random.Random(seed)
+    today = today or date.today()
+    units = _build_units(session)
+    person_ids = _build_persons(session, rng, max(persons, len(DEMO_ROLES) + 20), units, today, batch)
+    _assign_chefs(session, rng, units, person_ids)
+    delegations = _build_delegations(session, rng, units, person_ids, today, batch)
+    held = _build_held(session, rng, person_ids, today, batch)
+    made = _build_orders(session, rng, orders, units, person_ids, today, batch)
+    session.add(AuditEvent(actor_id=None, action="demo.built", object_type="region", object_id="demo",
+                           details={"persons": len(person_ids), "orders": made}))
+    session.commit()
+    return {"förvaltningar": len(FORVALTNINGAR), "enheter": len(units), "personer": len(person_ids),
+            "delegeringar": delegations, "behörigheter": held, "beställningar": made}
+
+
+def _build_units(session: Session) -> list[Enhet]:
+    units: list[Enhet] = []
+    place = 0
+    for code, name, omraden, unit_word in FORVALTNINGAR:
+        forvaltning = Forvaltning(code=code, name=name)
+        session.add(forvaltning)
+        for o_index, o_name in enumerate(omraden):
+            omrade = Omrade(forvaltning=forvaltning, code=f"{code}-O{o_index + 1}", name=o_name)
+            session.add(omrade)
+            for u in range(3):
+                p = PLACES[place % len(PLACES)]
+                place += 1
+                unit = Enhet(omrade=omrade, code=f"{code}-O{o_index + 1}-E{u + 1}",
+                             name=f"{name} {p} {unit_word}" if code in ("NH", "RH") else f"{o_name.split()[-1]} {p} {unit_word}",
+                             hsa_id=f"SE2321000131-E{len(units) + 1:012d}", is_vardenhet=code != "KSD",
+                             private_provider=code == "NH" and u == 2)
+                session.add(unit)
+                units.append(unit)
+    session.flush()
+    return units
+
+
+def _build_persons(session, rng, count, units, today, batch) -> list[int]:
+    first_id = (session.scalar(select(func.max(Person.id))) or 0) + 1
+    used_vgr: set[str] = set()
+    people, engagements = [], []
+    for n in range(count):
+        pid = first_id + n
+        if n < len(DEMO_ROLES):
+            _, vgr, first, last = DEMO_ROLES[n]
+        else:
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            stem = (first[:3] + last[:2]).lower().replace("å", "a").replace("ä", "a").replace("ö", "o")
+            suffix = 1
+            while f"{stem}{suffix}" in used_vgr or any(f"{stem}{suffix}" == r[1] for r in DEMO_ROLES):
+                suffix += 1
+            vgr = f"{stem}{suffix}"
+        used_vgr.add(vgr)
+        born = date(1950, 1, 1) + timedelta(days=(n * 7919) % 18000)
+        people.append({
+            "id": pid, "vgr_id": vgr, "hsa_id": f"{HSA_PREFIX}{pid:012d}",
+            "personnummer": make_personnummer(born, n // 18000 * 7 + 1, samordning=n % 97 == 13) if n % 50 != 49 else None,
+            "passnummer": f"AB{pid:07d}" if n % 50 == 49 else None,
+            "first_name": first, "last_name": last, "first_name_lc": first.lower(), "last_name_lc": last.lower(),
+            "email": f"{vgr}@demo.beh.example", "titel": rng.choice(TITLES), "ansvarsnummer": f"W{10000 + n % 90000}",
+        })
+        unit = units[n % len(units)] if n >= len(DEMO_ROLES) else units[0]
+        inactive = vgr == "andlu1" or (n >= len(DEMO_ROLES) and n % 20 == 7)
+        engagements.append({
+            "person_id": pid, "enhet_id": unit.id, "kind": "anstalld" if n % 10 else "konsult",
+            "start_date": today - timedelta(days=400 + n % 3000),
+            "end_date": today - timedelta(days=30) if inactive else (None if n % 3 else today + timedelta(days=700)),
+            "is_primary": True, "kostnadsstalle": f"{60000 + n % 900}",
+        })
+    for start in range(0, len(people), batch):
+        session.execute(insert(Person), people[start:start + batch])
+    for start in range(0, len(engagements), batch):
+        session.execute(insert(Engagement), engagements[start:start + batch])
+    return [p["id"] for p in people]
+
+
+def _assign_chefs(session, rng, units, person_ids) -> None:
+    pool = person_ids[len(DEMO_ROLES):]
+    for index, unit in enumerate(units):
+        unit.chef_id = person_ids[3] if index in (0, 3) else pool[(index * 37) % len(pool)]
+    session.flush()
+
+
+def _span(today, rng):
+    return today - timedelta(days=rng.randint(10, 300)), today + timedelta(days=rng.randint(60, 400))
+
+
+def _build_delegations(session, rng, units, person_ids, today, batch) -> int:
+    by_omrade: dict[int, Enhet] = {}
+    for unit in units:
+        by_omrade.setdefault(unit.omrade_id, unit)
+    omraden = {u.omrade_id: u.omrade.forvaltning_id for u in units}
+    demo = dict(zip([r[1] for r in DEMO_ROLES], person_ids))
+    nh_norr, su_med = units[0].omrade_id, next(u.omrade_id for u in units if u.omrade.forvaltning.code == "SU")
+    rows = []
+
+    def lr(person, omrade, best, att, by=None, frm=None, to=None):
+        rows.append({"person_id": person, "scope": SCOPE_LR, "forvaltning_id": omraden[omrade], "omrade_id": omrade,
+                     "enhet_id": None, "is_bestallare": best, "is_attestant": att,
+                     "valid_from": frm or today - timedelta(days=60), "valid_to": to or today + timedelta(days=300),
+                     "delegated_by_id": by or demo["marho1"]})
+
+    for omrade in (nh_norr, su_med):
+        lr(demo["sarbe1"], omrade, True, False)
+        lr(demo["johek1"], omrade, False, True)
+        lr(demo["perwi1"], omrade, False, True)
+    lr(demo["marho1"], nh_norr, True, True)
+    lr(demo["eriny1"], nh_norr, False, True, frm=today - timedelta(days=400), to=today - timedelta(days=10))
+    pool = person_ids[len(DEMO_ROLES):]
+    target = max(len(person_ids) // 5, 2 * len(omraden))
+    omrade_list = sorted(omraden)
+    for n in range(target - len(rows)):
+        person = pool[(n * 7907) % len(pool)]
+        if n % 4 == 3:  # a U delegation for a vårdenhet
+            unit = units[n % len(units)]
+            frm, to = _span(today, rng)
+            rows.append({"person_id": person, "scope": SCOPE_UPPDRAG, "forvaltning_id": omraden[unit.omrade_id],
+                         "omrade_id": unit.omrade_id, "enhet_id": unit.id, "is_bestallare": True,
+                         "is_attestant": n % 2 == 0, "valid_from": frm, "valid_to": to, "delegated_by_id": unit.chef_id})
+        else:
+            frm, to = _span(today, rng)
+            if n % 10 == 0:
+                to = today - timedelta(days=5)  # an expired one, to see Inaktiv
+            lr(person, omrade_list[n % len(omrade_list)], n % 2 == 0, n % 2 == 1, frm=frm, to=to)
+    for start in range(0, len(rows), batch):
+        session.execute(insert(Delegation), rows[start:start + batch])
+    return len(rows)
+
+
+HELD_CHOICES = [("lr.slvd", {"roll": "VGR;SLVD_Sjukskoterska"}, None), ("lr.esmaker", {}, None), ("lr.corpus", {}, None),
+                ("lr.nh.navet", {"motivering": "Folkbokföringskontroll"}, "NH"), ("lr.su.flexlab", {}, "SU"),
+                ("lr.elvis", {}, None)]
+
+
+def _build_held(session, rng, person_ids, today, batch) -> int:
+    forv = {f.code: f.id for f in session.scalars(select(Forvaltning))}
+    rows = []
+    eriny1 = person_ids[4]
+    for key, details, code in HELD_CHOICES[:4]:
+        rows.append({"person_id": eriny1, "item_key": key, "forvaltning_id": forv.get(code), "details": details,
+                     "valid_from": today - timedelta(days=200), "valid_to": None})
+    for n, pid in enumerate(person_ids[len(DEMO_ROLES):]):
+        if n % 3:
+            continue
+        key, details, code = HELD_CHOICES[n % len(HELD_CHOICES)]
+        rows.append({"person_id": pid, "item_key": key, "forvaltning_id": forv.get(code), "details": details,
+                     "valid_from": today - timedelta(days=100 + n % 900), "valid_to": None})
+    for start in range(0, len(rows), batch):
+        session.execute(insert(HeldPermission), rows[start:start + batch])
+    return len(rows)
+
+
+ORDER_ITEMS = [("lr.esmaker", "esMaker", "regional", {}), ("lr.corpus", "Corpus", "regional", {}),
+               ("lr.slvd", "Slutenvårdsdos (SLVD)", "regional", {"roll": "VGR;SLVD_Farmaceut"}),
+               ("lr.elvis", "ELVIS", "regional", {})]
+STATUS_MIX = ["vantar_pa_attest", "attesterad", "avslutad", "avslutad", "avslutad", "avslagen", "under_utforande"]
+
+
+def _build_orders(session, rng, count, units, person_ids, today, batch) -> int:
+    if count <= 0:
+        return 0
+    demo = dict(zip([r[1] for r in DEMO_ROLES], person_ids))
+    attestable = [u for u in units if u.omrade_id in (units[0].omrade_id,)]
+    first_id = (session.scalar(select(func.max(Order.id))) or 0) + 1
+    line_id = (session.scalar(select(func.max(OrderLine.id))) or 0) + 1
+    now = datetime.now(timezone.utc)
+    orders, lines = [], []
+    for n in range(count):
+        oid = first_id + n
+        unit = attestable[n % len(attestable)] if n % 4 == 0 else units[n % len(units)]
+        created = now - timedelta(minutes=(count - n) * 7)
+        orderer = demo["sarbe1"] if n % 4 == 0 else person_ids[len(DEMO_ROLES) + (n * 31) % (len(person_ids) - len(DEMO_ROLES))]
+        end_user = person_ids[len(DEMO_ROLES) + (n * 17) % (len(person_ids) - len(DEMO_ROLES))]
+        status = STATUS_MIX[n % len(STATUS_MIX)]
+        orders.append({
+            "id": oid, "number": f"c{ORDER_NUMBER_OFFSET + oid}", "catalogue": "lr",
+            "kind": "nyupplagg" if n % 5 else "avslut", "status": status, "orderer_id": orderer, "end_user_id": end_user,
+            "attestant_id": demo["johek1"] if n % 4 == 0 else person_ids[len(DEMO_ROLES) + (n * 13) % 50],
+            "forvaltning_id": unit.omrade.forvaltning_id, "omrade_id": unit.omrade_id, "enhet_id": unit.id,
+            "start_date": created.date(), "akut": False, "created_at": created,
+            "decided_at": None if status == "vantar_pa_attest" else created + timedelta(hours=3),
+            "decision_comment": "Behörigheten behövs inte i tjänsten." if status == "avslagen" else None,
+        })
+        key, name, scope, values = ORDER_ITEMS[n % len(ORDER_ITEMS)]
+        lines.append({"id": line_id + n, "order_id": oid, "position": 0, "item_key": key, "item_name": name,
+                      "scope": scope, "values": values, "removed": False, "status": ""})
+        if len(orders) >= batch:
+            session.execute(insert(Order), orders)
+            session.execute(insert(OrderLine), lines)
+            orders, lines = [], []
+    if orders:
+        session.execute(insert(Order), orders)
+        session.execute(insert(OrderLine), lines)
+    return count

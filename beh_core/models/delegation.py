@@ -1,0 +1,46 @@
+"""Delegations: dated grants of the roles beställare and attestant (manual 002)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+from .directory import Enhet, Forvaltning, Omrade, Person
+
+SCOPE_UPPDRAG = "U"
+SCOPE_LR = "LR"
+
+
+class Delegation(Base):
+    """Beställare and/or attestant for one scope: U (a vårdenhet) or L/R (förvaltning + område)."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        Index("ix_delegations_person_dates", "person_id", "valid_from", "valid_to"),
+        Index("ix_delegations_scope", "scope", "forvaltning_id", "omrade_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    scope: Mapped[str] = mapped_column(String(2))
+    forvaltning_id: Mapped[int] = mapped_column(ForeignKey("forvaltningar.id"))
+    omrade_id: Mapped[int | None] = mapped_column(ForeignKey("omraden.id"))
+    enhet_id: Mapped[int | None] = mapped_column(ForeignKey("enheter.id"), index=True)
+    is_bestallare: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_attestant: Mapped[bool] = mapped_column(Boolean, default=False)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    delegated_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    delegated_by: Mapped[Person | None] = relationship(foreign_keys=[delegated_by_id])
+    forvaltning: Mapped[Forvaltning] = relationship()
+    omrade: Mapped[Omrade | None] = relationship()
+    enhet: Mapped[Enhet | None] = relationship()
+
+    def is_active(self, on: date) -> bool:
+        """True when the delegation is valid on the given day."""
+        return self.valid_from <= on <= self.valid_to

@@ -1,0 +1,118 @@
+"""The directory (KiV): persons, engagements and the unit tree.
+
+The portal reads KiV; it never writes it. These tables are a local copy that
+`flask beh directory import` refreshes.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+
+class Forvaltning(Base):
+    """An administration of the region (Närhälsan, Regionhälsan, ...)."""
+
+    __tablename__ = "forvaltningar"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    omraden: Mapped[list["Omrade"]] = relationship(back_populates="forvaltning", order_by="Omrade.name")
+
+
+class Omrade(Base):
+    """An area inside a förvaltning."""
+
+    __tablename__ = "omraden"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forvaltning_id: Mapped[int] = mapped_column(ForeignKey("forvaltningar.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    forvaltning: Mapped[Forvaltning] = relationship(back_populates="omraden")
+    enheter: Mapped[list["Enhet"]] = relationship(back_populates="omrade", order_by="Enhet.name")
+
+
+class Enhet(Base):
+    """A verksamhet or vårdenhet inside an område; may be a private care provider."""
+
+    __tablename__ = "enheter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    omrade_id: Mapped[int] = mapped_column(ForeignKey("omraden.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    hsa_id: Mapped[str | None] = mapped_column(String(31), unique=True)
+    is_vardenhet: Mapped[bool] = mapped_column(Boolean, default=True)
+    private_provider: Mapped[bool] = mapped_column(Boolean, default=False)
+    chef_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+
+    omrade: Mapped[Omrade] = relationship(back_populates="enheter")
+    chef: Mapped["Person | None"] = relationship(foreign_keys=[chef_id])
+
+
+class Person(UserMixin, Base):
+    """A person in KiV. Personnummer is sensitive: mask it in the UI, never log it."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vgr_id: Mapped[str] = mapped_column(String(20), unique=True)
+    hsa_id: Mapped[str | None] = mapped_column(String(31), unique=True)
+    personnummer: Mapped[str | None] = mapped_column(String(12), unique=True)
+    passnummer: Mapped[str | None] = mapped_column(String(20), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+    titel: Mapped[str | None] = mapped_column(String(100))
+    ansvarsnummer: Mapped[str | None] = mapped_column(String(20))
+    # Lower-cased copies so name search is an indexed prefix match on every database.
+    first_name_lc: Mapped[str] = mapped_column(String(100), index=True)
+    last_name_lc: Mapped[str] = mapped_column(String(100), index=True)
+
+    engagements: Mapped[list["Engagement"]] = relationship(
+        back_populates="person", order_by="Engagement.start_date", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        """Förnamn Efternamn."""
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def display(self) -> str:
+        """Name with VGR-ID, as the manuals show people: 'Anna Berg (annbe1)'."""
+        return f"{self.first_name} {self.last_name} ({self.vgr_id})"
+
+    def __repr__(self) -> str:  # never include the personnummer
+        return f"<Person {self.vgr_id}>"
+
+
+class Engagement(Base):
+    """A person's employment or assignment at a unit."""
+
+    __tablename__ = "engagements"
+    __table_args__ = (Index("ix_engagements_person_dates", "person_id", "start_date", "end_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    enhet_id: Mapped[int] = mapped_column(ForeignKey("enheter.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="anstalld")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    kostnadsstalle: Mapped[str | None] = mapped_column(String(20))
+
+    person: Mapped[Person] = relationship(back_populates="engagements")
+    enhet: Mapped[Enhet] = relationship()
+
+    def is_active(self, on: date) -> bool:
+        """True when the engagement covers the given day."""
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)

@@ -1,0 +1,1 @@
+"""Operations (use cases) per area: plain functions taking the session and the acting user."""

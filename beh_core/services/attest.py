@@ -1,0 +1,93 @@
+"""Attest: the attestant removes lines, approves or rejects; the orderer changes attestant."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from .. import audit, authz
+from ..authz import Actor
+from ..models import Enhet, Omrade, Order, OrderStatus, Person, utcnow
+from .errors import Conflict, NotFound, ValidationFailed
+from .ordering import attestants_for
+
+
+def get_order(session: Session, number: str) -> Order:
+    """The order with the number, or NotFound."""
+    from sqlalchemy import select
+
+    order = session.scalar(select(Order).where(Order.number == number))
+    if order is None:
+        raise NotFound("Beställningen finns inte.")
+    return order
+
+
+def remove_lines(session: Session, actor: Actor, order: Order, line_ids: list[int]) -> Order:
+    """Ta bort markerade: the attestant removes lines before deciding. At least one must remain."""
+    authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
+    wanted = {int(i) for i in line_ids}
+    if not wanted:
+        raise ValidationFailed({"lines": "Markera de behörigheter som ska tas bort."})
+    remaining = [line for line in order.active_lines if line.id not in wanted]
+    if not remaining:
+        raise ValidationFailed({"lines": "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."})
+    removed = [line for line in order.active_lines if line.id in wanted]
+    for line in removed:
+        line.removed = True
+    audit.record(session, actor.person, "order.lines_removed", "order", order.number,
+                 lines=[line.item_name for line in removed])
+    session.commit()
+    return order
+
+
+def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comment: str = "",
+           signature_id: int | None = None) -> Order:
+    """Record Godkänn or Avslå in one transaction. Avslå needs a comment (Kommentar vid avslag)."""
+    if order.status != OrderStatus.VANTAR_PA_ATTEST.value:
+        raise Conflict("Beställningen är redan hanterad.")
+    authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationFailed({"comment": "Ange en kommentar vid avslag."})
+    if len(comment) > 2000:
+        raise ValidationFailed({"comment": "Kommentaren får vara högst 2000 tecken."})
+    order.status = (OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value
+    order.decided_at = utcnow()
+    order.decision_comment = comment or None
+    audit.record(session, actor.person, "order.approved" if approve else "order.rejected", "order", order.number,
+                 comment=comment or None, signature_id=signature_id,
+                 lines=[line.item_name for line in order.active_lines])
+    session.commit()
+    return order
+
+
+def change_attestant(session: Session, actor: Actor, order: Order, *, omrade_id: int | None,
+                     enhet_id: int | None, attestant_id: int | None, today: date | None = None) -> Order:
+    """Byt attestant while the order waits for attest: choose område, verksamhet and a new attestant."""
+    authz.require(authz.may_change_attestant(actor, order), "Attestant kan bara bytas av beställaren före attest.")
+    today = today or actor.today
+    errors: dict[str, str] = {}
+    omrade = session.get(Omrade, omrade_id) if omrade_id else None
+    if omrade is None or omrade.forvaltning_id != order.forvaltning_id:
+        errors["omrade_id"] = "Välj område."
+    enhet = session.get(Enhet, enhet_id) if enhet_id else None
+    if not errors and (enhet is None or enhet.omrade_id != omrade.id):
+        errors["enhet_id"] = "Välj verksamhet."
+    if not errors:
+        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, order.end_user_id)}
+        if attestant_id not in allowed:
+            errors["attestant_id"] = "Välj attestant i listan."
+    if errors:
+        raise ValidationFailed(errors)
+    previous = order.attestant_id
+    order.omrade_id, order.enhet_id, order.attestant_id = omrade.id, enhet.id, attestant_id
+    audit.record(session, actor.person, "order.attestant_changed", "order", order.number,
+                 previous_attestant_id=previous, attestant_id=attestant_id)
+    session.commit()
+    return order
+
+
+def person_name(session: Session, person_id: int) -> str:
+    """Name (vgr-id) of a person id, for messages."""
+    person = session.get(Person, person_id)
+    return person.display if person else ""

@@ -1,0 +1,30 @@
+"""Typed errors raised by operations; views turn them into messages at the fields or 403/404."""
+from __future__ import annotations
+
+
+class OperationError(Exception):
+    """Base class of errors an operation raises on purpose."""
+
+
+class ValidationFailed(OperationError):
+    """Bad input: ``errors`` maps a field name to a Swedish message shown at that field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotFound(OperationError):
+    """The object does not exist (or is not visible to the actor)."""
+
+    def __init__(self, message: str = "Hittades inte.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(OperationError):
+    """The object is in a state where the action is no longer possible (for example already attested)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,102 @@
+"""Read side of orders: Tidigare beställningar (Mina / Alla), attest list, one order."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from .. import authz
+from ..authz import Actor
+from ..models import Order, OrderStatus, Person
+
+STATUS_LABELS = {
+    OrderStatus.VANTAR_PA_ATTEST.value: "Väntar på Attest",
+    OrderStatus.ATTESTERAD.value: "Attesterad",
+    OrderStatus.UNDER_UTFORANDE.value: "Under utförande",
+    OrderStatus.KOMPLETTERING.value: "Komplettering begärd",
+    OrderStatus.SCHEMALAGD.value: "Schemalagd",
+    OrderStatus.AVSLUTAD.value: "Avslutad",
+    OrderStatus.AVSLAGEN.value: "Avslagen",
+    OrderStatus.MAKULERAD.value: "Makulerad",
+}
+
+
+@dataclass
+class OrderFilter:
+    """Sökalternativ of Tidigare beställningar."""
+
+    number: str = ""
+    status: str = ""
+    kind: str = ""
+    end_user_vgr_id: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class Page:
+    """One page of a list: 'Totalt N st. Sida X av Y.'"""
+
+    rows: list
+    total: int
+    page: int
+    pages: int
+
+
+def _apply(stmt, flt: OrderFilter):
+    if flt.number:
+        stmt = stmt.where(Order.number == flt.number.strip().lower())
+    if flt.status in STATUS_LABELS:
+        stmt = stmt.where(Order.status == flt.status)
+    if flt.kind in ("nyupplagg", "forandring", "avslut"):
+        stmt = stmt.where(Order.kind == flt.kind)
+    if flt.end_user_vgr_id:
+        stmt = stmt.where(Order.end_user_id.in_(
+            select(Person.id).where(Person.vgr_id == flt.end_user_vgr_id.strip().lower())))
+    if flt.date_from:
+        stmt = stmt.where(Order.created_at >= datetime.combine(flt.date_from, time.min, timezone.utc))
+    if flt.date_to:
+        stmt = stmt.where(Order.created_at <= datetime.combine(flt.date_to, time.max, timezone.utc))
+    return stmt
+
+
+def _page(session: Session, where, flt: OrderFilter, page: int, size: int) -> Page:
+    base = _apply(select(Order).where(where), flt)
+    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = list(session.scalars(
+        base.options(joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant))
+        .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * size).limit(size)
+    ))
+    return Page(rows, total, page, pages)
+
+
+def my_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, size: int = 15) -> Page:
+    """Mina beställningar: orders the actor placed."""
+    return _page(session, Order.orderer_id == actor.id, flt, page, size)
+
+
+def all_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, size: int = 15) -> Page:
+    """Alla beställningar: orders inside the actor's delegations (or all for admin / Service Desk)."""
+    return _page(session, authz.all_orders_filter(actor), flt, page, size)
+
+
+def orders_to_attest(session: Session, actor: Actor, page: int = 1, size: int = 15) -> Page:
+    """Orders waiting for the actor's attest, oldest first... as the manual lists, newest first."""
+    where = (Order.attestant_id == actor.id) & (Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
+    return _page(session, where, OrderFilter(), page, size)
+
+
+def load_order(session: Session, number: str) -> Order | None:
+    """One order with its people and lines, in a constant number of queries."""
+    return session.scalar(
+        select(Order).where(Order.number == number).options(
+            joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant),
+            joinedload(Order.forvaltning), joinedload(Order.omrade), joinedload(Order.enhet),
+            selectinload(Order.lines),
+        )
+    )

@@ -1,0 +1,19 @@
+"""Blueprints (thin views). Each view parses the request, calls one operation and renders."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_views(app: Flask) -> None:
+    """Register every blueprint, the login manager and the error pages."""
+    from . import attest, auth, errors, orders, start, wizard
+
+    from ..identifiers import mask_personnummer
+
+    app.jinja_env.filters["mask_pnr"] = mask_personnummer
+    app.jinja_env.filters["options"] = lambda objects: [(o.id, o.name) for o in objects]
+    app.jinja_env.filters["people"] = lambda persons: [(p.id, p.display) for p in persons]
+    auth.init_app(app)
+    errors.init_app(app)
+    for module in (auth, start, wizard, attest, orders):
+        app.register_blueprint(module.bp)

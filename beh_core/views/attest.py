@@ -1,0 +1,61 @@
+"""Attestera beställningar: the list, the attest page, Ta bort markerade, Godkänn / Avslå."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from .. import authz
+from ..authz import current_actor, requires
+from ..db import get_session
+from ..plugins import notify
+from ..services import attest as attest_ops
+from ..services.errors import ValidationFailed
+from ..services.order_queries import STATUS_LABELS, load_order, orders_to_attest
+from ..services.ordering import KIND_LABELS
+
+bp = Blueprint("attest", __name__, url_prefix="/attest")
+
+
+@bp.get("/")
+@requires("attest")
+def index():
+    """Orders waiting for the logged-in attestant."""
+    page = orders_to_attest(get_session(), current_actor(), request.args.get("sida", 1, type=int))
+    return render_template("attest/list.html", page=page, statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+
+def _order_for_attest(number: str):
+    order = load_order(get_session(), number)
+    if order is None:
+        abort(404)
+    if not authz.may_attest(current_actor(), order):
+        abort(403)
+    return order
+
+
+@bp.route("/<number>", methods=["GET", "POST"])
+@requires("attest")
+def order(number: str):
+    """Attest av beställning c…: remove lines, then Godkänn or Avslå (Kommentar vid avslag)."""
+    db = get_session()
+    order = _order_for_attest(number)
+    actor = current_actor()
+    errors: dict[str, str] = {}
+    comment = request.form.get("comment", "")
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "remove":
+                attest_ops.remove_lines(db, actor, order, request.form.getlist("line", type=int))
+                flash("Markerade behörigheter är borttagna.", "info")
+                return redirect(url_for("attest.order", number=number))
+            if action in ("approve", "reject"):
+                attest_ops.decide(db, actor, order, approve=action == "approve", comment=comment)
+                notify("beh_order_event", event="attested" if action == "approve" else "rejected",
+                       order=order, actor=actor.person)
+                flash(f"Beställning {order.number} är {'godkänd' if action == 'approve' else 'avslagen'}.", "info")
+                return redirect(url_for("attest.index"))
+            abort(400)
+        except ValidationFailed as failed:
+            errors = failed.errors
+    return render_template("attest/order.html", order=order, statuses=STATUS_LABELS, kinds=KIND_LABELS,
+                           errors=errors, comment=comment)

@@ -1,0 +1,80 @@
+"""Logga in / Logga ut. The demo login exists only when the configuration says DEMO_LOGIN."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, login_user, logout_user
+from sqlalchemy import select
+
+from .. import audit
+from ..authz import public, requires
+from ..db import get_session
+from ..models import Person
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Logga in för att fortsätta."
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> Person | None:
+    return get_session().get(Person, int(user_id))
+
+
+def init_app(app) -> None:
+    """Attach the login manager."""
+    login_manager.init_app(app)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an e-mailed link brings the user back after login, never elsewhere.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("start.index")
+
+
+def start_session(person: Person, method: str) -> None:
+    """Log the person in (new session id) and audit the login."""
+    session.clear()
+    login_user(person)
+    db = get_session()
+    audit.record(db, person, "login", "person", person.vgr_id, method=method)
+    db.commit()
+
+
+@bp.get("/login")
+@public
+def login():
+    """Logga in: Med TjänsteId+ (SITHS) and, in demo, a list of demo identities."""
+    demo_people = []
+    if current_app.config.get("DEMO_LOGIN"):
+        from ..demo import demo_identities
+
+        demo_people = demo_identities(get_session())
+    return render_template("auth/login.html", demo_people=demo_people, next=request.args.get("next", ""))
+
+
+@bp.post("/login/demo")
+@public
+def demo_login():
+    """Log in as a demo identity; 404 unless the configuration enables the demo login."""
+    if not current_app.config.get("DEMO_LOGIN"):
+        abort(404)
+    vgr_id = (request.form.get("vgr_id") or "").strip().lower()
+    person = get_session().scalar(select(Person).where(Person.vgr_id == vgr_id))
+    if person is None:
+        flash("Välj en demoidentitet i listan.", "error")
+        return redirect(url_for("auth.login"))
+    start_session(person, "demo")
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.post("/logout")
+@requires("logged_in")
+def logout():
+    """Logga ut."""
+    logout_user()
+    session.clear()
+    flash("Du är utloggad.", "info")
+    return redirect(url_for("auth.login"))
