@@ -26,13 +26,13 @@ def alembic_config(app: Flask) -> Config:
     return cfg
 
 
-def upgrade_database(app: Flask, revision: str = "head") -> None:
+def upgrade_database(app: Flask, revision: str = "heads") -> None:
     """Bring the app's database schema to the given revision."""
     command.upgrade(alembic_config(app), revision)
 
 
 @db_cli.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Migrate the database to the newest schema (or REVISION)."""
     upgrade_database(current_app, revision)

@@ -65,8 +65,8 @@ class AgentHandler(BaseHTTPRequestHandler):
     server: AgentServer
     server_version = "beh-siths-agent/1"
 
-    def log_message(self, fmt, *args):  # never log request bodies (data, not PINs, but still)
-        pass
+    def log_message(self, fmt, *args):
+        """Silenced: the agent keeps no access log on the workstation."""
 
     def _allowed(self) -> bool:
         origin = self.headers.get("Origin")
@@ -93,7 +93,8 @@ class AgentHandler(BaseHTTPRequestHandler):
     def _error(self, status: int, exc: SithsError) -> None:
         self._send(status, {"error": exc.code, "message_sv": exc.message_sv})
 
-    def do_OPTIONS(self):  # CORS preflight for POST with JSON
+    def do_OPTIONS(self):
+        """CORS preflight (POST with a JSON body needs one)."""
         if not self._allowed():
             return
         self.send_response(204)
@@ -109,6 +110,7 @@ class AgentHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self):
+        """GET /status and /certificates."""
         if not self._allowed():
             return
         if self.path == "/status":
@@ -124,6 +126,7 @@ class AgentHandler(BaseHTTPRequestHandler):
             self._send(404, {"error": "not_found"})
 
     def do_POST(self):
+        """POST /sign."""
         if not self._allowed():
             return
         if self.path != "/sign":

@@ -118,8 +118,17 @@ def _port_open(port: int) -> bool:
 
 
 def _pcscd_running() -> bool:
-    out = subprocess.run(["ps", "-eo", "comm"], capture_output=True, text=True).stdout
-    return any(line.strip() == "pcscd" for line in out.splitlines())
+    """Is any pcscd process alive?  (Reads /proc: `ps` may not be installed.)"""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/comm") as fh:
+                if fh.read().strip() == "pcscd":
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 @pytest.fixture(scope="session")
