@@ -83,10 +83,17 @@ class Catalogue:
 
     def __init__(self, items: list[CatalogItem]) -> None:
         self._items: dict[str, CatalogItem] = {}
+        shown: dict[tuple, str] = {}
         for item in items:
             if item.key in self._items:
                 raise CatalogueError(f"Catalogue item {item.key!r} is contributed twice")
             self._items[item.key] = item
+            # Two items a user cannot tell apart on one page (same name, list and förvaltning) are refused too.
+            for place in item.forvaltningar or ("*",):
+                where = (item.catalogue, item.scope, place, item.name.casefold())
+                if where in shown:
+                    raise CatalogueError(f"Catalogue items {shown[where]!r} and {item.key!r} share the name {item.name!r}")
+                shown[where] = item.key
 
     def get(self, key: str) -> CatalogItem | None:
         """The item with the key, or None."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-HSA_ID_RE = re.compile(r"^SE\d{10}-[A-Za-z0-9]{1,18}$")
+HSA_ID_RE = re.compile(r"^[Ss][Ee]\d{10}-[A-Za-z0-9]{1,18}$")
 VGR_ID_RE = re.compile(r"^[a-z]{2,8}\d{0,3}$")
 _SEPARATORS = re.compile(r"[-+\s]")
 

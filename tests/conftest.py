@@ -22,6 +22,9 @@ from beh_core.demo import build_demo_region
 from beh_core.models import Base
 from helpers import Browser
 
+# SoftHSM2/pcscd/vicc fixtures shared by tests/siths and the portal SITHS tests.
+pytest_plugins = ["siths_fixtures"]
+
 PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -64,6 +67,8 @@ def test_config(database_url: str, tmp_path: Path, **extra) -> dict:
         "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "DEMO": True,
         "DEMO_LOGIN": True, "FULFILLERS": ["lensa1"], "ADMINS": ["kardah"], "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
+        # The older HTTP flow tests attest without a card; SITHS tests set "required".
+        "ATTEST_SIGNING": "off",
     }
     config.update(extra)
     return config

@@ -55,3 +55,75 @@ def text_of(response) -> str:
     """The response body as text."""
     return response.get_data(as_text=True)
 
+
+
+def forvaltning_id(db, code: str) -> int:
+    """Id of the förvaltning with the code (NH, RH, SU, KSD)."""
+    from beh_core.models import Forvaltning
+
+    return db.scalar(select(Forvaltning.id).where(Forvaltning.code == code))
+
+
+def first_unit(db, forvaltning_code: str, omrade_name: str):
+    """(område id, first enhet id) of an område in a förvaltning."""
+    from beh_core.models import Enhet, Forvaltning, Omrade
+
+    omrade = db.scalar(select(Omrade).join(Forvaltning).where(Forvaltning.code == forvaltning_code,
+                                                               Omrade.name == omrade_name))
+    enhet = db.scalar(select(Enhet).where(Enhet.omrade_id == omrade.id).order_by(Enhet.name))
+    return omrade.id, enhet.id
+
+
+def person_without_permissions(db, today: date | None = None, exclude: tuple[str, ...] = ()) -> Person:
+    """A person with an active engagement who holds nothing (a fresh end user)."""
+    from beh_core.models import Engagement, HeldPermission
+
+    today = today or date.today()
+    held = select(HeldPermission.person_id)
+    active = select(Engagement.person_id).where(Engagement.start_date <= today,
+                                                (Engagement.end_date.is_(None)) | (Engagement.end_date >= today))
+    return db.scalar(select(Person).where(Person.id.not_in(held), Person.id.in_(active),
+                                          Person.personnummer.is_not(None), Person.vgr_id.not_in(exclude),
+                                          Person.id > 8).order_by(Person.id))
+
+
+def start_wizard(browser, end_user: Person, forvaltning: int, kind: str = "nyupplagg"):
+    """Steps 1 and 2 of the wizard: search by VGR-ID, Fortsätt, choose förvaltning and alternativ."""
+    found = browser.post("/lr/", {"field": "vgr_id", "q": end_user.vgr_id})
+    assert found.status_code == 200 and end_user.vgr_id in text_of(found)
+    assert browser.post("/lr/person", {"person_id": end_user.id}).status_code == 302
+    response = browser.post("/lr/behorigheter", {"forvaltning_id": forvaltning, "kind": kind})
+    assert response.status_code == 302, text_of(response)
+    return response
+
+
+def choose_systems(browser, scope: str, choices: dict[str, dict[str, str]], **extra):
+    """Tick systems on the Lokala/Regionala page: {token: {field: value}}; press Nästa."""
+    data: dict = {"action": "next", "choose": list(choices), **extra}
+    for token, values in choices.items():
+        for name, value in values.items():
+            data[f"f.{token}.{name}"] = value
+    return browser.post(f"/lr/system/{scope}", data)
+
+
+def review(browser, **fields):
+    """Post step 3 (Granska / Beställ) with the given fields (action=submit by default)."""
+    fields.setdefault("action", "submit")
+    return browser.post("/lr/granska", fields)
+
+
+def make_order(db, *, orderer: Person, end_user: Person, attestant: Person, forvaltning_code: str,
+               omrade_name: str, status: str = "vantar_pa_attest", item=("lr.esmaker", "esMaker")):
+    """Insert an order directly (for tests of lists and rights, not of the wizard)."""
+    from beh_core.models import Order, OrderLine
+
+    omrade_id, enhet_id = first_unit(db, forvaltning_code, omrade_name)
+    order = Order(catalogue="lr", kind="nyupplagg", status=status, orderer_id=orderer.id, end_user_id=end_user.id,
+                  attestant_id=attestant.id, forvaltning_id=forvaltning_id(db, forvaltning_code),
+                  omrade_id=omrade_id, enhet_id=enhet_id, start_date=date.today())
+    order.lines.append(OrderLine(position=0, item_key=item[0], item_name=item[1], scope="regional", values={}))
+    db.add(order)
+    db.flush()
+    order.number = f"c{900000 + order.id}"
+    db.commit()
+    return order

@@ -7,8 +7,9 @@
 set -eu
 
 VENV="${1:-.venv}"
-APT_PACKAGES="softhsm2 pcscd libpcsclite-dev vsmartcard-vpcd vsmartcard-vpicc"
-PIP_PACKAGES="pyscard python-pkcs11 cryptography asn1crypto pycryptodome"
+# chromium + chromium-driver: the portal browser test (tests/test_card_removal.py).
+APT_PACKAGES="softhsm2 pcscd libpcsclite-dev vsmartcard-vpcd vsmartcard-vpicc chromium chromium-driver"
+PIP_PACKAGES="pyscard python-pkcs11 cryptography asn1crypto pycryptodome selenium"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps.sh: run as root (apt-get)" >&2
@@ -37,8 +38,8 @@ fi
 
 # The agent/test code needs these files to exist:
 for f in /usr/lib/softhsm/libsofthsm2.so /usr/lib/pcsc/drivers/serial/libifdvpcd.so \
-         /usr/bin/vicc /usr/sbin/pcscd /usr/bin/softhsm2-util; do
+         /usr/bin/vicc /usr/sbin/pcscd /usr/bin/softhsm2-util /usr/bin/chromium /usr/bin/chromedriver; do
     [ -e "$f" ] || { echo "install-deps.sh: missing $f" >&2; exit 1; }
 done
-"$VENV/bin/python" -c "import smartcard, pkcs11, cryptography, asn1crypto, Crypto" 
+"$VENV/bin/python" -c "import smartcard, pkcs11, cryptography, asn1crypto, Crypto, selenium"
 echo "siths dependencies OK"
