@@ -20,7 +20,7 @@ from beh_core.cli import upgrade_database
 from beh_core.db import get_database
 from beh_core.demo import build_demo_region
 from beh_core.models import Base
-from helpers import Browser
+from helpers import Browser, make_config
 
 # SoftHSM2/pcscd/vicc fixtures shared by tests/siths and the portal SITHS tests.
 pytest_plugins = ["siths_fixtures"]
@@ -61,23 +61,10 @@ def migrated(database_url, tmp_path_factory):
     return database_url
 
 
-def test_config(database_url: str, tmp_path: Path, **extra) -> dict:
-    """Settings for a test app: demo login on, CSRF on (tests send the token like a browser)."""
-    config = {
-        "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "DEMO": True,
-        "DEMO_LOGIN": True, "FULFILLERS": ["lensa1"], "ADMINS": ["kardah"], "BASE_URL": "http://localhost",
-        "SERVER_NAME": None,
-        # The older HTTP flow tests attest without a card; SITHS tests set "required".
-        "ATTEST_SIGNING": "off",
-    }
-    config.update(extra)
-    return config
-
-
 @pytest.fixture
 def app_config(migrated, tmp_path):
     """Overridable settings of the app fixture."""
-    return test_config(migrated, tmp_path)
+    return make_config(migrated, tmp_path)
 
 
 @pytest.fixture

@@ -3,12 +3,26 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
 from beh_core.models import Person
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def make_config(database_url: str, tmp_path: Path, **extra) -> dict:
+    """Settings for a test app: demo login on, CSRF on (tests send the token like a browser)."""
+    config = {
+        "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "DEMO": True,
+        "DEMO_LOGIN": True, "FULFILLERS": ["lensa1"], "ADMINS": ["kardah"], "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+        # The older HTTP flow tests attest without a card; SITHS tests set "required".
+        "ATTEST_SIGNING": "off",
+    }
+    config.update(extra)
+    return config
 
 
 class Browser:

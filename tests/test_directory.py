@@ -76,7 +76,7 @@ def test_demoregionen_är_sammanhängande(db):
         select(Engagement.person_id).where((Engagement.end_date.is_(None)) | (Engagement.end_date >= today)))))
     assert inactive > 10
     assert db.scalar(select(func.count(Enhet.id)).where(Enhet.chef_id.is_not(None))) == db.scalar(select(func.count(Enhet.id)))
-    roles = db.execute(select(func.max(Delegation.is_bestallare.cast(int)), func.max(Delegation.is_attestant.cast(int)))).one()
-    assert roles == (1, 1)
+    assert db.scalar(select(func.count(Delegation.id)).where(Delegation.is_bestallare.is_(True))) > 0
+    assert db.scalar(select(func.count(Delegation.id)).where(Delegation.is_attestant.is_(True))) > 0
     with pytest.raises(RuntimeError, match="tom databas"):
         build_demo_region(db, persons=10)

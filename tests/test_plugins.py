@@ -64,10 +64,10 @@ def test_en_felstavad_hook_stoppar_starten(migrated, tmp_path):
         def beh_catalog_items(self):  # should be beh_catalogue_items
             return []
 
-    from conftest import test_config
+    from helpers import make_config
 
     with pytest.raises(pluggy.PluginValidationError):
-        create_app(test_config(migrated, tmp_path, EXTRA_PLUGINS=[Misspelt()]))
+        create_app(make_config(migrated, tmp_path, EXTRA_PLUGINS=[Misspelt()]))
 
 
 def test_dubbla_systemnamn_stoppar_starten(migrated, tmp_path):
@@ -81,9 +81,9 @@ def test_dubbla_systemnamn_stoppar_starten(migrated, tmp_path):
         def beh_catalogue_items(self):
             return [CatalogItem(key="other.esmaker", name="esMaker")]
 
-    from conftest import test_config
+    from helpers import make_config
 
     with pytest.raises(CatalogueError, match="lr.slvd"):
-        create_app(test_config(migrated, tmp_path, EXTRA_PLUGINS=[Twin()]))
+        create_app(make_config(migrated, tmp_path, EXTRA_PLUGINS=[Twin()]))
     with pytest.raises(CatalogueError, match="share the name"):
-        create_app(test_config(migrated, tmp_path, EXTRA_PLUGINS=[SameName()]))
+        create_app(make_config(migrated, tmp_path, EXTRA_PLUGINS=[SameName()]))
