@@ -46,6 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "sv")
     register_views(app)
     cli.init_app(app)
     authz.check_every_route_has_a_rule(app)

@@ -15,7 +15,12 @@ from ..models import Delegation, Enhet, Forvaltning, HeldPermission, Omrade, Ord
 from .directory import has_active_engagement, held_permissions
 from .errors import ValidationFailed
 
-KIND_LABELS = {"nyupplagg": "Nyupplägg", "forandring": "Förändring", "avslut": "Avslut"}
+def _N(text: str) -> str:
+    """Mark a label for translation; the template translates it when shown."""
+    return text
+
+
+KIND_LABELS = {"nyupplagg": _N("Nyupplägg"), "forandring": _N("Förändring"), "avslut": _N("Avslut")}
 FORBIDDEN_PHRASE = "alla behörigheter"
 ORDER_NUMBER_OFFSET = 100000
 
@@ -240,6 +245,9 @@ def create_order(
     order.number = f"c{ORDER_NUMBER_OFFSET + order.id}"
     audit.record(session, actor.person, "order.created", "order", order.number, kind=kind,
                  end_user=end_user.vgr_id, attestant_id=order.attestant_id, lines=len(order.lines), akut=order.akut)
+    from .fulfilment import on_order_created
+
+    on_order_created(session, order)  # the attestant's mail, in this transaction
     session.commit()
     return order
 

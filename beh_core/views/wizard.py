@@ -17,12 +17,12 @@ from ..plugins import catalogue, plugin_manager
 from ..services import ordering
 from ..services.directory import SEARCH_FIELDS, find_person, has_active_engagement, held_permissions
 from ..services.errors import ValidationFailed
-from ..services.ordering import KIND_LABELS, LineInput, ReviewInput
+from ..services.ordering import KIND_LABELS, LineInput, ReviewInput, _N
 
 bp = Blueprint("wizard", __name__, url_prefix="/lr")
 DRAFT = "lr_draft"
 SCOPES = ("local", "regional")
-SCOPE_TITLES = {"local": "Lokala system", "regional": "Regionala system"}
+SCOPE_TITLES = {"local": _N("Lokala system"), "regional": _N("Regionala system")}
 
 
 def _draft() -> dict:
