@@ -30,6 +30,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # Lets LIKE 'prefix%' use the ordinary indexes (searched columns are stored lower-cased).
+    cursor.execute("PRAGMA case_sensitive_like=ON")
     cursor.close()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, DateTime, MetaData, String
 from sqlalchemy.orm import DeclarativeBase
 
 # Explicit constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -14,6 +14,16 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def PrefixString(length: int) -> String:
+    """A string column searched by prefix (``LIKE 'abc%'``) through an ordinary b-tree index.
+
+    PostgreSQL can only use a plain b-tree index for LIKE prefixes under the "C"
+    collation; SQLite does so with ``PRAGMA case_sensitive_like=ON`` (set in db.py).
+    Values are stored lower-cased, so the search is still case-insensitive.
+    """
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def utcnow() -> datetime:

@@ -11,7 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from .base import Base, PrefixString
 
 
 class Forvaltning(Base):
@@ -64,7 +64,7 @@ class Person(UserMixin, Base):
     __tablename__ = "persons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    vgr_id: Mapped[str] = mapped_column(String(20), unique=True)
+    vgr_id: Mapped[str] = mapped_column(PrefixString(20), unique=True)
     hsa_id: Mapped[str | None] = mapped_column(String(31), unique=True)
     personnummer: Mapped[str | None] = mapped_column(String(12), unique=True)
     passnummer: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -74,8 +74,8 @@ class Person(UserMixin, Base):
     titel: Mapped[str | None] = mapped_column(String(100))
     ansvarsnummer: Mapped[str | None] = mapped_column(String(20))
     # Lower-cased copies so name search is an indexed prefix match on every database.
-    first_name_lc: Mapped[str] = mapped_column(String(100), index=True)
-    last_name_lc: Mapped[str] = mapped_column(String(100), index=True)
+    first_name_lc: Mapped[str] = mapped_column(PrefixString(100), index=True)
+    last_name_lc: Mapped[str] = mapped_column(PrefixString(100), index=True)
 
     engagements: Mapped[list["Engagement"]] = relationship(
         back_populates="person", order_by="Engagement.start_date", cascade="all, delete-orphan"

@@ -47,6 +47,17 @@ def find_person(session: Session, field: str, query: str) -> Person:
     return person
 
 
+def prefix_pattern(text: str) -> str:
+    """``LIKE`` pattern for an indexed prefix search: wildcards in the text are escaped with '\\'."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def prefix_of(column, text: str):
+    """WHERE column starts with the lower-cased text, written so both databases use the column's index."""
+    return column.like(prefix_pattern(text.strip().lower()), escape="\\")
+
+
 def search_persons(
     session: Session, *, first_name: str = "", last_name: str = "", vgr_id: str = "",
     forvaltning_id: int | None = None, limit: int = 50,
@@ -54,11 +65,11 @@ def search_persons(
     """Search persons by indexed prefixes of names and VGR-ID, optionally within a förvaltning."""
     stmt = select(Person)
     if first_name.strip():
-        stmt = stmt.where(Person.first_name_lc.startswith(first_name.strip().lower(), autoescape=True))
+        stmt = stmt.where(prefix_of(Person.first_name_lc, first_name))
     if last_name.strip():
-        stmt = stmt.where(Person.last_name_lc.startswith(last_name.strip().lower(), autoescape=True))
+        stmt = stmt.where(prefix_of(Person.last_name_lc, last_name))
     if vgr_id.strip():
-        stmt = stmt.where(Person.vgr_id.startswith(vgr_id.strip().lower(), autoescape=True))
+        stmt = stmt.where(prefix_of(Person.vgr_id, vgr_id))
     if forvaltning_id:
         stmt = stmt.where(
             Person.id.in_(

@@ -1,0 +1,32 @@
+"""Person search uses indexed prefixes, never '%…%' scans, on SQLite and PostgreSQL."""
+import pytest
+from sqlalchemy import select, text
+
+from beh_core.models import Person
+from beh_core.services.directory import prefix_of, prefix_pattern, search_persons
+
+
+def plan(db, stmt) -> str:
+    compiled = stmt.compile(db.get_bind(), compile_kwargs={"literal_binds": True})
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET enable_seqscan = off"))  # tiny tables: make the planner show what it can use
+        rows = db.execute(text(f"EXPLAIN {compiled}")).scalars().all()
+    else:
+        rows = [r[-1] for r in db.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()]
+    return "\n".join(rows)
+
+
+@pytest.mark.parametrize("column", [Person.last_name_lc, Person.first_name_lc, Person.vgr_id])
+def test_prefixsökning_använder_index(region, column):
+    shown = plan(region, select(Person.id).where(prefix_of(column, "ber")))
+    assert "INDEX" in shown.upper(), shown
+    assert "SCAN persons" not in shown and "Seq Scan" not in shown, shown
+    if region.get_bind().dialect.name == "postgresql":
+        assert "Index Cond" in shown, shown  # a range on the index, not a filter over all of it
+
+
+def test_sökning_på_namn_är_skiftlägesokänslig_och_tolkar_inte_jokertecken(region):
+    found = search_persons(region, last_name="BERG")
+    assert found and all(p.last_name_lc.startswith("berg") for p in found)
+    assert search_persons(region, last_name="%") == []
+    assert prefix_pattern("a_b%") == "a\\_b\\%%"
