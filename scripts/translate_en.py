@@ -12,6 +12,8 @@ EN = {
     "Behörighetsbeställning": "Access ordering", "Till innehållet": "Skip to content", "Språk": "Language",
     "Inloggad:": "Logged in:", "Logga ut": "Log out",
     "Totalt %(total)s st. Sida %(page)s av %(pages)s.": "Total %(total)s. Page %(page)s of %(pages)s.",
+    "Totalt fler än %(total)s st. Sida %(page)s av %(pages)s. Begränsa sökningen för att se alla.":
+        "Total more than %(total)s. Page %(page)s of %(pages)s. Narrow the search to see all.",
     "Sidor": "Pages", "Föregående sida": "Previous page", "Nästa sida": "Next page", "Steg": "Steps",
     "1. Personuppgifter": "1. Personal details", "2. Behörigheter": "2. Permissions",
     "3. Granska / Beställ": "3. Review / Order", "Slutanvändare": "End user", "Beställare": "Orderer",

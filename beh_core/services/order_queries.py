@@ -1,14 +1,14 @@
 """Read side of orders: Tidigare beställningar (Mina / Alla), attest list, one order."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import authz
+from .paging import Page, paginate
 from ..authz import Actor
 from ..models import Order, OrderStatus, Person
 
@@ -36,16 +36,6 @@ class OrderFilter:
     date_to: date | None = None
 
 
-@dataclass
-class Page:
-    """One page of a list: 'Totalt N st. Sida X av Y.'"""
-
-    rows: list
-    total: int
-    page: int
-    pages: int
-
-
 def _apply(stmt, flt: OrderFilter):
     if flt.number:
         stmt = stmt.where(Order.number == flt.number.strip().lower())
@@ -64,15 +54,9 @@ def _apply(stmt, flt: OrderFilter):
 
 
 def _page(session: Session, where, flt: OrderFilter, page: int, size: int) -> Page:
-    base = _apply(select(Order).where(where), flt)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    rows = list(session.scalars(
-        base.options(joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant))
-        .order_by(Order.created_at.desc(), Order.id.desc()).offset((page - 1) * size).limit(size)
-    ))
-    return Page(rows, total, page, pages)
+    stmt = _apply(select(Order).where(where), flt).options(
+        joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant))
+    return paginate(session, stmt, page, size, Order.created_at.desc(), Order.id.desc())
 
 
 def my_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, size: int = 15) -> Page:
