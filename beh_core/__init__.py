@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
     config_module.load_config(app, config)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"))
+    from . import log_masking
+
+    log_masking.install(app.logger)
+    log_masking.install(logging.getLogger("werkzeug"))
     db.init_app(app)
     plugins.init_app(app)
     csrf.init_app(app)

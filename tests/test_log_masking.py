@@ -1,0 +1,24 @@
+"""Personnummer are never logged: a filter masks them even when code logs one by mistake."""
+import logging
+from datetime import date
+
+from beh_core.identifiers import make_personnummer
+from beh_core.log_masking import PersonnummerFilter, mask_text
+
+
+def test_personnummer_maskeras_i_loggen():
+    pnr = make_personnummer(date(1984, 5, 6), 321)
+    record = logging.LogRecord("beh", logging.INFO, __file__, 1, "sökte %s och 19840506-3219", (pnr,), None)
+    assert PersonnummerFilter().filter(record)
+    assert pnr not in record.getMessage() and "19840506-****" in record.getMessage()
+    assert mask_text("order c100001 at 2026-11-23") == "order c100001 at 2026-11-23"
+
+
+def test_sökning_på_personnummer_syns_inte_i_någon_logg(region, login, caplog):
+    from helpers import person_without_permissions
+
+    someone = person_without_permissions(region)
+    with caplog.at_level(logging.DEBUG):
+        login("sarbe1").post("/lr/", {"field": "personnummer", "q": someone.personnummer})
+        logging.getLogger("beh_core").info("debug of a careless developer: %s", someone.personnummer)
+    assert someone.personnummer not in caplog.text
