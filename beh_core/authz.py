@@ -7,6 +7,8 @@ Two levels:
 - object rules: ``may_*`` functions that views *and* operations call with the
   acting user and the object (an order, a delegation, ...).
 
+Every rule is written once, here; docs/authorization.md explains them.
+
 Rights come only from the directory (chef of a unit), active delegations and
 the configured fulfiller/admin lists; nobody gets order or attest rights
 automatically.
@@ -23,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from .models import SCOPE_LR, SCOPE_UPPDRAG, Delegation, Enhet, Order, OrderStatus, Person
+from .models import SCOPE_LR, SCOPE_UPPDRAG, Delegation, Enhet, Omrade, Order, OrderStatus, Person
 
 
 class Forbidden(Exception):
@@ -42,6 +44,7 @@ class Actor:
     today: date
     delegations: list[Delegation] = field(default_factory=list)
     chef_enhet_ids: frozenset[int] = frozenset()
+    chef_scopes: frozenset[tuple[int, int]] = frozenset()  # (förvaltning id, område id) of units headed
     is_fulfiller: bool = False
     is_admin: bool = False
 
@@ -82,9 +85,13 @@ def load_actor(session: Session, person: Person, today: date | None = None, conf
             Delegation.person_id == person.id, Delegation.valid_from <= today, Delegation.valid_to >= today
         )
     ))
-    chef_of = frozenset(session.scalars(select(Enhet.id).where(Enhet.chef_id == person.id)))
+    headed = session.execute(
+        select(Enhet.id, Omrade.forvaltning_id, Omrade.id).join(Omrade, Enhet.omrade_id == Omrade.id)
+        .where(Enhet.chef_id == person.id)
+    ).all()
     return Actor(
-        person=person, today=today, delegations=delegations, chef_enhet_ids=chef_of,
+        person=person, today=today, delegations=delegations,
+        chef_enhet_ids=frozenset(row[0] for row in headed), chef_scopes=frozenset((row[1], row[2]) for row in headed),
         is_fulfiller=person.vgr_id in config.get("FULFILLERS", ()),
         is_admin=person.vgr_id in config.get("ADMINS", ()),
     )
@@ -170,6 +177,47 @@ def all_orders_filter(actor: Actor):
     return or_(*clauses) if clauses else false()
 
 
+# --- Delegation (manual 002) ------------------------------------------------------
+#
+# A verksamhetschef (Enhet.chef_id in KiV) delegates only within the units they head:
+# U for one unit they head, L/R for the förvaltning + område of a unit they head.
+# They may delegate to themself. The same scope decides which delegations they may
+# see, extend and end, and who is reminded before a delegation ends.
+
+def may_delegate(actor: Actor) -> bool:
+    """May the actor delegate at all? Every verksamhetschef in KiV, automatically (and nobody else)."""
+    return actor.is_chef
+
+
+def may_delegate_u(actor: Actor, enhet_id: int | None) -> bool:
+    """May the actor delegate U (uppdrag) for this vårdenhet? Only for a unit they head."""
+    return enhet_id is not None and enhet_id in actor.chef_enhet_ids
+
+
+def may_delegate_lr(actor: Actor, forvaltning_id: int | None, omrade_id: int | None) -> bool:
+    """May the actor delegate L/R for this förvaltning + område? Only where they head a unit."""
+    return (forvaltning_id, omrade_id) in actor.chef_scopes
+
+
+def may_manage_delegation(actor: Actor, delegation: Delegation) -> bool:
+    """May the actor see, extend and end this delegation (whoever granted it)?"""
+    if delegation.scope == SCOPE_UPPDRAG:
+        return may_delegate_u(actor, delegation.enhet_id)
+    return may_delegate_lr(actor, delegation.forvaltning_id, delegation.omrade_id)
+
+
+def delegations_filter(actor: Actor):
+    """A WHERE clause on Delegation for the delegations the actor may see and manage."""
+    clauses = []
+    if actor.chef_enhet_ids:
+        clauses.append(and_(Delegation.scope == SCOPE_UPPDRAG, Delegation.enhet_id.in_(sorted(actor.chef_enhet_ids))))
+    clauses += [
+        and_(Delegation.scope == SCOPE_LR, Delegation.forvaltning_id == f, Delegation.omrade_id == o)
+        for f, o in sorted(actor.chef_scopes)
+    ]
+    return or_(*clauses) if clauses else false()
+
+
 def require(allowed: bool, message: str = "Du saknar behörighet för detta.") -> None:
     """Raise Forbidden unless allowed; operations call this so views cannot skip it."""
     if not allowed:
@@ -183,12 +231,17 @@ ROUTE_RULES: dict[str, Callable[[Actor], bool]] = {
     "order_lr": lambda actor: may_order(actor, "lr"),
     "attest": lambda actor: bool(actor.lr_attestant) or actor.is_admin,
     "list_orders": lambda actor: True,  # the list itself is filtered per actor
-    "delegate": lambda actor: actor.is_chef,
+    "delegate": lambda actor: may_delegate(actor),
     "fulfil": lambda actor: actor.is_fulfiller,
     "admin": lambda actor: actor.is_admin,
 }
 
 PUBLIC = "public"
+
+
+def allows(actor: Actor, rule: str) -> bool:
+    """Does the named route rule allow the actor? (Start page tiles ask this, not the actor's fields.)"""
+    return ROUTE_RULES[rule](actor)
 
 
 def requires(rule: str):
@@ -230,3 +283,42 @@ def check_every_route_has_a_rule(app: Flask) -> None:
 def route_rule(app: Flask, endpoint: str) -> str | None:
     """The rule name of an endpoint (for the authorization matrix test)."""
     return getattr(app.view_functions.get(endpoint), "beh_rule", None)
+
+
+# --- Fulfilment and feedback (issue 3) -------------------------------------------
+
+FULFILMENT_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value,
+                       OrderStatus.KOMPLETTERING.value, OrderStatus.SCHEMALAGD.value)
+
+
+def may_fulfil(actor: Actor, order: Order) -> bool:
+    """Service Desk behörigheter carry out attested orders that are not finished."""
+    return actor.is_fulfiller and order.status in FULFILMENT_STATUSES
+
+
+def may_read_feedback(actor: Actor, order: Order) -> bool:
+    """The Återkoppling page (with Inloggningsuppgifter) is the orderer's alone."""
+    return order.orderer_id == actor.id
+
+
+def may_read_credentials(actor: Actor, order: Order) -> bool:
+    """Only the orderer sees (and deletes) the credentials; not the Service Desk, not an admin."""
+    return order.orderer_id == actor.id
+
+
+def may_answer_komplettering(actor: Actor, order: Order) -> bool:
+    """The orderer answers a komplettering request while the order waits for it."""
+    return order.orderer_id == actor.id and order.status == OrderStatus.KOMPLETTERING.value
+
+
+def may_withdraw(actor: Actor, order: Order) -> bool:
+    """Makulera: the orderer, before attest."""
+    return order.orderer_id == actor.id and order.status == OrderStatus.VANTAR_PA_ATTEST.value
+
+
+ROUTE_RULES.update({
+    # The Återkoppling page and e-mailed links: any logged-in user reaches the view; the object rule
+    # (orderer / addressee) decides, so a forwarded link or a guessed URL gives 403.
+    "feedback": lambda actor: True,
+    "mail_link": lambda actor: True,
+})

@@ -78,6 +78,98 @@ def demo(persons: int, orders: int, seed: int) -> None:
     click.echo("Demoregionen är skapad: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
+receipt_cli = AppGroup("receipt", help="Signeringskvitton för attester (SITHS).")
+beh_cli.add_command(receipt_cli)
+
+
+@receipt_cli.command("export")
+@click.argument("ordernummer")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Fil att skriva kvittot till (standard: stdout).")
+def receipt_export(ordernummer: str, output: Path | None) -> None:
+    """Write the self-contained signing receipt of ORDERNUMMER's attest (check it with beh-siths verify)."""
+    from .db import get_session
+    from .services.errors import NotFound
+    from .services.signing import receipt_for
+
+    try:
+        data = receipt_for(get_session(), ordernummer)
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from exc
+    if output is None:
+        click.echo(data, nl=False)  # bytes go out unchanged: no added newline
+    else:
+        output.write_bytes(data)
+        click.echo(f"Kvittot är sparat i {output}. Kontrollera: beh-siths verify {output} --trust ROT-CA.pem",
+                   err=True)
+
+
+@beh_cli.command("delegation-reminders")
+@click.option("--days", type=int, default=None, help="Dagar före slutdatum (standard: DELEGATION_REMINDER_DAYS).")
+def delegation_reminders(days: int | None) -> None:
+    """E-mail chefs about delegations they granted that end soon (once per delegation); safe to run daily."""
+    from datetime import date
+
+    from .db import get_session
+    from .services.delegation import send_end_reminders
+
+    days = current_app.config.get("DELEGATION_REMINDER_DAYS", 14) if days is None else days
+    sent = send_end_reminders(get_session(), today=date.today(), days=days, config=current_app.config)
+    click.echo(f"Påminnelser om delegeringar: {sent} e-postmeddelanden.")
+
+
+# --- Fulfilment, mail and dated jobs (issue 3; docs/operations.md) -------------------
+
+@beh_cli.command("send-mail")
+@click.option("--loop", is_flag=True, help="Fortsätt och skicka nya meddelanden tills processen stoppas.")
+def send_mail(loop: bool) -> None:
+    """Deliver the outbox over SMTP (once, or --loop as a long-running service)."""
+    import signal
+    import threading
+
+    from .db import get_database
+    from .services.mail import run_sender
+
+    stop = threading.Event()
+    if loop:  # systemd stops with SIGTERM: finish the message in hand, then exit
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        report = run_sender(get_database(current_app), current_app.config, loop=loop, stop=stop)
+    except KeyboardInterrupt:
+        return
+    click.echo(f"Skickade: {report.sent}, försöks igen senare: {report.retried}, misslyckade: {report.failed}")
+
+
+@beh_cli.command("run-due")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Kör som om det vore detta datum (ÅÅÅÅ-MM-DD); standard i dag.")
+def run_due_command(today) -> None:
+    """Dated actions: activate automatic lines at their start date, end expired permissions, remind attestants."""
+    from .db import get_session
+    from .services.due import run_due
+
+    report = run_due(get_session(), today=today.date() if today else None,
+                     reminder_days=int(current_app.config.get("ATTEST_REMINDER_DAYS", 3)))
+    click.echo(str(report))
+
+
+@beh_cli.command("rotate-credentials")
+def rotate_credentials() -> None:
+    """Re-encrypt every stored credential with the first key of CREDENTIALS_KEYS."""
+    from .db import get_session
+    from .services.credentials import rotate_all
+
+    click.echo(f"Omkrypterade inloggningsuppgifter: {rotate_all(get_session())}")
+
+
+@beh_cli.command("new-credentials-key")
+def new_credentials_key() -> None:
+    """Print a new random key for CREDENTIALS_KEYS (put it first in the list, then rotate-credentials)."""
+    from .services.credentials import generate_key
+
+    click.echo(generate_key())
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(db_cli)

@@ -22,7 +22,41 @@ DEFAULTS: dict = {
     "FULFILLERS": [],  # VGR-IDs of Service Desk behörigheter
     "ADMINS": [],  # VGR-IDs of administrators
     "PLUGINS_DISABLED": [],  # entry point names not to load
+    "DELEGATION_REMINDER_DAYS": 14,  # e-mail the chef this many days before a delegation ends; 0 = off
     "BASE_URL": "http://127.0.0.1:5000",
+    # --- SITHS card login and signed attest (issue 5; docs/siths.md) ---
+    "SITHS_TRUST_ANCHORS": [],  # PEM files of trusted root CAs (SITHS e-id Root CA v2; demo root)
+    "SITHS_INTERMEDIATES": [],  # PEM files of issuing CAs, added to chains (mTLS sends only the leaf)
+    "SITHS_CRL_FILES": [],  # CRL files (PEM/DER), refreshed by cron; read on every check
+    "SITHS_OCSP_URL": "",  # an OCSP responder for every certificate
+    "SITHS_OCSP_FROM_AIA": False,  # else ask the OCSP URL named in each certificate
+    "SITHS_REVOCATION_FAIL_OPEN": False,  # accept when no revocation status can be had (never in production)
+    "SITHS_CHALLENGE_MAX_AGE": 300,  # seconds a login challenge lives
+    "SITHS_SIGNING_MAX_AGE": 600,  # seconds a signing window (attest nonce) lives
+    "SITHS_AGENT_URL": "http://127.0.0.1:8765",  # the local agent (beh-siths-agent) as the browser sees it
+    "SITHS_CARD_WATCH": True,  # the page polls the agent and logs out when the card is removed
+    "SITHS_CARD_POLL_MS": 1000,
+    "TRUSTED_PROXIES": [],  # addresses/networks of reverse proxies allowed to pass CLIENT_CERT_HEADER
+    "CLIENT_CERT_HEADER": "",  # e.g. X-SSL-Client-Cert (nginx $ssl_client_escaped_cert); empty = off
+    "ATTEST_SIGNING": "required",  # "required", or "off" (only when DEMO is true)
+    # --- Fulfilment, mail and dated jobs (issue 3; docs/operations.md) ---
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_STARTTLS": False,  # STARTTLS on a plain connection (port 587)
+    "SMTP_SSL": False,  # implicit TLS (port 465)
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_TIMEOUT": 30,
+    "MAIL_FROM": "BEH Behörighetsbeställning <noreply@beh.example>",
+    "MAIL_BATCH_SIZE": 50,
+    "MAIL_MAX_ATTEMPTS": 10,
+    "MAIL_RETRY_BASE_SECONDS": 60,  # back-off: base * 2**(attempt-1), at most MAIL_RETRY_MAX_SECONDS
+    "MAIL_RETRY_MAX_SECONDS": 6 * 3600,
+    "MAIL_LEASE_SECONDS": 300,  # a claimed message another sender may take over after this
+    "MAIL_LOOP_INTERVAL": 10,
+    "MAIL_LINK_MAX_AGE_DAYS": 60,
+    "CREDENTIALS_KEYS": [],  # Fernet keys, newest first; empty: derived from SECRET_KEY (dev/test only)
+    "ATTEST_REMINDER_DAYS": 3,  # 0 turns attest reminders off
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}

@@ -5,8 +5,12 @@ from .delegation import SCOPE_LR, SCOPE_UPPDRAG, Delegation
 from .directory import Engagement, Enhet, Forvaltning, Omrade, Person
 from .orders import Order, OrderKind, OrderLine, OrderStatus
 from .permissions import HeldPermission
+from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
+from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_LR", "SCOPE_UPPDRAG", "Delegation", "Engagement", "Enhet",
     "Forvaltning", "Omrade", "Person", "Order", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
+    "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
+    "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession",
 ]

@@ -57,7 +57,14 @@ def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comme
     audit.record(session, actor.person, "order.approved" if approve else "order.rejected", "order", order.number,
                  comment=comment or None, signature_id=signature_id,
                  lines=[line.item_name for line in order.active_lines])
+    from . import fulfilment
+
+    # The orderer's mail and the plan of each line (automatic / schemalagd / Service Desk), in this transaction.
+    fulfilment.on_decided(session, order, approved=approve, today=actor.today)
     session.commit()
+    if approve:
+        # Automatic lines due today run now, each in its own transaction; run-due retries any left behind.
+        fulfilment.run_due_lines(session, actor.today, order_id=order.id)
     return order
 
 
@@ -83,6 +90,11 @@ def change_attestant(session: Session, actor: Actor, order: Order, *, omrade_id:
     order.omrade_id, order.enhet_id, order.attestant_id = omrade.id, enhet.id, attestant_id
     audit.record(session, actor.person, "order.attestant_changed", "order", order.number,
                  previous_attestant_id=previous, attestant_id=attestant_id)
+    from .fulfilment import on_attestant_changed
+
+    session.flush()
+    session.refresh(order, ["attestant"])
+    on_attestant_changed(session, order)  # the new attestant's mail, in this transaction
     session.commit()
     return order
 

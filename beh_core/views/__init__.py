@@ -6,7 +6,8 @@ from flask import Flask
 
 def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager and the error pages."""
-    from . import attest, auth, errors, orders, start, wizard
+    from . import attest, auth, delegation, errors, orders, siths, start, wizard
+    from . import feedback, servicedesk
 
     from ..identifiers import mask_personnummer
 
@@ -15,5 +16,7 @@ def register_views(app: Flask) -> None:
     app.jinja_env.filters["people"] = lambda persons: [(p.id, p.display) for p in persons]
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, start, wizard, attest, orders):
+    for module in (auth, start, wizard, attest, orders, delegation, siths):
+        app.register_blueprint(module.bp)
+    for module in (servicedesk, feedback):
         app.register_blueprint(module.bp)

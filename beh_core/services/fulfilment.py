@@ -1,0 +1,354 @@
+"""Carrying out attested orders: plugin fulfilment, Service Desk per line, komplettering, Makulera.
+
+Line statuses (``OrderLine.status``) are those of ``models.fulfilment``: waiting
+for the Service Desk, automatic (due now), schemalagd (automatic, waiting for
+the start date), fel (automatic failed: Service Desk) and utförd. A fulfilled
+line changes the end user's held permissions; when every line is done the
+order is Avslutad and the orderer gets a mail.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pluggy
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from .. import audit, authz
+from ..authz import Actor
+from ..catalogue import Catalogue, CatalogItem, FulfilmentResult
+from ..models import AuditEvent, Credential, HeldPermission, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus, utcnow
+from ..models.fulfilment import LINE_AUTOMATIC, LINE_DONE, LINE_FAILED, LINE_SCHEDULED, LINE_WAITING
+from . import credentials, mail
+from .errors import Conflict, NotFound, ValidationFailed
+from .order_queries import Page
+
+AUTOMATIC = ("on_attest", "on_start")
+OPEN_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value, OrderStatus.KOMPLETTERING.value,
+                 OrderStatus.SCHEMALAGD.value)
+
+
+def _catalogue(catalogue: Catalogue | None) -> Catalogue:
+    from ..plugins import catalogue as app_catalogue
+
+    return catalogue or app_catalogue()
+
+
+def _pm(pm: pluggy.PluginManager | None) -> pluggy.PluginManager:
+    from ..plugins import plugin_manager
+
+    return pm or plugin_manager()
+
+
+# --- Called by ordering and attest inside their transactions -------------------------
+
+def on_order_created(session: Session, order: Order) -> None:
+    """In create_order's transaction: mail the attestant a link to the attest page."""
+    mail.mail_attest_request(session, order)
+
+
+def on_attestant_changed(session: Session, order: Order) -> None:
+    """In change_attestant's transaction: mail the new attestant."""
+    mail.mail_attest_request(session, order, changed=True)
+
+
+def on_decided(session: Session, order: Order, *, approved: bool, today: date,
+               catalogue: Catalogue | None = None) -> None:
+    """In decide's transaction: mail the orderer and, when approved, plan how each line is carried out.
+
+    Automatic lines (``on_attest``/``on_start``) whose start date has come become due now, later
+    ones Schemalagd; the rest wait for the Service Desk. ``run_due_lines`` carries out due lines.
+    """
+    mail.mail_decision(session, order, approved)
+    if not approved:
+        return
+    catalogue = _catalogue(catalogue)
+    for line in order.active_lines:
+        item = catalogue.get(line.item_key or "")
+        if item is not None and item.fulfilment in AUTOMATIC:
+            line.status = LINE_AUTOMATIC if order.start_date <= today else LINE_SCHEDULED
+            session.add(LineFulfilment(line_id=line.id, order_id=order.id, automatic=True, feedback={},
+                                       attempts=0, due_on=order.start_date))
+        else:
+            line.status = LINE_WAITING
+    refresh_status(order)
+
+
+def refresh_status(order: Order) -> str:
+    """Derive the order status from its lines (Komplettering begärd is kept until answered)."""
+    lines = order.active_lines
+    if lines and all(line.status == LINE_DONE for line in lines):
+        order.status = OrderStatus.AVSLUTAD.value
+    elif order.status == OrderStatus.KOMPLETTERING.value:
+        pass
+    elif any(line.status in (LINE_WAITING, LINE_FAILED, LINE_AUTOMATIC) for line in lines):
+        started = any(line.status == LINE_DONE for line in lines)
+        order.status = (OrderStatus.UNDER_UTFORANDE if started else OrderStatus.ATTESTERAD).value
+    else:
+        order.status = OrderStatus.SCHEMALAGD.value
+    return order.status
+
+
+# --- Automatic fulfilment by plugins ---------------------------------------------
+
+def due_line_ids(session: Session, today: date, order_id: int | None = None, limit: int = 500) -> list[int]:
+    """Automatic lines whose start date has come and that are not carried out or failed yet."""
+    stmt = select(LineFulfilment.line_id).where(
+        LineFulfilment.due_on <= today, LineFulfilment.done_at.is_(None), LineFulfilment.error.is_(None))
+    if order_id is not None:
+        stmt = stmt.where(LineFulfilment.order_id == order_id)
+    return list(session.scalars(stmt.order_by(LineFulfilment.id).limit(limit)))
+
+
+def run_due_lines(session: Session, today: date, *, order_id: int | None = None,
+                  catalogue: Catalogue | None = None, pm: pluggy.PluginManager | None = None) -> int:
+    """Carry out every due automatic line (of one order, or all); one transaction per line. Returns count."""
+    done = 0
+    for line_id in due_line_ids(session, today, order_id):
+        done += fulfil_automatic_line(session, line_id, today, catalogue=catalogue, pm=pm)
+    return done
+
+
+def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalogue: Catalogue | None = None,
+                          pm: pluggy.PluginManager | None = None) -> bool:
+    """Call the plugin's beh_fulfil_line for one due line; a failure sends it to the Service Desk with the error."""
+    catalogue, pm = _catalogue(catalogue), _pm(pm)
+    # Lock the row so two run-due processes never fulfil one line twice (PostgreSQL; SQLite serialises).
+    record = session.scalar(select(LineFulfilment).where(
+        LineFulfilment.line_id == line_id, LineFulfilment.due_on <= today, LineFulfilment.done_at.is_(None),
+        LineFulfilment.error.is_(None)).with_for_update(skip_locked=True))
+    if record is None:
+        session.rollback()
+        return False
+    line = session.get(OrderLine, line_id)
+    order = session.scalar(select(Order).where(Order.id == line.order_id).options(
+        joinedload(Order.end_user), joinedload(Order.orderer)))
+    if order.status not in OPEN_STATUSES or line.removed:
+        record.due_on = None
+        session.commit()
+        return False
+    item = catalogue.get(line.item_key or "")
+    record.attempts += 1
+    error: str | None = None
+    result: FulfilmentResult | None = None
+    try:
+        result = pm.hook.beh_fulfil_line(item=item, line=line, order=order) if item else None
+    except Exception as exc:  # noqa: BLE001 - a failing plugin must never lose the line
+        current_app.logger.exception("Automatic fulfilment of %s line %s failed", order.number, line.id)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    if error is None and (result is None or not result.done):
+        error = (result.error if result and result.error else "Ingen plugin utförde raden.")[:2000]
+    if error is not None:
+        record.error, record.due_on, line.status = error, None, LINE_FAILED
+        refresh_status(order)
+        audit.record(session, None, "line.fulfilment_failed", "order", order.number, line=line.item_name,
+                     line_id=line.id, error=error)
+        session.commit()
+        return False
+    completed = _complete_line(session, order, line, item, result.feedback, today, record=record)
+    audit.record(session, None, "line.fulfilled", "order", order.number, line=line.item_name, line_id=line.id,
+                 automatic=True, order_completed=completed)
+    session.commit()
+    return True
+
+
+# --- Service Desk ----------------------------------------------------------------
+
+def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: int) -> dict[str, str]:
+    """Check the feedback fields typed for a line; returns {form key: Swedish message}."""
+    errors: dict[str, str] = {}
+    for spec in item.feedback_fields if item else ():
+        value = (values.get(spec.name) or "").strip()
+        key = f"line{line_id}.{spec.name}"
+        if spec.required and not value:
+            errors[key] = f"Fyll i {spec.label}."
+        elif len(value) > spec.max_length:
+            errors[key] = f"{spec.label} får vara högst {spec.max_length} tecken."
+    return errors
+
+
+def mark_line_done(session: Session, actor: Actor, order: Order, line_id: int, feedback: dict[str, str],
+                   today: date | None = None, catalogue: Catalogue | None = None) -> bool:
+    """Utförd: the Service Desk carried out one line, with its feedback (credentials). Returns order completed."""
+    authz.require(authz.may_fulfil(actor, order), "Du kan inte utföra denna beställning.")
+    if order.status == OrderStatus.KOMPLETTERING.value:
+        raise Conflict("Beställningen väntar på komplettering från beställaren.")
+    line = next((candidate for candidate in order.active_lines if candidate.id == line_id), None)
+    if line is None:
+        raise NotFound("Raden finns inte i beställningen.")
+    if line.status == LINE_DONE:
+        raise Conflict(f"{line.item_name} är redan utförd.")
+    catalogue = _catalogue(catalogue)
+    item = catalogue.get(line.item_key or "")
+    errors = check_feedback(item, feedback, line.id)
+    if errors:
+        raise ValidationFailed(errors)
+    completed = _complete_line(session, order, line, item, feedback, today or actor.today, actor=actor)
+    audit.record(session, actor.person, "line.fulfilled", "order", order.number, line=line.item_name,
+                 line_id=line.id, automatic=False, order_completed=completed)
+    session.commit()
+    return completed
+
+
+def _complete_line(session: Session, order: Order, line: OrderLine, item: CatalogItem | None,
+                   feedback: dict[str, str], today: date, *, actor: Actor | None = None,
+                   record: LineFulfilment | None = None) -> bool:
+    """Record a done line: feedback (secret values encrypted), held permission, order status, completion mail."""
+    specs = {spec.name: spec for spec in (item.feedback_fields if item else ())}
+    plain = {k: v.strip() for k, v in feedback.items() if k in specs and not specs[k].secret and v and v.strip()}
+    secret = {k: v.strip() for k, v in feedback.items() if k in specs and specs[k].secret and v and v.strip()}
+    record = record or session.scalar(select(LineFulfilment).where(LineFulfilment.line_id == line.id))
+    if record is None:
+        record = LineFulfilment(line_id=line.id, order_id=order.id, automatic=False, attempts=0)
+        session.add(record)
+    record.done_at, record.done_by_id = utcnow(), actor.id if actor else None
+    record.feedback, record.due_on, record.error = plain, None, None
+    if secret:
+        existing = session.scalar(select(Credential).where(Credential.line_id == line.id))
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        session.add(Credential(order_id=order.id, line_id=line.id, ciphertext=credentials.encrypt(secret)))
+    line.status = LINE_DONE
+    apply_to_held_permissions(session, order, line, today)
+    if refresh_status(order) == OrderStatus.AVSLUTAD.value:
+        session.flush()
+        has_credentials = session.scalar(select(Credential.id).where(Credential.order_id == order.id).limit(1))
+        mail.mail_completed(session, order, has_credentials is not None)
+        return True
+    return False
+
+
+def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, today: date) -> None:
+    """Nyupplägg creates, Förändring updates, Avslut ends the end user's held permission (free text: nothing)."""
+    if line.item_key is None:
+        return
+    if order.kind == "nyupplagg":
+        start = max(order.start_date, today)
+        held = session.scalar(select(HeldPermission).where(
+            HeldPermission.person_id == order.end_user_id, HeldPermission.item_key == line.item_key,
+            (HeldPermission.valid_to.is_(None)) | (HeldPermission.valid_to >= today)).limit(1))
+        if held is None:
+            item_scope_local = line.scope == "local"
+            held = HeldPermission(person_id=order.end_user_id, item_key=line.item_key,
+                                  forvaltning_id=order.forvaltning_id if item_scope_local else None,
+                                  valid_from=start, valid_to=None, granted_by_line_id=line.id)
+            session.add(held)
+        held.details = dict(line.values or {})
+        session.flush()
+        line.held_permission_id = held.id
+        return
+    held = session.get(HeldPermission, line.held_permission_id) if line.held_permission_id else None
+    if held is None:
+        return
+    if order.kind == "forandring":
+        held.details = dict(line.values or {})
+    elif order.kind == "avslut":
+        # Not held from the start date on (or from today, when carried out late).
+        held.valid_to = max(order.start_date, today) - timedelta(days=1)
+
+
+def request_komplettering(session: Session, actor: Actor, order: Order, message: str) -> Komplettering:
+    """Begär komplettering: ask the orderer for more information; the order waits for the answer."""
+    authz.require(authz.may_fulfil(actor, order), "Du kan inte utföra denna beställning.")
+    if order.status == OrderStatus.KOMPLETTERING.value:
+        raise Conflict("Komplettering är redan begärd.")
+    message = (message or "").strip()
+    if not message:
+        raise ValidationFailed({"message": "Skriv vad som behöver kompletteras."})
+    if len(message) > 2000:
+        raise ValidationFailed({"message": "Meddelandet får vara högst 2000 tecken."})
+    request = Komplettering(order_id=order.id, requested_by_id=actor.id, message=message)
+    session.add(request)
+    order.status = OrderStatus.KOMPLETTERING.value
+    mail.mail_komplettering(session, order, message)
+    audit.record(session, actor.person, "order.komplettering_requested", "order", order.number)
+    session.commit()
+    return request
+
+
+def open_komplettering(session: Session, order: Order) -> Komplettering | None:
+    """The unanswered komplettering request of the order, if any."""
+    return session.scalar(select(Komplettering).where(
+        Komplettering.order_id == order.id, Komplettering.answered_at.is_(None)).order_by(Komplettering.id.desc()))
+
+
+def answer_komplettering(session: Session, actor: Actor, order: Order, answer: str) -> Komplettering:
+    """The orderer answers the komplettering; the order goes back to the Service Desk queue."""
+    authz.require(authz.may_answer_komplettering(actor, order), "Bara beställaren kan svara på kompletteringen.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed({"answer": "Skriv ditt svar på kompletteringen."})
+    if len(answer) > 2000:
+        raise ValidationFailed({"answer": "Svaret får vara högst 2000 tecken."})
+    request = open_komplettering(session, order)
+    if request is None:
+        raise Conflict("Det finns ingen komplettering att svara på.")
+    request.answer, request.answered_by_id, request.answered_at = answer, actor.id, utcnow()
+    order.status = OrderStatus.UNDER_UTFORANDE.value
+    refresh_status(order)
+    audit.record(session, actor.person, "order.komplettering_answered", "order", order.number)
+    session.commit()
+    return request
+
+
+def withdraw_order(session: Session, actor: Actor, order: Order) -> Order:
+    """Makulera: the orderer withdraws the order before attest; the attestant is told."""
+    if order.orderer_id == actor.id and order.status != OrderStatus.VANTAR_PA_ATTEST.value:
+        raise Conflict("Beställningen kan bara makuleras innan den är attesterad.")
+    authz.require(authz.may_withdraw(actor, order), "Bara beställaren kan makulera beställningen.")
+    order.status = OrderStatus.MAKULERAD.value
+    mail.mail_withdrawn(session, order)
+    audit.record(session, actor.person, "order.withdrawn", "order", order.number)
+    session.commit()
+    return order
+
+
+# --- Read side: the Service Desk queue and an order's history ---------------------
+
+QUEUE_DEFAULT = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value)
+
+
+def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, item_key: str = "",
+                       status: str = "", page: int = 1, size: int = 15) -> Page:
+    """Attested orders to carry out: akut first, then oldest; filter by förvaltning, system and status."""
+    stmt = select(Order).where(Order.status.in_((status,) if status in OPEN_STATUSES else QUEUE_DEFAULT))
+    if forvaltning_id:
+        stmt = stmt.where(Order.forvaltning_id == forvaltning_id)
+    if item_key:
+        stmt = stmt.where(Order.id.in_(select(OrderLine.order_id).where(
+            OrderLine.item_key == item_key, OrderLine.removed.is_(False))))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = list(session.scalars(stmt.options(
+        joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
+        selectinload(Order.lines)).order_by(Order.akut.desc(), Order.created_at, Order.id)
+        .offset((page - 1) * size).limit(size)))
+    return Page(rows, total, page, pages)
+
+
+def order_history(session: Session, order: Order, page: int = 1, size: int = 50) -> Page:
+    """The order's audit events (who did what, when), oldest first, with their actors."""
+    where = (AuditEvent.object_type == "order") & (AuditEvent.object_id == order.number)
+    total = session.scalar(select(func.count(AuditEvent.id)).where(where)) or 0
+    pages = max(1, math.ceil(total / size))
+    page = min(max(1, page), pages)
+    rows = list(session.scalars(select(AuditEvent).where(where).options(joinedload(AuditEvent.actor))
+                                .order_by(AuditEvent.at, AuditEvent.id).offset((page - 1) * size).limit(size)))
+    return Page(rows, total, page, pages)
+
+
+def line_records(session: Session, order: Order) -> dict[int, LineFulfilment]:
+    """line id -> its fulfilment record (who, when, feedback, error), in one query."""
+    rows = session.scalars(select(LineFulfilment).where(LineFulfilment.order_id == order.id)
+                           .options(joinedload(LineFulfilment.done_by)))
+    return {row.line_id: row for row in rows}
+
+
+def kompletteringar(session: Session, order: Order) -> list[Komplettering]:
+    """Every komplettering request of the order with its answer, oldest first."""
+    return list(session.scalars(select(Komplettering).where(Komplettering.order_id == order.id).options(
+        joinedload(Komplettering.requested_by), joinedload(Komplettering.answered_by)).order_by(Komplettering.id)))

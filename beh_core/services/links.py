@@ -1,0 +1,65 @@
+"""Links in e-mails that work only for their addressee: /l/<signed token>.
+
+The token carries the addressee's person id and the target path, signed with
+the app's secret (itsdangerous). The link view requires login, compares the
+logged-in person with the addressee (403 otherwise) and then redirects to the
+target, which checks its own rights as usual.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..authz import Forbidden
+from .errors import NotFound
+
+SALT = "beh.mail-link"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a valid token says: who may follow it and where it leads."""
+
+    person_id: int
+    path: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def make_token(person_id: int, path: str) -> str:
+    """Sign (addressee, local path) into a URL-safe token."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError("A mail link must point to a local path")
+    return _serializer().dumps({"p": person_id, "t": path})
+
+
+def link_url(person_id: int, path: str) -> str:
+    """The absolute URL of a personal link (BASE_URL + /l/<token>)."""
+    return current_app.config["BASE_URL"].rstrip("/") + "/l/" + make_token(person_id, path)
+
+
+def read_token(token: str) -> LinkTarget:
+    """Check the signature and age of a token; NotFound when forged or expired."""
+    max_age = int(current_app.config.get("MAIL_LINK_MAX_AGE_DAYS", 60)) * 86400
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as expired:
+        raise NotFound("Länken har gått ut. Logga in och öppna beställningen från startsidan.") from expired
+    except BadSignature as bad:
+        raise NotFound("Länken är ogiltig.") from bad
+    path = str(data.get("t", ""))
+    if not path.startswith("/") or path.startswith("//"):
+        raise NotFound("Länken är ogiltig.")
+    return LinkTarget(int(data["p"]), path)
+
+
+def follow(token: str, person_id: int) -> str:
+    """The target path of a token for the logged-in person; Forbidden when the link is someone else's."""
+    target = read_token(token)
+    if target.person_id != person_id:
+        raise Forbidden("Länken gäller bara den person som e-postmeddelandet skickades till.")
+    return target.path

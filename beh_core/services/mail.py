@@ -1,0 +1,254 @@
+"""E-mail through an outbox: written in the transaction of the change, delivered by a sender over SMTP.
+
+``enqueue_mail`` adds one ``outbox`` row to the caller's session (never commits).
+``send_pending`` claims due rows in one short transaction (``SELECT ... FOR UPDATE
+SKIP LOCKED``, then ``UPDATE ... WHERE id IN (...) AND still due RETURNING``, with
+a lease), sends them and marks them sent; a failure is retried with exponential back-off. Several senders on
+PostgreSQL never claim the same row; SQLite serialises writers anyway.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr
+
+from flask import current_app, render_template
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..models import OutboxMessage, Person, utcnow
+from ..models.fulfilment import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
+from . import links
+
+log = logging.getLogger(__name__)
+
+
+def _template_path(template: str) -> str:
+    return template if "/" in template else f"mail/{template}.txt"
+
+
+def enqueue_mail(session: Session, *, to: Person, subject: str, template: str, context: dict,
+                 link_path: str | None = None) -> OutboxMessage:
+    """Render a Swedish mail to a person and add it to the outbox in the caller's transaction.
+
+    :param template: a name in ``templates/mail/`` without ``.txt`` (or a full template path).
+    :param context: template variables; ``to`` (the person) and ``link`` are added.
+    :param link_path: a local path; the mail then holds a link that works only for ``to``.
+    """
+    link = links.link_url(to.id, link_path) if link_path else None
+    body = render_template(_template_path(template), **{**context, "to": to, "link": link})
+    domain = (current_app.config.get("MAIL_FROM", "") .rsplit("@", 1)[-1].strip(" >")) or "beh.local"
+    message = OutboxMessage(
+        to_person_id=to.id, to_address=to.email, subject=subject[:250], body=body, template=template[:80],
+        message_id=f"<{uuid.uuid4().hex}@{domain}>", status=OUTBOX_PENDING, attempts=0, next_attempt_at=utcnow(),
+    )
+    if not to.email:
+        message.status, message.last_error = OUTBOX_FAILED, "Mottagaren saknar e-postadress i katalogen."
+    session.add(message)
+    return message
+
+
+# --- Sending -------------------------------------------------------------------
+
+@dataclass
+class SendReport:
+    """What one pass of the sender did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _claim(database: Database, worker: str, batch: int, lease: int, now: datetime) -> list[OutboxMessage]:
+    """Atomically take up to ``batch`` due messages for this worker (one short transaction)."""
+    due = or_(
+        and_(OutboxMessage.status == OUTBOX_PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OUTBOX_SENDING, OutboxMessage.claimed_until < now),  # a crashed sender's
+    )
+    with database.sessionmaker() as session, session.begin():
+        # Two statements on purpose: PostgreSQL may re-run a LIMITed SKIP LOCKED subquery inside
+        # UPDATE ... IN (...) and take more rows than the limit. The locks hold until commit, and
+        # repeating ``due`` in the UPDATE keeps SQLite (no row locks) from claiming a row twice.
+        candidates = list(session.scalars(select(OutboxMessage.id).where(due).order_by(OutboxMessage.id)
+                                          .limit(batch).with_for_update(skip_locked=True)))
+        if not candidates:
+            return []
+        ids = list(session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(candidates), due)
+            .values(status=OUTBOX_SENDING, claimed_by=worker, claimed_until=now + timedelta(seconds=lease),
+                    attempts=OutboxMessage.attempts + 1)
+            .returning(OutboxMessage.id)
+        ))
+        if not ids:
+            return []
+        rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+        session.expunge_all()
+    return rows
+
+
+def _finish(database: Database, message: OutboxMessage, worker: str, config: dict, now: datetime,
+            error: str | None) -> str:
+    """Mark a claimed message sent, or schedule a retry; returns the new status."""
+    if error is None:
+        values = {"status": OUTBOX_SENT, "sent_at": utcnow(), "claimed_by": None, "claimed_until": None,
+                  "last_error": None}
+    elif message.attempts >= int(config.get("MAIL_MAX_ATTEMPTS", 10)):
+        values = {"status": OUTBOX_FAILED, "claimed_by": None, "claimed_until": None, "last_error": error[:2000]}
+    else:
+        delay = min(int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** (message.attempts - 1),
+                    int(config.get("MAIL_RETRY_MAX_SECONDS", 6 * 3600)))
+        values = {"status": OUTBOX_PENDING, "next_attempt_at": now + timedelta(seconds=delay), "claimed_by": None,
+                  "claimed_until": None, "last_error": error[:2000]}
+    with database.sessionmaker() as session, session.begin():
+        session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker,
+            OutboxMessage.status == OUTBOX_SENDING).values(**values))
+    return values["status"]
+
+
+def _email(message: OutboxMessage, config: dict) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = config.get("MAIL_FROM")
+    email["To"] = formataddr((message.to_person.full_name if message.to_person else "", message.to_address))
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id  # stable across retries, so receivers can drop duplicates
+    email["X-BEH-Outbox-Id"] = str(message.id)
+    email.set_content(message.body)
+    return email
+
+
+def smtp_connection(config: dict) -> smtplib.SMTP:
+    """Open an SMTP connection per the settings (TLS, STARTTLS, login)."""
+    host, port, timeout = config.get("SMTP_HOST", "localhost"), int(config.get("SMTP_PORT", 25)), \
+        float(config.get("SMTP_TIMEOUT", 30))
+    if config.get("SMTP_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+    if config.get("SMTP_USERNAME"):
+        smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD", ""))
+    return smtp
+
+
+def send_pending(database: Database, config: dict, *, worker: str | None = None,
+                 now: datetime | None = None) -> SendReport:
+    """Claim one batch of due messages, deliver them over SMTP and record the outcome."""
+    worker = worker or f"{socket.gethostname()}:{threading.get_ident()}:{uuid.uuid4().hex[:6]}"
+    now = now or utcnow()
+    claimed = _claim(database, worker, int(config.get("MAIL_BATCH_SIZE", 50)),
+                     int(config.get("MAIL_LEASE_SECONDS", 300)), now)
+    report = SendReport(claimed=len(claimed))
+    if not claimed:
+        return report
+    with database.sessionmaker() as session:  # the recipients' names for the To header
+        people = {p.id: p for p in session.scalars(
+            select(Person).where(Person.id.in_({m.to_person_id for m in claimed if m.to_person_id})))}
+        session.expunge_all()
+    for message in claimed:
+        message.to_person = people.get(message.to_person_id)
+    smtp: smtplib.SMTP | None = None
+    connection_error: str | None = None
+    try:
+        smtp = smtp_connection(config)
+    except (OSError, smtplib.SMTPException) as error:
+        connection_error = f"SMTP-servern svarar inte: {error}"
+    for message in claimed:
+        error = connection_error
+        if error is None:
+            try:
+                smtp.send_message(_email(message, config))
+            except (smtplib.SMTPServerDisconnected, OSError) as lost:
+                error = connection_error = f"Förbindelsen till SMTP-servern bröts: {lost}"
+            except smtplib.SMTPException as refused:
+                error = f"SMTP-servern tog inte emot meddelandet: {refused}"
+        status = _finish(database, message, worker, config, now, error)
+        report.sent += status == OUTBOX_SENT
+        report.retried += status == OUTBOX_PENDING
+        report.failed += status == OUTBOX_FAILED
+        if error:
+            log.warning("Mail %s not sent (attempt %s): %s", message.id, message.attempts, error)
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return report
+
+
+def run_sender(database: Database, config: dict, *, loop: bool = False, stop: threading.Event | None = None,
+               worker: str | None = None) -> SendReport:
+    """Send until nothing is due; with ``loop``, keep polling every MAIL_LOOP_INTERVAL seconds until ``stop``."""
+    stop = stop or threading.Event()
+    total = SendReport()
+    while not stop.is_set():
+        report = send_pending(database, config, worker=worker)
+        for name in ("claimed", "sent", "retried", "failed"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        if report.claimed and report.sent:
+            continue  # more may be waiting
+        if not loop:
+            break
+        stop.wait(float(config.get("MAIL_LOOP_INTERVAL", 10)))
+    return total
+
+
+# --- The portal's mails ----------------------------------------------------------
+
+def _attest_path(order) -> str:
+    return f"/attest/{order.number}"
+
+
+def _feedback_path(order) -> str:
+    return f"/aterkoppling/{order.number}"
+
+
+def mail_attest_request(session: Session, order, *, changed: bool = False) -> OutboxMessage:
+    """To the attestant: a new order (or Byt attestant) waits for their attest."""
+    return enqueue_mail(session, to=order.attestant, subject=f"Beställning {order.number} väntar på din attest",
+                        template="attest_request", context={"order": order, "changed": changed},
+                        link_path=_attest_path(order))
+
+
+def mail_attest_reminder(session: Session, order, days: int) -> OutboxMessage:
+    """To the attestant: a reminder that the order has waited ``days`` days."""
+    return enqueue_mail(session, to=order.attestant, subject=f"Påminnelse: beställning {order.number} väntar på din attest",
+                        template="attest_reminder", context={"order": order, "days": days},
+                        link_path=_attest_path(order))
+
+
+def mail_decision(session: Session, order, approved: bool) -> OutboxMessage:
+    """To the orderer: the attestant approved or rejected the order."""
+    word = "godkänd" if approved else "avslagen"
+    return enqueue_mail(session, to=order.orderer, subject=f"Beställning {order.number} är {word}",
+                        template="decision", context={"order": order, "approved": approved},
+                        link_path=_feedback_path(order))
+
+
+def mail_komplettering(session: Session, order, message: str) -> OutboxMessage:
+    """To the orderer: the Service Desk needs more information."""
+    return enqueue_mail(session, to=order.orderer, subject=f"Komplettering begärd för beställning {order.number}",
+                        template="komplettering", context={"order": order, "message": message},
+                        link_path=_feedback_path(order))
+
+
+def mail_completed(session: Session, order, has_credentials: bool) -> OutboxMessage:
+    """To the orderer: every line is carried out (Avslutad); credentials wait in the portal."""
+    return enqueue_mail(session, to=order.orderer, subject=f"Beställning {order.number} är utförd",
+                        template="completed", context={"order": order, "has_credentials": has_credentials},
+                        link_path=_feedback_path(order))
+
+
+def mail_withdrawn(session: Session, order) -> OutboxMessage:
+    """To the attestant: the orderer withdrew (makulerade) the order; nothing to attest."""
+    return enqueue_mail(session, to=order.attestant, subject=f"Beställning {order.number} är makulerad",
+                        template="withdrawn", context={"order": order})

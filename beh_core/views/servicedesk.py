@@ -1,0 +1,107 @@
+"""Service Desk behörigheter: the queue of attested orders, per-line Utförd with feedback, komplettering."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import authz
+from ..authz import current_actor, requires
+from ..db import get_session
+from ..models import Forvaltning
+from ..models.fulfilment import LINE_STATUS_LABELS
+from ..plugins import catalogue
+from ..services import fulfilment
+from ..services.errors import ValidationFailed
+from ..services.order_queries import STATUS_LABELS, load_order
+from ..services.ordering import KIND_LABELS
+
+bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
+
+QUEUE_STATUSES = {status: STATUS_LABELS[status] for status in fulfilment.OPEN_STATUSES}
+HISTORY_LABELS = {
+    "order.created": "Beställning skapad",
+    "order.attestant_changed": "Attestant bytt",
+    "order.lines_removed": "Behörigheter borttagna vid attest",
+    "order.approved": "Godkänd av attestant",
+    "order.rejected": "Avslagen av attestant",
+    "order.withdrawn": "Makulerad av beställaren",
+    "order.attest_reminder": "Påminnelse skickad till attestant",
+    "order.komplettering_requested": "Komplettering begärd",
+    "order.komplettering_answered": "Komplettering besvarad av beställaren",
+    "line.fulfilled": "Utförd",
+    "line.fulfilment_failed": "Automatiskt utförande misslyckades",
+    "credentials.viewed": "Inloggningsuppgifter visade av beställaren",
+    "credentials.deleted": "Lösenordsuppgifter borttagna av beställaren",
+}
+
+
+@bp.get("/")
+@requires("fulfil")
+def queue():
+    """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
+    db = get_session()
+    args = {k: v for k, v in request.args.items() if k in ("forvaltning", "system", "status") and v}
+    page = fulfilment.service_desk_queue(
+        db, forvaltning_id=request.args.get("forvaltning", type=int), item_key=request.args.get("system", ""),
+        status=request.args.get("status", ""), page=request.args.get("sida", 1, type=int))
+    forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
+    systems = [(item.key, item.name) for item in catalogue() if item.catalogue == "lr"]
+    return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
+                           systems=systems, statuses=STATUS_LABELS, queue_statuses=QUEUE_STATUSES,
+                           kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
+
+
+def _order(number: str):
+    order = load_order(get_session(), number)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _render(order, *, errors=None, typed=None, message: str = "", status: int = 200):
+    db = get_session()
+    history = fulfilment.order_history(db, order, request.args.get("sida", 1, type=int))
+    cat = catalogue()
+    items = {line.item_key: cat.get(line.item_key) for line in order.lines if line.item_key}
+    return render_template(
+        "servicedesk/order.html", order=order, items=items, records=fulfilment.line_records(db, order),
+        kompletteringar=fulfilment.kompletteringar(db, order), history=history, history_labels=HISTORY_LABELS,
+        statuses=STATUS_LABELS, kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS, errors=errors or {},
+        typed=typed or {}, message=message, can_fulfil=authz.may_fulfil(current_actor(), order),
+    ), status
+
+
+@bp.get("/<number>")
+@requires("fulfil")
+def order(number: str):
+    """One order: lines with Utförd and feedback fields, Begär komplettering, history."""
+    return _render(_order(number))
+
+
+@bp.post("/<number>/rad/<int:line_id>")
+@requires("fulfil")
+def line_done(number: str, line_id: int):
+    """Utförd: one line is carried out; its feedback (Login, Lösenord) goes to the orderer."""
+    order = _order(number)
+    typed = {k[len(f"line{line_id}."):]: v for k, v in request.form.items() if k.startswith(f"line{line_id}.")}
+    try:
+        completed = fulfilment.mark_line_done(get_session(), current_actor(), order, line_id, typed)
+    except ValidationFailed as failed:
+        return _render(order, errors=failed.errors, typed={line_id: typed}, status=400)
+    flash(f"Beställning {order.number} är utförd och avslutad." if completed else "Raden är markerad som utförd.",
+          "info")
+    return redirect(url_for("servicedesk.queue") if completed else url_for("servicedesk.order", number=number))
+
+
+@bp.post("/<number>/komplettering")
+@requires("fulfil")
+def komplettering(number: str):
+    """Begär komplettering: the orderer is mailed and answers in the portal."""
+    order = _order(number)
+    message = request.form.get("message", "")
+    try:
+        fulfilment.request_komplettering(get_session(), current_actor(), order, message)
+    except ValidationFailed as failed:
+        return _render(order, errors=failed.errors, message=message, status=400)
+    flash(f"Komplettering är begärd för {order.number}. Beställaren har fått ett e-postmeddelande.", "info")
+    return redirect(url_for("servicedesk.queue"))

@@ -1,0 +1,95 @@
+"""Two mail senders at once on PostgreSQL: every message goes out exactly once.
+
+Always runs against PostgreSQL: the session database when ``BEH_TEST_DB=postgresql``,
+otherwise a temporary database created on 127.0.0.1:5432 for this test (it
+fails, never skips, when the server is unreachable).
+"""
+import os
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from beh_core import create_app
+from beh_core.cli import upgrade_database
+from beh_core.db import get_database
+from beh_core.demo import build_demo_region
+from beh_core.models import OutboxMessage, Person
+from beh_core.services.mail import enqueue_mail, run_sender
+from helpers import make_config
+from test_fulfil_support import SmtpServer, smtp_settings
+
+PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer(delay=0.01).start()  # a little slow, so both senders are busy at once
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_app(request, tmp_path, smtp):
+    """An app on PostgreSQL with the demo region, whatever BEH_TEST_DB says."""
+    settings = {**smtp_settings(smtp), "MAIL_BATCH_SIZE": 3}
+    if os.environ.get("BEH_TEST_DB") == "postgresql":
+        app = create_app(make_config(request.getfixturevalue("migrated"), tmp_path, **settings))
+        own = None
+    else:
+        own = f"beh_mailtest_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{own}"'))
+        app = create_app(make_config(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + own, tmp_path, **settings))
+        upgrade_database(app)
+    database = get_database(app)
+    assert database.engine.dialect.name == "postgresql"
+    with database.sessionmaker() as session:
+        build_demo_region(session, persons=60, orders=0, seed=11)
+    yield app
+    engine = database.engine
+    if own is None:
+        from beh_core.models import Base
+
+        with engine.begin() as conn:
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+    else:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app, smtp):
+    database = get_database(pg_app)
+    with pg_app.app_context(), database.sessionmaker() as session:
+        people = list(session.scalars(select(Person).order_by(Person.id).limit(40)))
+        for n in range(120):
+            enqueue_mail(session, to=people[n % len(people)], subject=f"Meddelande {n}", template="mail/_footer.txt",
+                         context={}, link_path="/")
+        session.commit()
+
+    reports, errors = {}, []
+
+    def sender(name: str) -> None:
+        try:
+            reports[name] = run_sender(database, pg_app.config, worker=name)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender, args=(f"sändare-{i}",)) for i in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    subjects = [m["Subject"] for m in smtp.inbox.messages]
+    assert len(subjects) == 120 and len(set(subjects)) == 120
+    assert reports["sändare-1"].sent > 0 and reports["sändare-2"].sent > 0
+    assert reports["sändare-1"].sent + reports["sändare-2"].sent == 120
+    with database.sessionmaker() as session:
+        assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}
