@@ -20,6 +20,7 @@ class Delegation(Base):
     __table_args__ = (
         Index("ix_delegations_person_dates", "person_id", "valid_from", "valid_to"),
         Index("ix_delegations_scope", "scope", "forvaltning_id", "omrade_id"),
+        Index("ix_delegations_valid_to", "valid_to"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,9 +35,15 @@ class Delegation(Base):
     valid_to: Mapped[date] = mapped_column(Date)
     delegated_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Ta bort (ended early): valid_to is set to yesterday and these record who and when.
+    ended_at: Mapped[datetime | None] = mapped_column()
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    # The Gäller till a reminder was e-mailed for; a later extension makes a new reminder due.
+    reminded_for: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     delegated_by: Mapped[Person | None] = relationship(foreign_keys=[delegated_by_id])
+    ended_by: Mapped[Person | None] = relationship(foreign_keys=[ended_by_id])
     forvaltning: Mapped[Forvaltning] = relationship()
     omrade: Mapped[Omrade | None] = relationship()
     enhet: Mapped[Enhet | None] = relationship()

@@ -14,7 +14,10 @@ class HeldPermission(Base):
     """A permission in a catalogue item held by a person, from/to dates."""
 
     __tablename__ = "held_permissions"
-    __table_args__ = (Index("ix_held_permissions_person_item", "person_id", "item_key"),)
+    __table_args__ = (
+        Index("ix_held_permissions_person_item", "person_id", "item_key"),
+        Index("ix_held_permissions_valid_to", "valid_to"),  # run-due ends expired permissions by this
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))

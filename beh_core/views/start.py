@@ -17,9 +17,9 @@ def index():
     tiles = {
         "lr": authz.may_order(actor, "lr"),
         "vmu": authz.may_order(actor, "vmu"),
-        "attest": authz.ROUTE_RULES["attest"](actor),
-        "delegate": actor.is_chef,
-        "fulfil": actor.is_fulfiller,
+        "attest": authz.allows(actor, "attest"),
+        "delegate": authz.allows(actor, "delegate"),
+        "fulfil": authz.allows(actor, "fulfil"),
     }
     return render_template("start.html", tiles=tiles)
 

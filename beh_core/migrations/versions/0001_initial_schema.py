@@ -79,6 +79,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('held_permissions', schema=None) as batch_op:
         batch_op.create_index('ix_held_permissions_person_item', ['person_id', 'item_key'], unique=False)
+        batch_op.create_index('ix_held_permissions_valid_to', ['valid_to'], unique=False)
 
     op.create_table('omraden',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -247,6 +248,7 @@ def downgrade() -> None:
 
     op.drop_table('omraden')
     with op.batch_alter_table('held_permissions', schema=None) as batch_op:
+        batch_op.drop_index('ix_held_permissions_valid_to')
         batch_op.drop_index('ix_held_permissions_person_item')
 
     op.drop_table('held_permissions')
