@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -107,9 +108,7 @@ def receipt_export(ordernummer: str, output: Path | None) -> None:
 @beh_cli.command("delegation-reminders")
 @click.option("--days", type=int, default=None, help="Dagar före slutdatum (standard: DELEGATION_REMINDER_DAYS).")
 def delegation_reminders(days: int | None) -> None:
-    """E-mail chefs about delegations they granted that end soon (once per delegation); safe to run daily."""
-    from datetime import date
-
+    """E-mail chefs about delegations they granted that end soon (once per delegation); run-due does this too."""
     from .db import get_session
     from .services.delegation import send_end_reminders
 
@@ -148,9 +147,15 @@ def run_due_command(today) -> None:
     from .db import get_session
     from .services.due import run_due
 
-    report = run_due(get_session(), today=today.date() if today else None,
-                     reminder_days=int(current_app.config.get("ATTEST_REMINDER_DAYS", 3)))
+    from .services.delegation import send_end_reminders
+
+    day = today.date() if today else date.today()
+    report = run_due(get_session(), today=day, reminder_days=int(current_app.config.get("ATTEST_REMINDER_DAYS", 3)))
     click.echo(str(report))
+    # The chefs' reminders about delegations that end soon ride on the same cron job.
+    sent = send_end_reminders(get_session(), today=day, days=int(current_app.config.get("DELEGATION_REMINDER_DAYS", 14)),
+                              config=current_app.config)
+    click.echo(f"Påminnelser om delegeringar: {sent} e-postmeddelanden.")
 
 
 @beh_cli.command("rotate-credentials")
