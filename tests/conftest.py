@@ -22,8 +22,9 @@ from beh_core.demo import build_demo_region
 from beh_core.models import Base
 from helpers import Browser, make_config
 
-# SoftHSM2/pcscd/vicc fixtures shared by tests/siths and the portal SITHS tests.
-pytest_plugins = ["siths_fixtures"]
+# SoftHSM2/pcscd/vicc fixtures shared by tests/siths and the portal SITHS tests,
+# and the portal SITHS helpers (card holders, in-process agent).
+pytest_plugins = ["siths_fixtures", "siths_portal"]
 
 PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

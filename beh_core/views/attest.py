@@ -1,13 +1,14 @@
 """Attestera beställningar: the list, the attest page, Ta bort markerade, Godkänn / Avslå."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from .. import authz
 from ..authz import current_actor, requires
 from ..db import get_session
 from ..plugins import notify
 from ..services import attest as attest_ops
+from ..services import signing
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order, orders_to_attest
 from ..services.ordering import KIND_LABELS
@@ -48,6 +49,10 @@ def order(number: str):
                 attest_ops.remove_lines(db, actor, order, request.form.getlist("line", type=int))
                 flash("Markerade behörigheter är borttagna.", "info")
                 return redirect(url_for("attest.order", number=number))
+            if action in ("approve", "reject") and signing.signing_required(current_app.config):
+                # Godkänn/Avslå opens the signing window; nothing is recorded until it is signed.
+                pending = signing.prepare(db, actor, order, approve=action == "approve", comment=comment)
+                return redirect(url_for("siths.sign", number=number, nonce=pending.nonce))
             if action in ("approve", "reject"):
                 attest_ops.decide(db, actor, order, approve=action == "approve", comment=comment)
                 notify("beh_order_event", event="attested" if action == "approve" else "rejected",

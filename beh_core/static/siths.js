@@ -1,0 +1,171 @@
+/*
+ * BEH SITHS: talks to the local card agent (beh-siths-agent) on 127.0.0.1.
+ *
+ * Progressive enhancement: the pages work as plain forms; this script fills
+ * in the signature fields and submits them.  The PIN is never handled here:
+ * the agent asks for it itself.
+ *
+ *  - Login page (#siths-login): get a one-time challenge from the portal,
+ *    let the agent sign it with the authentication key, post it back.
+ *  - Signing window (#siths-sign): let the agent sign the exact decision
+ *    document with the signing key (PIN för Underskrift/Signering), post it.
+ *  - Card sessions (script[data-beh-watch]): poll the agent's /status and log
+ *    out as soon as the card has left the reader.
+ */
+(function () {
+  "use strict";
+  if (window.__behSiths) { return; }
+  window.__behSiths = true;
+
+  function agentCall(agent, path, body) {
+    var options = { method: body ? "POST" : "GET", mode: "cors", credentials: "omit", cache: "no-store" };
+    if (body) {
+      options.headers = { "Content-Type": "application/json" };
+      options.body = JSON.stringify(body);
+    }
+    return fetch(agent.replace(/\/$/, "") + path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) {
+          var error = new Error(data.message_sv || "SITHS-tjänsten svarade med ett fel.");
+          error.code = data.error;
+          throw error;
+        }
+        return data;
+      });
+    }, function () {
+      throw new Error("Kunde inte nå BEH:s kortagent på din dator. Kontrollera att den är startad.");
+    });
+  }
+
+  function csrfOf(form) {
+    var field = form.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  function say(element, text, isError) {
+    if (!element) { return; }
+    element.textContent = text;
+    element.className = isError ? "error" : "hint";
+  }
+
+  function fill(form, fields) {
+    Object.keys(fields).forEach(function (name) {
+      form.querySelector("input[name=" + name + "]").value = fields[name];
+    });
+  }
+
+  function setupLogin(form) {
+    var button = document.getElementById("siths-login-button");
+    var status = document.getElementById("siths-login-status");
+    var agent = form.getAttribute("data-agent");
+    button.hidden = false;
+    say(status, "Kontrollera att kortet sitter i innan du loggar in.");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      say(status, "Ange din kod för identifiering i kortagenten …");
+      var challenge;
+      fetch(form.getAttribute("data-challenge-url"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfOf(form), "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { throw new Error(data.message_sv || "Inloggningen kunde inte startas."); }
+          return data;
+        });
+      }).then(function (data) {
+        challenge = data.challenge;
+        return agentCall(agent, "/sign", { usage: "authentication", data_b64: data.data_b64 });
+      }).then(function (signed) {
+        fill(form, { challenge: challenge, signature_b64: signed.signature_b64,
+                     certificate_chain_pem: signed.certificate_chain_pem });
+        say(status, "Loggar in …");
+        form.submit();
+      }).catch(function (error) {
+        say(status, error.message, true);
+        button.disabled = false;
+      });
+    });
+  }
+
+  function setupSigning(form) {
+    var button = document.getElementById("siths-sign-button");
+    var status = document.getElementById("siths-sign-status");
+    button.hidden = false;
+    say(status, "Tänk på att använda PIN-koden för Underskrift/Signering.");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      say(status, "Ange din PIN-kod för Underskrift/Signering i kortagenten …");
+      agentCall(form.getAttribute("data-agent"), "/sign", {
+        usage: "signing", data_b64: form.getAttribute("data-document"),
+        description: form.getAttribute("data-description")
+      }).then(function (signed) {
+        fill(form, { signature_b64: signed.signature_b64,
+                     certificate_chain_pem: signed.certificate_chain_pem });
+        say(status, "Skickar signaturen …");
+        form.submit();
+      }).catch(function (error) {
+        say(status, error.message, true);
+        button.disabled = false;
+      });
+    });
+  }
+
+  function setupClose(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (window.opener) { window.close(); return; }
+      window.location.assign(button.getAttribute("data-fallback"));
+    });
+  }
+
+  function setupWatch(tag) {
+    var agent = tag.getAttribute("data-agent");
+    var interval = parseInt(tag.getAttribute("data-poll"), 10) || 1000;
+    var busy = false, done = false;
+
+    function cardGone(state) {
+      // A reader without a card, or pcscd answering with no reader at all (the
+      // reader was unplugged).  An unreachable agent or pcscd is not "removed".
+      if (state.reader) { return state.card_present === false; }
+      return !state.error;
+    }
+
+    function logout() {
+      done = true;
+      fetch(tag.getAttribute("data-logout"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": tag.getAttribute("data-csrf"), "Accept": "application/json" }
+      }).then(function (response) { return response.json(); }).then(function (data) {
+        window.location.assign(data.redirect);
+      }, function () { window.location.reload(); });
+    }
+
+    function poll() {
+      if (busy || done) { return; }
+      busy = true;
+      agentCall(agent, "/status").then(function (state) {
+        busy = false;
+        if (cardGone(state)) { logout(); }
+      }, function () { busy = false; });
+    }
+    poll();
+    window.setInterval(poll, interval);
+  }
+
+  function start() {
+    var login = document.getElementById("siths-login");
+    if (login) { setupLogin(login); }
+    var sign = document.getElementById("siths-sign");
+    if (sign) { setupSigning(sign); }
+    var close = document.getElementById("siths-close");
+    if (close) { setupClose(close); }
+    var watch = document.querySelector("script[data-beh-watch]");
+    if (watch) { setupWatch(watch); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());

@@ -1,0 +1,222 @@
+"""SITHS views (thin): card login, mutual-TLS login, card removal, the signing window.
+
+The work is done in ``services.siths_login`` and ``services.signing``; here
+we parse requests, call one operation and answer.  The blueprint also
+
+* refuses a card session after it ended (logout or card removal), even if the
+  browser - or someone with a copied cookie - still presents the old cookie;
+* adds ``static/siths.js`` to the pages of card sessions so that the page
+  follows the card state in the local agent and logs out when it is removed.
+"""
+from __future__ import annotations
+
+import base64
+
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
+                   render_template, request, session, url_for)
+from flask_login import current_user, logout_user, user_logged_out
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from siths import SithsError
+
+from .. import audit, authz
+from ..authz import current_actor, public, requires
+from ..db import get_session
+from ..plugins import notify
+from ..services import signing, siths_login
+from ..services.errors import NotFound, ValidationFailed
+from ..services.order_queries import STATUS_LABELS, load_order
+from ..services.ordering import KIND_LABELS
+from .auth import _safe_next, start_session
+
+bp = Blueprint("siths", __name__)
+SID_KEY = "siths_sid"
+
+
+@bp.record_once
+def _setup(state) -> None:
+    signing.signing_mode(state.app.config)  # refuse to start with a bad ATTEST_SIGNING
+    if state.app.config.get("SITHS_REVOCATION_FAIL_OPEN"):
+        state.app.logger.warning("SITHS_REVOCATION_FAIL_OPEN is on: revoked cards may be accepted")
+    user_logged_out.connect(_on_logout, state.app)
+
+
+def _on_logout(app, user=None) -> None:
+    """Any logout (Logga ut, card removal) ends the server-side card session."""
+    sid = session.get(SID_KEY)
+    if sid:
+        siths_login.end_session(get_session(), sid, "logout")
+
+
+@bp.before_app_request
+def _refuse_ended_card_session():
+    sid = session.get(SID_KEY)
+    if sid and not siths_login.session_active(get_session(), sid, _user_id()):
+        logout_user()
+        session.clear()
+
+
+def _user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+@bp.after_app_request
+def _add_card_watch(response):
+    """Add siths.js to HTML pages of a card session (progressive enhancement)."""
+    if (not session.get(SID_KEY) or not current_app.config.get("SITHS_CARD_WATCH")
+            or response.mimetype != "text/html" or response.direct_passthrough
+            or response.is_streamed):
+        return response
+    body = response.get_data(as_text=True)
+    if "</body>" not in body:
+        return response
+    tag = Markup(
+        '<script src="{src}" defer data-beh-watch data-agent="{agent}" data-logout="{logout}" '
+        'data-poll="{poll}" data-csrf="{csrf}"></script>').format(
+        src=url_for("static", filename="siths.js"), agent=current_app.config["SITHS_AGENT_URL"],
+        logout=url_for("siths.card_removed"), poll=int(current_app.config["SITHS_CARD_POLL_MS"]),
+        csrf=generate_csrf())
+    response.set_data(body.replace("</body>", f"{tag}\n</body>", 1))
+    return response
+
+
+@bp.app_context_processor
+def _login_context():
+    def siths_login_info() -> dict:
+        cfg = current_app.config
+        pem = siths_login.client_certificate_pem(request.headers, request.remote_addr, cfg)
+        return {"configured": bool(cfg.get("SITHS_TRUST_ANCHORS")), "agent": cfg["SITHS_AGENT_URL"],
+                "client_certificate": pem is not None,
+                "card_removed": request.args.get("kort") == "borttaget"}
+    return {"siths_login_info": siths_login_info}
+
+
+def _open_card_session(person, ident, method: str):
+    db = get_session()
+    sid = siths_login.record_session(db, person, ident, method)
+    start_session(person, "siths")  # commits the session record with the login audit event
+    session[SID_KEY] = sid
+    return redirect(_safe_next(request.form.get("next")))
+
+
+def _refused(exc: SithsError):
+    current_app.logger.info("SITHS login refused: %s (%s)", exc.code, exc)
+    flash(exc.message_sv, "error")
+    return redirect(url_for("auth.login", next=request.form.get("next") or None))
+
+
+@bp.post("/siths/utmaning")
+@public
+def challenge():
+    """A one-time login challenge for the agent to sign (JSON)."""
+    try:
+        return jsonify(siths_login.new_login_challenge(get_session(), current_app.config))
+    except SithsError as exc:
+        return jsonify(error=exc.code, message_sv=exc.message_sv), 503
+
+
+@bp.post("/siths/login")
+@public
+def login():
+    """Logga in Med TjänsteId+: verify the signed challenge and open a card session."""
+    try:
+        person, ident = siths_login.login_with_signature(
+            get_session(), current_app.config, challenge=request.form.get("challenge", ""),
+            signature_b64=request.form.get("signature_b64", ""),
+            chain_pem=request.form.get("certificate_chain_pem", ""))
+    except SithsError as exc:
+        return _refused(exc)
+    return _open_card_session(person, ident, "challenge")
+
+
+@bp.post("/siths/login/certifikat")
+@public
+def login_client_certificate():
+    """Log in with the client certificate a trusted reverse proxy verified (mutual TLS)."""
+    cfg = current_app.config
+    pem = siths_login.client_certificate_pem(request.headers, request.remote_addr, cfg)
+    try:
+        person, ident = siths_login.login_with_client_certificate(get_session(), cfg, pem)
+    except SithsError as exc:
+        return _refused(exc)
+    return _open_card_session(person, ident, "mtls")
+
+
+@bp.post("/siths/kort-borttaget")
+@public
+def card_removed():
+    """The page saw the card leave the reader: end the card session (JSON answer)."""
+    sid = session.get(SID_KEY)
+    if sid and current_user.is_authenticated:
+        db = get_session()
+        person = current_user._get_current_object()
+        siths_login.end_session(db, sid, "card_removed")
+        audit.record(db, person, "logout", "person", person.vgr_id, reason="card_removed")
+        db.commit()
+        logout_user()
+        session.clear()
+    return jsonify(redirect=url_for("auth.login", kort="borttaget"))
+
+
+def _order(number: str):
+    order = load_order(get_session(), number)
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.route("/attest/<number>/signering/<nonce>", methods=["GET", "POST"])
+@requires("attest")
+def sign(number: str, nonce: str):
+    """Signering av beställning c…: show what is signed; Signera beställning."""
+    db, cfg = get_session(), current_app.config
+    order, actor = _order(number), current_actor()
+    error = None
+    pending = signing.pending(db, actor, order, nonce, cfg)
+    if request.method == "POST":
+        try:
+            signing.submit(db, actor, order, nonce, signature_b64=request.form.get("signature_b64", ""),
+                           chain_pem=request.form.get("certificate_chain_pem", ""), config=cfg)
+        except SithsError as exc:
+            error = exc.message_sv
+        except ValidationFailed as exc:
+            error = " ".join(exc.errors.values())
+        else:
+            notify("beh_order_event", event="attested" if pending.approve else "rejected",
+                   order=order, actor=actor.person)
+            return redirect(url_for("siths.signed", number=number))
+        if error:
+            return render_template("siths/sign.html", order=order, pending=None, error=error,
+                                   statuses=STATUS_LABELS, kinds=KIND_LABELS), 400
+    return render_template("siths/sign.html", order=order, pending=pending, error=error,
+                           document=signing.parse_canonical_document(pending.document),
+                           document_text=pending.document.decode("utf-8"),
+                           document_b64=base64.b64encode(pending.document).decode("ascii"),
+                           statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+
+@bp.get("/attest/<number>/signerad")
+@requires("attest")
+def signed(number: str):
+    """Nu är signeringen klar: the result, with Stäng fönster."""
+    db = get_session()
+    order = _order(number)
+    row = signing.signature_of(db, order)
+    if row is None or row.signer_id != current_actor().id or not authz.may_view_order(current_actor(), order):
+        raise NotFound("Det finns ingen signering av dig för beställningen.")
+    return render_template("siths/signed.html", order=order, signature=row,
+                           statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+
+
+@bp.get("/attest/<number>/kvitto")
+@requires("logged_in")
+def receipt(number: str):
+    """Download the signing receipt of the order's attest (for anyone who may see the order)."""
+    db = get_session()
+    order = _order(number)
+    authz.require(authz.may_view_order(current_actor(), order))
+    data = signing.receipt_for(db, number)
+    return Response(data, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="kvitto-{order.number}.json"'})

@@ -1,0 +1,122 @@
+"""Removing the card ends the portal session within a few seconds.
+
+Everything real: Chromium (headless, via selenium + chromedriver) runs the
+portal page and siths.js; the portal is served over HTTP on loopback; the
+local agent (``siths.agent``) runs on loopback with SoftHSM2 as the card's
+PKCS#11 module and pcscd + the vsmartcard virtual reader for the card state;
+stopping ``vicc`` removes the virtual card.  On the way the attestant also
+signs an attest in the signing window, in the browser.  Missing parts skip the test, or
+fail it when ``CI=true``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from beh_core.models import AuditEvent
+from beh_core.models.signing import AttestSignature, SithsSession
+from siths_fixtures import READER_NAME, missing
+from siths_portal import agent_call, siths_config
+from siths_sim import BO, wait_for
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+REMOVAL_DEADLINE = 5.0  # seconds from pulling the card to a dead portal session
+
+
+@pytest.fixture
+def app_config(migrated, tmp_path, demo_pki):
+    return siths_config(migrated, tmp_path, demo_pki, SITHS_CARD_POLL_MS=250)
+
+
+@pytest.fixture
+def portal(app):
+    """The portal app served over real HTTP on 127.0.0.1 (threaded, like a dev server)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """Headless Chromium driven by chromedriver (Debian's packages)."""
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        missing("chromium + chromium-driver (apt-get install chromium chromium-driver)")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing("selenium (pip install selenium)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def test_removing_the_card_ends_the_portal_session(app, region, card_holders, attest_order, db, portal,
+                                                   chromium, start_agent, virtual_card):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from siths.reader import PcscReaderMonitor
+
+    agent = start_agent(BO[0], origin=portal, reader=PcscReaderMonitor(READER_NAME))
+    app.config["SITHS_AGENT_URL"] = f"http://127.0.0.1:{agent.server_address[1]}"
+    virtual_card.insert()
+    assert wait_for(lambda: agent_call(agent, "GET", "/status", origin=portal)[1]["card_present"],
+                    timeout=15), "the virtual card did not appear in the reader"
+
+    # Logga in Med TjänsteId+ in the browser: siths.js, agent, portal.
+    chromium.get(f"{portal}/login")
+    button = WebDriverWait(chromium, 10).until(ec.visibility_of_element_located((By.ID, "siths-login-button")))
+    assert "Kontrollera att kortet sitter i" in chromium.page_source
+    button.click()
+    WebDriverWait(chromium, 15).until(lambda d: "Inloggad: Johan Ekström (johek1)" in d.page_source)
+    assert "data-beh-watch" in chromium.page_source  # the page follows the card
+    old_cookie = chromium.get_cookie("session")["value"]
+
+    # Godkänn, then "Signera beställning" in the signing window: siths.js and the agent sign.
+    chromium.get(f"{portal}/attest/{attest_order.number}")
+    chromium.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    sign = WebDriverWait(chromium, 10).until(ec.visibility_of_element_located((By.ID, "siths-sign-button")))
+    assert f"Signering av beställning {attest_order.number}" in chromium.page_source
+    sign.click()
+    WebDriverWait(chromium, 15).until(lambda d: "Nu är signeringen klar" in d.page_source)
+    assert chromium.find_element(By.ID, "siths-close").is_displayed()  # Stäng fönster
+    db.expire_all()
+    assert db.scalar(select(AttestSignature.signer_hsa_id)) == BO[0]
+
+    # Pull the card: the session must be gone within a few seconds.
+    virtual_card.remove()
+    removed_at = time.monotonic()
+    WebDriverWait(chromium, REMOVAL_DEADLINE + 5).until(
+        lambda d: "/login" in d.current_url and "SITHS-kortet togs ur" in d.page_source)
+    elapsed = time.monotonic() - removed_at
+    assert elapsed < REMOVAL_DEADLINE, f"logged out only after {elapsed:.1f} s"
+    assert "Inloggad:" not in chromium.page_source
+
+    # The server refuses the old session cookie too (not only the page that left).
+    client = app.test_client()
+    client.set_cookie("session", old_cookie)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    db.expire_all()
+    row = db.scalar(select(SithsSession))
+    assert row.ended_at is not None and row.end_reason == "card_removed"
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "logout"))
+    assert event.details == {"reason": "card_removed"} and event.object_id == "johek1"
