@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start 1: set up BEH and serve the portal with the fictional demo region
-# on http://127.0.0.1:5000/ (SQLite in instance/, demo login, SITHS demo card).
+# on http://127.0.0.1:5000/ (SQLite in instance/, demo login, and a SoftHSM demo
+# SITHS card served by the local agent so card login and signed attest work).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -12,9 +13,16 @@ if [ ! -f instance/beh.sqlite ]; then
 else
     .venv/bin/flask --app beh_core db upgrade
 fi
-if [ -x scripts/demo-siths.sh ]; then
+
+echo "== Starting the SITHS demo card and agent"
+if scripts/demo-siths.sh start --origin http://127.0.0.1:5000; then
     # shellcheck disable=SC1091
-    source scripts/demo-siths.sh
+    . instance/siths-demo/siths.env
+    trap 'scripts/demo-siths.sh stop >/dev/null 2>&1 || true' EXIT
+else
+    echo "SITHS demo could not start: attest is recorded unsigned (demo only)." >&2
+    export BEH_ATTEST_SIGNING=off
 fi
+
 echo "== BEH runs on http://127.0.0.1:5000/  (Ctrl-C stops it)"
-exec .venv/bin/flask --app beh_core run --host 127.0.0.1 --port 5000
+.venv/bin/flask --app beh_core run --host 127.0.0.1 --port 5000
