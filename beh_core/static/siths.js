@@ -59,7 +59,7 @@
     var status = document.getElementById("siths-login-status");
     var agent = form.getAttribute("data-agent");
     button.hidden = false;
-    say(status, "Kontrollera att kortet sitter i innan du loggar in.");
+    say(status, "");  // the page already says to check the card; the status speaks only when something happens
     button.addEventListener("click", function () {
       button.disabled = true;
       say(status, "Ange din kod för identifiering i kortagenten …");
