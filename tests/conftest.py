@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from beh_core import create_app
 from beh_core.cli import upgrade_database

@@ -1,11 +1,11 @@
 """Dated actions (flask beh run-due): automatic lines at their start date, ended permissions, attest reminders."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from beh_core.models import AuditEvent, HeldPermission, Order, OrderStatus, OutboxMessage, PermissionEnding
 from beh_core.services.due import run_due
-from helpers import person, person_without_permissions, text_of
+from helpers import person_without_permissions, text_of
 from test_fulfil_support import approve, days, place
 
 

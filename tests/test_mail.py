@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from beh_core.db import get_database
-from beh_core.models import OutboxMessage, Person, utcnow
-from beh_core.services import mail
+from beh_core.models import OutboxMessage, utcnow
 from beh_core.services.mail import enqueue_mail, send_pending
 from helpers import make_config, person, person_without_permissions, text_of
 from test_fulfil_support import SmtpServer, link_path, outbox, place, send_all, smtp_settings

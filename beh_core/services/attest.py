@@ -40,9 +40,8 @@ def remove_lines(session: Session, actor: Actor, order: Order, line_ids: list[in
     return order
 
 
-def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comment: str = "",
-           signature_id: int | None = None) -> Order:
-    """Record Godkänn or Avslå in one transaction. Avslå needs a comment (Kommentar vid avslag)."""
+def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
+    """The rules of a decision (still waiting, the actor may attest, Avslå has a comment); returns the comment."""
     if order.status != OrderStatus.VANTAR_PA_ATTEST.value:
         raise Conflict("Beställningen är redan hanterad.")
     authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
@@ -51,6 +50,13 @@ def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comme
         raise ValidationFailed({"comment": "Ange en kommentar vid avslag."})
     if len(comment) > 2000:
         raise ValidationFailed({"comment": "Kommentaren får vara högst 2000 tecken."})
+    return comment
+
+
+def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comment: str = "",
+           signature_id: int | None = None) -> Order:
+    """Record Godkänn or Avslå in one transaction. Avslå needs a comment (Kommentar vid avslag)."""
+    comment = check_decision(actor, order, approve=approve, comment=comment)
     order.status = (OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value
     order.decided_at = utcnow()
     order.decision_comment = comment or None

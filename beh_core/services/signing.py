@@ -28,12 +28,11 @@ from sqlalchemy.orm import Session
 from siths import (SithsError, build_receipt, canonical_document, parse_canonical_document,
                    verify_signed_document)
 
-from .. import authz
 from ..authz import Actor
-from ..models import Order, OrderStatus, utcnow
+from ..models import Order, utcnow
 from ..models.signing import AttestSignature, AttestSigningRequest, as_utc
 from . import attest as attest_ops
-from .errors import Conflict, NotFound, ValidationFailed
+from .errors import Conflict, NotFound
 from .siths_login import checked_chain, decode_signature, pki_settings
 
 log = logging.getLogger(__name__)
@@ -93,15 +92,8 @@ def decision_fields(order: Order, attestant_hsa_id: str, *, approve: bool, comme
 
 
 def _check_decision(actor: Actor, order: Order, approve: bool, comment: str) -> str:
-    """The checks ``decide`` makes, done before the signing window opens."""
-    if order.status != OrderStatus.VANTAR_PA_ATTEST.value:
-        raise Conflict("Beställningen är redan hanterad.")
-    authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ValidationFailed({"comment": "Ange en kommentar vid avslag."})
-    if len(comment) > 2000:
-        raise ValidationFailed({"comment": "Kommentaren får vara högst 2000 tecken."})
+    """The checks ``decide`` makes, done before the signing window opens, plus: the attestant has an HSA-ID."""
+    comment = attest_ops.check_decision(actor, order, approve=approve, comment=comment)
     if not actor.person.hsa_id:
         raise Conflict("Du saknar HSA-id i katalogen och kan därför inte signera.")
     return comment
