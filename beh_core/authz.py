@@ -22,7 +22,7 @@ from typing import Callable
 
 from flask import Flask, abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from .models import SCOPE_LR, SCOPE_UPPDRAG, Delegation, Enhet, Omrade, Order, OrderStatus, Person
@@ -134,11 +134,12 @@ def _covers(delegations: list[Delegation], order: Order) -> bool:
 
 
 def may_attest(actor: Actor, order: Order) -> bool:
-    """The assigned attestant, with an active attestant delegation covering the order, not its end user."""
+    """The assigned attestant, with an active attestant delegation covering the order; never its end user or orderer."""
     return (
         order.status == OrderStatus.VANTAR_PA_ATTEST.value
         and order.attestant_id == actor.id
         and order.end_user_id != actor.id
+        and order.orderer_id != actor.id
         and _covers(actor.lr_attestant, order)
     )
 
@@ -164,17 +165,27 @@ def may_change_attestant(actor: Actor, order: Order) -> bool:
     return order.orderer_id == actor.id and order.status == OrderStatus.VANTAR_PA_ATTEST.value
 
 
+def all_orders_scopes(actor: Actor) -> list | None:
+    """'Alla beställningar': one WHERE clause per delegation (område, or område + verksamhet).
+
+    None means every order (administrators and Service Desk); an empty list means none.
+    An område decides its förvaltning, so the clauses match the (omrade_id, created_at) index.
+    """
+    if actor.is_admin or actor.is_fulfiller:
+        return None
+    whole = {d.omrade_id for d in actor.lr_bestallare + actor.lr_attestant if d.omrade_id and d.enhet_id is None}
+    narrow = {(d.omrade_id, d.enhet_id) for d in actor.lr_bestallare + actor.lr_attestant
+              if d.omrade_id and d.enhet_id is not None and d.omrade_id not in whole}
+    return ([Order.omrade_id == omrade for omrade in sorted(whole)]
+            + [and_(Order.omrade_id == omrade, Order.enhet_id == enhet) for omrade, enhet in sorted(narrow)])
+
+
 def all_orders_filter(actor: Actor):
     """A WHERE clause for 'Alla beställningar': orders inside the actor's delegations."""
-    if actor.is_admin or actor.is_fulfiller:
-        return True
-    clauses = [
-        and_(Order.forvaltning_id == d.forvaltning_id, Order.omrade_id == d.omrade_id)
-        if d.enhet_id is None else
-        and_(Order.forvaltning_id == d.forvaltning_id, Order.omrade_id == d.omrade_id, Order.enhet_id == d.enhet_id)
-        for d in actor.lr_bestallare + actor.lr_attestant if d.omrade_id
-    ]
-    return or_(*clauses) if clauses else false()
+    scopes = all_orders_scopes(actor)
+    if scopes is None:
+        return true()
+    return or_(*scopes) if scopes else false()
 
 
 # --- Delegation (manual 002) ------------------------------------------------------

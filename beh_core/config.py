@@ -92,6 +92,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app)
     app.config["SQLALCHEMY_URL"] = app.config["DATABASE_URL"]
+    if app.config.get("DEMO_LOGIN") and not app.config.get("DEMO"):
+        # The demo login lets anyone pick an identity: it must never be on in a real installation.
+        raise RuntimeError("BEH_DEMO_LOGIN kräver BEH_DEMO: demoinloggningen finns bara i demoläge.")
 
 
 def _instance_secret(app: Flask) -> str:

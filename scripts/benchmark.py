@@ -70,7 +70,7 @@ def measure(client, engine, path: str, repeat: int, method: str = "get", data: d
 def main() -> int:
     args = parse_args()
     url = args.database_url or "sqlite:///" + str(Path(tempfile.mkdtemp()) / "bench.sqlite")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "DEMO_LOGIN": True, "WTF_CSRF_ENABLED": False,
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "DEMO": True, "DEMO_LOGIN": True, "WTF_CSRF_ENABLED": False,
                       "FULFILLERS": ["lensa1"], "ADMINS": ["kardah"], "LOG_LEVEL": "WARNING"})
     upgrade_database(app)
     engine = get_database(app).engine

@@ -82,3 +82,44 @@ def test_tidigare_beställningar_sida_och_sökalternativ(region, login):
     assert "Sida 2 av 2." in second
     one = text_of(browser.get(f"/bestallningar/mina?ordernummer={orders[3].number}"))
     assert "Totalt 1 st." in one and orders[3].number in one
+
+
+def test_byt_attestant_bara_inom_beställarens_delegeringar(region, login):
+    from beh_core.models import Omrade
+    from helpers import first_unit
+
+    sarbe1, johek1 = person(region, "sarbe1"), person(region, "johek1")
+    order = make_order(region, orderer=sarbe1, end_user=person_without_permissions(region), attestant=johek1,
+                       forvaltning_code="NH", omrade_name="Område Norr")
+    soder, soder_unit = first_unit(region, "NH", "Område Söder")
+    orderer = login("sarbe1")
+    form = text_of(orderer.get(f"/bestallningar/{order.number}/byt-attestant"))
+    assert "Område Norr" in form and "Område Söder" not in form
+    refused = orderer.post(f"/bestallningar/{order.number}/byt-attestant",
+                           {"omrade_id": soder, "enhet_id": soder_unit, "attestant_id": johek1.id, "action": "ok"})
+    assert "Du har ingen beställardelegering för detta område." in text_of(refused)
+    region.expire_all()
+    assert region.get(Order, order.id).omrade_id != soder
+    assert region.get(Omrade, soder).name == "Område Söder"
+
+
+def test_beställaren_attesterar_aldrig_sin_egen_beställning(region, login):
+    """Four eyes: marho1 holds both roles in Område Norr but is never offered as attestant of her own order."""
+    import datetime
+
+    from helpers import choose_systems, first_unit, forvaltning_id, review, start_wizard
+
+    marho1 = person(region, "marho1")
+    orderer = login("marho1")
+    start_wizard(orderer, person_without_permissions(region), forvaltning_id(region, "NH"))
+    choose_systems(orderer, "local", {})
+    choose_systems(orderer, "regional", {"lr.corpus": {}})
+    omrade, enhet = first_unit(region, "NH", "Område Norr")
+    page = text_of(review(orderer, omrade_id=omrade, enhet_id=enhet, attestant_id=marho1.id,
+                          start_date=datetime.date.today().isoformat()))
+    assert "Välj attestant i listan." in page
+    assert f'<option value="{marho1.id}"' not in page
+    assert f'<option value="{person(region, "johek1").id}"' in page
+    order = make_order(region, orderer=marho1, end_user=person_without_permissions(region), attestant=marho1,
+                       forvaltning_code="NH", omrade_name="Område Norr")
+    assert orderer.get(f"/attest/{order.number}").status_code == 403

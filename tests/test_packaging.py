@@ -34,7 +34,7 @@ def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
         assert beh_lr_systems.__file__.startswith({str(target)!r}), beh_lr_systems.__file__
         from beh_core import create_app
         from beh_core.cli import upgrade_database
-        app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/w.sqlite", "SECRET_KEY": "x", "DEMO_LOGIN": True}})
+        app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/w.sqlite", "SECRET_KEY": "x", "DEMO": True, "DEMO_LOGIN": True}})
         upgrade_database(app)
         page = app.test_client().get("/login").get_data(as_text=True)
         assert "Med TjänsteId+" in page

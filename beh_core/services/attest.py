@@ -83,11 +83,14 @@ def change_attestant(session: Session, actor: Actor, order: Order, *, omrade_id:
     omrade = session.get(Omrade, omrade_id) if omrade_id else None
     if omrade is None or omrade.forvaltning_id != order.forvaltning_id:
         errors["omrade_id"] = "Välj område."
+    elif not authz.may_order_in(actor, order.forvaltning_id, omrade.id):
+        # The same rule as when ordering: the new område must be inside the orderer's delegations.
+        errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
     enhet = session.get(Enhet, enhet_id) if enhet_id else None
     if not errors and (enhet is None or enhet.omrade_id != omrade.id):
         errors["enhet_id"] = "Välj verksamhet."
     if not errors:
-        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, order.end_user_id)}
+        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, (order.end_user_id, order.orderer_id))}
         if attestant_id not in allowed:
             errors["attestant_id"] = "Välj attestant i listan."
     if errors:

@@ -135,8 +135,12 @@ def _check_free_text(kind: str, text: str) -> dict[str, str]:
 
 
 def attestants_for(session: Session, omrade_id: int, enhet_id: int | None, today: date,
-                   exclude_person_id: int | None = None) -> list[Person]:
-    """Persons with an active L/R attestant delegation for the område (and verksamhet)."""
+                   exclude: tuple[int, ...] = ()) -> list[Person]:
+    """Persons with an active L/R attestant delegation for the område (and verksamhet).
+
+    ``exclude`` holds the order's end user and orderer: nobody attests an order for themself,
+    and the orderer never approves their own order (four eyes).
+    """
     stmt = (
         select(Person).join(Delegation, Delegation.person_id == Person.id).where(
             Delegation.scope == SCOPE_LR, Delegation.is_attestant.is_(True), Delegation.omrade_id == omrade_id,
@@ -145,8 +149,8 @@ def attestants_for(session: Session, omrade_id: int, enhet_id: int | None, today
     )
     if enhet_id:
         stmt = stmt.where((Delegation.enhet_id.is_(None)) | (Delegation.enhet_id == enhet_id))
-    if exclude_person_id:
-        stmt = stmt.where(Person.id != exclude_person_id)
+    if exclude:
+        stmt = stmt.where(Person.id.not_in(exclude))
     return list(session.scalars(stmt.distinct().order_by(Person.last_name, Person.first_name)))
 
 
@@ -180,7 +184,7 @@ def validate_review(session: Session, catalogue: Catalogue, actor: Actor, *, end
     if "omrade_id" not in errors and (enhet is None or enhet.omrade_id != omrade.id):
         errors["enhet_id"] = "Välj verksamhet."
     if not errors:
-        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, exclude_person_id=end_user.id)}
+        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, (end_user.id, actor.id))}
         if review.attestant_id not in allowed:
             errors["attestant_id"] = "Välj attestant i listan."
     elif not review.attestant_id:

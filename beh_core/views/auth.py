@@ -29,7 +29,7 @@ def init_app(app) -> None:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: an e-mailed link brings the user back after login, never elsewhere.
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("start.index")
 
@@ -48,7 +48,7 @@ def start_session(person: Person, method: str) -> None:
 def login():
     """Logga in: Med TjänsteId+ (SITHS) and, in demo, a list of demo identities."""
     demo_people = []
-    if current_app.config.get("DEMO_LOGIN"):
+    if current_app.config.get("DEMO_LOGIN") and current_app.config.get("DEMO"):
         from ..demo import demo_identities
 
         demo_people = demo_identities(get_session())
@@ -59,7 +59,7 @@ def login():
 @public
 def demo_login():
     """Log in as a demo identity; 404 unless the configuration enables the demo login."""
-    if not current_app.config.get("DEMO_LOGIN"):
+    if not (current_app.config.get("DEMO_LOGIN") and current_app.config.get("DEMO")):
         abort(404)
     vgr_id = (request.form.get("vgr_id") or "").strip().lower()
     person = get_session().scalar(select(Person).where(Person.vgr_id == vgr_id))

@@ -7,12 +7,12 @@ from sqlalchemy import select
 from .. import authz
 from ..authz import current_actor, requires
 from ..db import get_session
-from ..models import Enhet, Omrade
+from ..models import Enhet
 from ..plugins import notify
 from ..services import attest as attest_ops
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, load_order, my_orders
-from ..services.ordering import KIND_LABELS, attestants_for, parse_date
+from ..services.ordering import KIND_LABELS, attestants_for, orderable_omraden, parse_date
 
 bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 
@@ -85,10 +85,11 @@ def change_attestant(number: str):
             notify("beh_order_event", event="attestant_changed", order=order, actor=actor.person)
             flash(f"Attestant för {order.number} är bytt till {order.attestant.display}.", "info")
             return redirect(url_for("orders.show", number=number))
-    omraden = list(db.scalars(select(Omrade).where(Omrade.forvaltning_id == order.forvaltning_id).order_by(Omrade.name)))
+    omraden = orderable_omraden(db, actor, order.forvaltning_id)
     enheter = list(db.scalars(select(Enhet).where(Enhet.omrade_id == form["omrade_id"]).order_by(Enhet.name))) \
         if form["omrade_id"] else []
-    attestants = attestants_for(db, form["omrade_id"], form["enhet_id"], actor.today, order.end_user_id) \
+    attestants = attestants_for(db, form["omrade_id"], form["enhet_id"], actor.today,
+                                (order.end_user_id, order.orderer_id)) \
         if form["omrade_id"] and form["enhet_id"] else []
     return render_template("orders/change_attestant.html", order=order, omraden=omraden, enheter=enheter,
                            attestants=attestants, form=form, errors=errors)

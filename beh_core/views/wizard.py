@@ -263,7 +263,7 @@ def review():
     enheter = list(db.scalars(select(Enhet).where(Enhet.omrade_id == omrade_id).order_by(Enhet.name))) \
         if omrade_id in {o.id for o in omraden} else []
     enhet_id = review_data.get("enhet_id")
-    attestants = ordering.attestants_for(db, omrade_id, enhet_id, actor.today, person.id) \
+    attestants = ordering.attestants_for(db, omrade_id, enhet_id, actor.today, (person.id, actor.id)) \
         if enhet_id in {e.id for e in enheter} else []
     lines = _review_lines(draft)
     akut_possible = any(item and item.akut for _, _, item, _ in lines)
