@@ -43,6 +43,7 @@ class Order(Base):
         Index("ix_orders_forvaltning_created", "forvaltning_id", "created_at"),
         Index("ix_orders_omrade_created", "omrade_id", "created_at"),
         Index("ix_orders_end_user_created", "end_user_id", "created_at"),
+        Index("ix_orders_created", "created_at", "id"),  # Alla for Service Desk and administrators
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import authz
-from .paging import Page, paginate
+from .paging import Page, paginate, paginate_merged
 from ..authz import Actor
 from ..models import Order, OrderStatus, Person
 
@@ -53,9 +53,11 @@ def _apply(stmt, flt: OrderFilter):
     return stmt
 
 
+_PEOPLE = (joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant))
+
+
 def _page(session: Session, where, flt: OrderFilter, page: int, size: int) -> Page:
-    stmt = _apply(select(Order).where(where), flt).options(
-        joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant))
+    stmt = _apply(select(Order).where(where), flt).options(*_PEOPLE)
     return paginate(session, stmt, page, size, Order.created_at.desc(), Order.id.desc())
 
 
@@ -66,7 +68,11 @@ def my_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, s
 
 def all_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, size: int = 15) -> Page:
     """Alla beställningar: orders inside the actor's delegations (or all for admin / Service Desk)."""
-    return _page(session, authz.all_orders_filter(actor), flt, page, size)
+    scopes = authz.all_orders_scopes(actor)
+    if scopes is None:
+        return _page(session, true(), flt, page, size)
+    return paginate_merged(session, Order, [_apply(select(Order).where(scope), flt) for scope in scopes], page, size,
+                           Order.created_at.desc(), Order.id.desc(), options=_PEOPLE)
 
 
 def orders_to_attest(session: Session, actor: Actor, page: int = 1, size: int = 15) -> Page:

@@ -185,6 +185,7 @@ def upgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_attestant_status', ['attestant_id', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_end_user_created', ['end_user_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_orders_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_orders_forvaltning_created', ['forvaltning_id', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_omrade_created', ['omrade_id', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_orderer_created', ['orderer_id', 'created_at'], unique=False)
@@ -223,6 +224,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_orderer_created')
         batch_op.drop_index('ix_orders_omrade_created')
         batch_op.drop_index('ix_orders_forvaltning_created')
+        batch_op.drop_index('ix_orders_created')
         batch_op.drop_index('ix_orders_end_user_created')
         batch_op.drop_index('ix_orders_attestant_status')
 
