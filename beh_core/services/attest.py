@@ -10,6 +10,9 @@ from ..authz import Actor
 from ..models import Enhet, Omrade, Order, OrderStatus, Person, utcnow
 from .errors import Conflict, NotFound, ValidationFailed
 from .ordering import attestants_for
+from .transitions import set_order_status
+
+WAITING = OrderStatus.VANTAR_PA_ATTEST.value
 
 
 def get_order(session: Session, number: str) -> Order:
@@ -32,6 +35,8 @@ def remove_lines(session: Session, actor: Actor, order: Order, line_ids: list[in
     if not remaining:
         raise ValidationFailed({"lines": "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."})
     removed = [line for line in order.active_lines if line.id in wanted]
+    # Still waiting for attest, and locked for this transaction (compare-and-set on the status).
+    set_order_status(session, order, expected={WAITING}, new=WAITING)
     for line in removed:
         line.removed = True
     audit.record(session, actor.person, "order.lines_removed", "order", order.number,
@@ -57,9 +62,10 @@ def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comme
            signature_id: int | None = None) -> Order:
     """Record Godkänn or Avslå in one transaction. Avslå needs a comment (Kommentar vid avslag)."""
     comment = check_decision(actor, order, approve=approve, comment=comment)
-    order.status = (OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value
-    order.decided_at = utcnow()
-    order.decision_comment = comment or None
+    # Compare-and-set: of two decisions sent at once (two windows, or Makulera meanwhile) only one is recorded.
+    set_order_status(session, order, expected={WAITING},
+                     new=(OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value,
+                     decided_at=utcnow(), decision_comment=comment or None)
     audit.record(session, actor.person, "order.approved" if approve else "order.rejected", "order", order.number,
                  comment=comment or None, signature_id=signature_id,
                  lines=[line.item_name for line in order.active_lines])
@@ -96,7 +102,8 @@ def change_attestant(session: Session, actor: Actor, order: Order, *, omrade_id:
     if errors:
         raise ValidationFailed(errors)
     previous = order.attestant_id
-    order.omrade_id, order.enhet_id, order.attestant_id = omrade.id, enhet.id, attestant_id
+    set_order_status(session, order, expected={WAITING}, new=WAITING,
+                     omrade_id=omrade.id, enhet_id=enhet.id, attestant_id=attestant_id)
     audit.record(session, actor.person, "order.attestant_changed", "order", order.number,
                  previous_attestant_id=previous, attestant_id=attestant_id)
     from .fulfilment import on_attestant_changed
