@@ -81,23 +81,36 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "siths.login_client_certificate": (PUBLIC, [Probe("POST", EVERYONE)]),
     "siths.card_removed": (PUBLIC, [Probe("POST", EVERYONE)]),
     # --- the L/R order wizard: beställare with an active L/R delegation --------------
-    "wizard.search": ("order_lr", [Probe("GET", ORDERER)]),
+    "wizard.search": ("order_lr", [Probe("GET", ORDERER),
+                                   Probe("POST", ORDERER, data=lambda o, me: {"field": "vgr_id", "q": "eriny1"})]),
     "wizard.choose_person": ("order_lr", [Probe("POST", ORDERER, data=lambda o, me: {"person_id": o.someone.id})]),
     "wizard.cancel": ("order_lr", [Probe("POST", ORDERER)]),
-    "wizard.behorigheter": ("order_lr", [Probe("GET", ORDERER)]),
-    "wizard.systems": ("order_lr", [Probe("GET", ORDERER, args=lambda o, me: {"scope": "local"})]),
-    "wizard.review": ("order_lr", [Probe("GET", ORDERER)]),
+    "wizard.behorigheter": ("order_lr", [Probe("GET", ORDERER),
+                                         Probe("POST", ORDERER, data=lambda o, me: {"kind": "nyupplagg"})]),
+    "wizard.systems": ("order_lr", [Probe("GET", ORDERER, args=lambda o, me: {"scope": "local"}),
+                                    Probe("POST", ORDERER, args=lambda o, me: {"scope": "regional"},
+                                          data=lambda o, me: {"action": "next"})]),
+    "wizard.review": ("order_lr", [Probe("GET", ORDERER),
+                                   Probe("POST", ORDERER, data=lambda o, me: {"action": "refresh"})]),
     "wizard.done": ("order_lr", [Probe("GET", ORDERER, args=ORDER)]),
     # --- orders: lists for everyone, one order for those it concerns -----------------
     "orders.mine": ("list_orders", [Probe("GET", LOGGED_IN)]),
     "orders.all_": ("list_orders", [Probe("GET", LOGGED_IN)]),
     "orders.show": ("list_orders", [Probe("GET", "L A A A D D A A", "L D D D D D A A", args=ORDER)]),
-    "orders.change_attestant": ("list_orders", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
+    "orders.change_attestant": ("list_orders", [
+        Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER),
+        Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER, data=lambda o, me: {"action": "refresh"})]),
     # --- attest: the assigned attestant with an active attestant delegation ----------
     "attest.index": ("attest", [Probe("GET", ATTEST_RULE)]),
-    "attest.order": ("attest", [Probe("GET", "L D A D D D D D", "L D D D D D D D", args=ORDER)]),
+    "attest.order": ("attest", [
+        Probe("GET", "L D A D D D D D", "L D D D D D D D", args=ORDER),
+        # Avslå without a comment: the attestant gets the form back, everyone else is refused.
+        Probe("POST", "L D A D D D D D", "L D D D D D D D", args=ORDER,
+              data=lambda o, me: {"action": "reject", "comment": ""})]),
     # an unknown signing window is "not found" for everyone who passes the route rule
-    "siths.sign": ("attest", [Probe("GET", "L D N N D D D N", args=lambda o, me: {"number": o.order, "nonce": "x"})]),
+    "siths.sign": ("attest", [
+        Probe("GET", "L D N N D D D N", args=lambda o, me: {"number": o.order, "nonce": "x"}),
+        Probe("POST", "L D N N D D D N", args=lambda o, me: {"number": o.order, "nonce": "x"})]),
     "siths.signed": ("attest", [Probe("GET", "L D N N D D D N", "L D N N D D D N", args=ORDER)]),
     "siths.receipt": ("logged_in", [Probe("GET", "L N N N D D N N", "L D D D D D N N", args=ORDER)]),
     # --- Återkoppling and e-mailed links: the orderer / the addressee only -----------
@@ -119,6 +132,7 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         Probe("GET", CHEF),
         Probe("POST", CHEF, data=lambda o, me: {"action": "sok", "vgr_id": "sar", "organisation": "alla"})]),
     "delegation.scope": ("delegate", [
+        Probe("GET", CHEF),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
             "valda": o.someone.id, "action": "spara", "scope": "U", "enhet_id": o.enhet, "bestallare": "1",
             "valid_from": TODAY.isoformat(), "valid_to": (TODAY + timedelta(days=30)).isoformat()}),
@@ -222,6 +236,9 @@ def test_every_route_has_an_expected_outcome_and_the_same_rule(app):
     assert sorted(EXPECTED.keys() - endpoints) == [], "rows in EXPECTED for routes that no longer exist"
     wrong = {e: (route_rule(app, e), rule) for e, (rule, _) in EXPECTED.items() if route_rule(app, e) != rule}
     assert wrong == {}, "endpoint: (rule on the route, rule in EXPECTED)"
+    methods = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
+    unprobed = {e: sorted(methods[e] - {p.method for p in EXPECTED[e][1]}) for e in EXPECTED if e in methods}
+    assert {e: m for e, m in unprobed.items() if m} == {}, "methods a route answers but no probe tries"
     for endpoint, (_, probes) in EXPECTED.items():
         for probe in probes:
             for wanted in (probe.inside, probe.outside or probe.inside):

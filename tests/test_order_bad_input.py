@@ -66,6 +66,8 @@ def test_akut_utan_akutsystem(region, orderer):
     fields = ready_for_review(region, orderer, {"lr.esmaker": {}})
     page = text_of(review(orderer, **fields, start_date=TODAY.isoformat(), akut="1"))
     assert "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem" in page
+    assert 'id="akut" name="akut" value="1" checked aria-invalid="true"' in page  # at the field, as ticked
+    assert f'value="{TODAY.isoformat()}"' in page
     assert no_orders(region)
 
 
