@@ -34,6 +34,12 @@ if [ -z "${BEH_TEST_PG_ADMIN_URL:-}" ]; then
     fi
 fi
 
+# The PC/SC tests start their own pcscd with the virtual reader; only one can run per
+# machine, so stop a system pcscd that apt may have started (systemd machines only).
+if command -v systemctl >/dev/null && systemctl is-active --quiet pcscd.socket pcscd.service 2>/dev/null; then
+    as_root systemctl stop pcscd.socket pcscd.service || true
+fi
+
 export BEH_REQUIRE_HARDWARE_SIM=1
 status=0
 echo "== Tests on SQLite"
