@@ -132,7 +132,10 @@ def _start_agent(p: dict[str, Path], person: dict, origin: str, port: int) -> No
     proc = subprocess.Popen(
         [sys.executable, "-m", "siths.agent", "--origin", origin, "--port", str(port),
          "--token-label", person["hsa_id"][:32], "--pin-file", str(p["pin"]),
-         "--chain", str(p["pki"] / "chain.pem")],
+         "--chain", str(p["pki"] / "chain.pem"),
+         # The demo "card" is a SoftHSM token and there is no card reader (pcscd):
+         # switch the agent's card check off explicitly (a real agent keeps it on).
+         "--no-require-card"],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     p["pid"].write_text(f"{proc.pid} {person['vgr_id']}\n")
     for _ in range(100):

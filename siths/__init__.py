@@ -11,7 +11,7 @@ from .challenge import (ChallengeRecord, ChallengeStore, InMemoryChallengeStore,
                         verify_signed_data)
 from .document import canonical_document, parse_canonical_document
 from .errors import (BadSignature, CertificateExpired, CertificateNotYetValid,
-                     CertificateRevoked, ChallengeInvalid, PinIncorrect, ReceiptInvalid,
+                     CardNotPresent, CertificateRevoked, ChallengeInvalid, PinIncorrect, ReceiptInvalid,
                      RevocationUnknown, SithsError, TokenError, UntrustedChain, WrongKeyUsage,
                      WrongSigner)
 from .pki import (VerifiedIdentity, load_certificate_files, load_pem_certificates,

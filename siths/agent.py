@@ -12,6 +12,14 @@ others get 403 and no CORS headers.  Endpoints::
 
 The PIN comes from the agent's own ``PinProvider``, never from the request.
 Settings: CLI flags or ``BEH_SITHS_*`` environment variables (see ``main``).
+
+Card presence: with ``require_card`` (the default; ``--no-require-card`` /
+``BEH_SITHS_REQUIRE_CARD=0`` only for demos without a card reader) ``/sign``
+and ``/certificates`` answer 503 ``card_not_present`` ("Sätt i SITHS-kortet i
+kortläsaren.") unless PC/SC reports a card in the reader.  The PKCS#11 token
+(SoftHSM in tests and demos, but also a middleware that caches certificates)
+does not necessarily notice a pulled card, so the agent asks the reader itself,
+before the PIN prompt and again just before the card operation.
 """
 from __future__ import annotations
 
@@ -21,11 +29,12 @@ import binascii
 import hashlib
 import json
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .errors import PinIncorrect, PinLocked, SithsError
+from .errors import CardNotPresent, PinIncorrect, PinLocked, SithsError
 from .pins import EnvPinProvider, FilePinProvider, PinProvider, PinRequest, TtyPinProvider
 from .reader import PcscReaderMonitor
 from .token import DEFAULT_MODULE, Pkcs11Token
@@ -44,6 +53,8 @@ class AgentConfig:
     port: int = 8765
     reader_filter: str | None = None
     chain_files: list[str] = field(default_factory=list)
+    # Refuse /sign and /certificates unless PC/SC reports a card in the reader.
+    require_card: bool = True
 
 
 class AgentServer(ThreadingHTTPServer):
@@ -57,6 +68,21 @@ class AgentServer(ThreadingHTTPServer):
         # One card operation at a time: a card is a single-user device.
         self.card_lock = threading.Lock()
         super().__init__(("127.0.0.1", config.port), AgentHandler)
+
+    def check_card(self) -> None:
+        """Raise ``CardNotPresent`` unless the reader holds a card (when required)."""
+        if not self.config.require_card:
+            return
+        try:
+            state = self.reader.status()
+        except Exception as exc:  # pyscard/pcscd trouble: fail closed
+            raise CardNotPresent(f"reader status failed: {exc.__class__.__name__}") from exc
+        if state.get("error") or not state.get("reader"):
+            raise CardNotPresent(f"no usable reader ({state.get('error') or 'none found'})",
+                                 message_sv="Ingen kortläsare hittades. Anslut kortläsaren och "
+                                            "sätt i SITHS-kortet.")
+        if not state.get("card_present"):
+            raise CardNotPresent("no card in the reader")
 
 
 class AgentHandler(BaseHTTPRequestHandler):
@@ -118,6 +144,7 @@ class AgentHandler(BaseHTTPRequestHandler):
         elif self.path == "/certificates":
             try:
                 with self.server.card_lock:
+                    self.server.check_card()
                     certs = self.server.token.list_certificates()
             except SithsError as exc:
                 return self._error(503, exc)
@@ -170,10 +197,12 @@ class AgentHandler(BaseHTTPRequestHandler):
                           hashlib.sha256(data).hexdigest(), description)
         with srv.card_lock:
             try:
+                srv.check_card()  # no PIN prompt without a card
                 pin = srv.pins.get_pin(preq)
                 if not pin:
                     return self._send(403, {"error": "cancelled",
                                             "message_sv": "Åtgärden avbröts."})
+                srv.check_card()  # the card may have left during the prompt
                 result = srv.token.sign(usage, data, pin)
             except (PinIncorrect, PinLocked) as exc:
                 return self._error(401, exc)
@@ -201,6 +230,18 @@ def make_server(config: AgentConfig, pins: PinProvider, token: Pkcs11Token | Non
     return AgentServer(config, token, reader or PcscReaderMonitor(config.reader_filter), pins)
 
 
+def _env_bool(value: str | None, default: bool) -> bool:
+    """``BEH_SITHS_REQUIRE_CARD``-style switch: 1/true/yes/on or 0/false/no/off."""
+    if value is None or not value.strip():
+        return default
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"beh-siths-agent: invalid boolean value {value!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point of ``beh-siths-agent``."""
     env = os.environ.get
@@ -211,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=int(env("BEH_SITHS_PORT", "8765")))
     p.add_argument("--reader", default=env("BEH_SITHS_READER"), help="del av läsarnamnet")
     p.add_argument("--chain", action="append", default=[], help="PEM med utfärdarcertifikat")
+    p.add_argument("--require-card", action=argparse.BooleanOptionalAction,
+                   default=_env_bool(env("BEH_SITHS_REQUIRE_CARD"), True),
+                   help="vägra signera utan kort i kortläsaren (standard: på; "
+                        "--no-require-card endast för demo utan kortläsare)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--pin-file", default=env("BEH_SITHS_PIN_FILE"), help="endast test/demo")
     g.add_argument("--pin-env", default=env("BEH_SITHS_PIN_ENV"), help="endast test/demo")
@@ -220,10 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     pins: PinProvider = (FilePinProvider(args.pin_file) if args.pin_file else
                          EnvPinProvider(args.pin_env) if args.pin_env else TtyPinProvider())
     cfg = AgentConfig(origin=args.origin, module_path=args.module, token_label=args.token_label,
-                      port=args.port, reader_filter=args.reader, chain_files=args.chain)
+                      port=args.port, reader_filter=args.reader, chain_files=args.chain,
+                      require_card=args.require_card)
     server = make_server(cfg, pins)
     print(f"beh-siths-agent lyssnar på http://127.0.0.1:{server.server_address[1]} "
           f"för {cfg.origin}", flush=True)
+    if not cfg.require_card:
+        print("beh-siths-agent: kortkontrollen är avstängd (--no-require-card, endast demo)",
+              file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -99,6 +99,13 @@ class TokenError(SithsError):
     default_sv = "SITHS-kortet kunde inte användas."
 
 
+class CardNotPresent(TokenError):
+    """The agent requires a card in the reader (PC/SC) and none is there."""
+
+    code = "card_not_present"
+    default_sv = "Sätt i SITHS-kortet i kortläsaren."
+
+
 class PinIncorrect(TokenError):
     """The PIN given to the token was wrong."""
 

@@ -48,7 +48,12 @@ def card_holders(region):
 
 @pytest.fixture
 def start_agent(demo_pki):
-    """start_agent(token_label, pin=PIN, origin=AGENT_ORIGIN) -> a running agent server."""
+    """start_agent(token_label, pin=PIN, origin=AGENT_ORIGIN, reader=None) -> a running agent.
+
+    With a ``reader`` (pcscd + vicc) the agent checks that the card is in it,
+    as the real agent does; without one the card check is off (the tests that
+    only need the token's signatures run without pcscd).
+    """
     from siths.agent import AgentConfig, make_server
     from siths.pins import StaticPinProvider
 
@@ -56,7 +61,8 @@ def start_agent(demo_pki):
 
     def _start(token_label: str, pin: str = PIN, origin: str = AGENT_ORIGIN, reader=None):
         cfg = AgentConfig(origin=origin, module_path=demo_pki.module_path, token_label=token_label,
-                          port=0, chain_files=[demo_pki.chain_pem_path])
+                          port=0, chain_files=[demo_pki.chain_pem_path],
+                          require_card=reader is not None)
         server = make_server(cfg, StaticPinProvider(pin), reader=reader)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -5,7 +5,8 @@ portal page and siths.js; the portal is served over HTTP on loopback; the
 local agent (``siths.agent``) runs on loopback with SoftHSM2 as the card's
 PKCS#11 module and pcscd + the vsmartcard virtual reader for the card state;
 stopping ``vicc`` removes the virtual card.  On the way the attestant also
-signs an attest in the signing window, in the browser.  Missing parts skip the test, or
+signs an attest in the signing window, in the browser (the agent checks that
+the card is in the reader).  A lost agent ends the session as well.  Missing parts skip the test, or
 fail it when ``CI=true``.
 """
 from __future__ import annotations
@@ -67,8 +68,9 @@ def chromium(tmp_path):
     shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
 
 
-def test_removing_the_card_ends_the_portal_session(app, region, card_holders, attest_order, db, portal,
-                                                   chromium, start_agent, virtual_card):
+def browser_card_login(app, portal, chromium, start_agent, virtual_card):
+    """Card in, agent (with its card check) on loopback, Logga in Med TjänsteId+ in
+    Chromium; returns the agent."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -76,6 +78,7 @@ def test_removing_the_card_ends_the_portal_session(app, region, card_holders, at
     from siths.reader import PcscReaderMonitor
 
     agent = start_agent(BO[0], origin=portal, reader=PcscReaderMonitor(READER_NAME))
+    assert agent.config.require_card
     app.config["SITHS_AGENT_URL"] = f"http://127.0.0.1:{agent.server_address[1]}"
     virtual_card.insert()
     assert wait_for(lambda: agent_call(agent, "GET", "/status", origin=portal)[1]["card_present"],
@@ -88,6 +91,16 @@ def test_removing_the_card_ends_the_portal_session(app, region, card_holders, at
     button.click()
     WebDriverWait(chromium, 15).until(lambda d: "Inloggad: Johan Ekström (johek1)" in d.page_source)
     assert "data-beh-watch" in chromium.page_source  # the page follows the card
+    return agent
+
+
+def test_removing_the_card_ends_the_portal_session(app, region, card_holders, attest_order, db, portal,
+                                                   chromium, start_agent, virtual_card):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser_card_login(app, portal, chromium, start_agent, virtual_card)
     old_cookie = chromium.get_cookie("session")["value"]
 
     # Godkänn, then "Signera beställning" in the signing window: siths.js and the agent sign.
@@ -120,3 +133,32 @@ def test_removing_the_card_ends_the_portal_session(app, region, card_holders, at
     assert row.ended_at is not None and row.end_reason == "card_removed"
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "logout"))
     assert event.details == {"reason": "card_removed"} and event.object_id == "johek1"
+
+
+def test_losing_the_agent_ends_the_portal_session(app, region, card_holders, db, portal, chromium,
+                                                  start_agent, virtual_card):
+    """The agent (or the reader behind it) stops answering: after a few failed polls
+    (SITHS_CARD_MAX_FAILED_POLLS, default 3) the page ends the session like a pulled card."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    agent = browser_card_login(app, portal, chromium, start_agent, virtual_card)
+    old_cookie = chromium.get_cookie("session")["value"]
+    time.sleep(1.0)  # several good polls: the card is in, nothing happens
+    assert "Inloggad: Johan Ekström (johek1)" in chromium.page_source
+
+    agent.shutdown()  # the agent is gone (the card is still in the reader)
+    agent.server_close()
+    stopped_at = time.monotonic()
+    WebDriverWait(chromium, REMOVAL_DEADLINE + 5).until(
+        lambda d: "/login" in d.current_url and "BEH:s kortagent slutade svara" in d.page_source)
+    elapsed = time.monotonic() - stopped_at
+    assert elapsed < REMOVAL_DEADLINE, f"logged out only after {elapsed:.1f} s"
+    assert "Inloggad:" not in chromium.page_source
+
+    client = app.test_client()
+    client.set_cookie("session", old_cookie)
+    assert client.get("/").status_code == 302
+    db.expire_all()
+    assert db.scalar(select(SithsSession.end_reason)) == "agent_unreachable"
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "logout"))
+    assert event.details == {"reason": "agent_unreachable"} and event.object_id == "johek1"

@@ -45,6 +45,24 @@ def nothing_recorded(db, order) -> None:
     assert db.scalar(select(func.count(AttestSignature.id))) == 0
 
 
+def refusals(db) -> list[AuditEvent]:
+    db.expire_all()
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.action == "attest.signature_refused")))
+
+
+def refused_once(db, order, reason: str) -> None:
+    """Exactly one audit event for the refused try, with its reason code; the nonce is used."""
+    events = refusals(db)
+    assert len(events) == 1, [e.details for e in events]
+    event = events[0]
+    assert event.details["reason"] == reason and event.object_id == order.number
+    assert event.actor_id == order.attestant_id
+    pnr = order.end_user.personnummer
+    assert pnr is None or pnr not in json.dumps(event.details)
+    request = db.get(AttestSigningRequest, event.details["signing_request_id"])
+    assert request.used_at is not None and request.order_id == order.id
+
+
 def post_signature(browser, url, signed):
     return browser.post(url, {"signature_b64": signed["signature_b64"],
                               "certificate_chain_pem": signed["certificate_chain_pem"]})
@@ -120,6 +138,7 @@ def test_a_signature_over_a_document_differing_in_one_line_is_refused(johan, att
     refused = post_signature(browser, url, agent_sign(agent, "signing", other))
     assert refused.status_code == 400 and "Signaturen stämmer inte med innehållet" in text_of(refused)
     nothing_recorded(db, attest_order)
+    refused_once(db, attest_order, "bad_signature")
 
 
 def test_another_persons_signing_certificate_is_refused(johan, attest_order, db, start_agent):
@@ -129,6 +148,7 @@ def test_another_persons_signing_certificate_is_refused(johan, attest_order, db,
     refused = post_signature(browser, url, agent_sign(eva, "signing", doc_b64))
     assert refused.status_code == 400 and "annan persons SITHS-kort" in text_of(refused)
     nothing_recorded(db, attest_order)
+    refused_once(db, attest_order, "wrong_signer")
 
 
 def test_the_authentication_certificate_cannot_sign_an_attest(johan, attest_order, db):
@@ -137,6 +157,7 @@ def test_the_authentication_certificate_cannot_sign_an_attest(johan, attest_orde
     refused = post_signature(browser, url, agent_sign(agent, "authentication", doc_b64))
     assert refused.status_code == 400 and "inte ett underskriftscertifikat" in text_of(refused)
     nothing_recorded(db, attest_order)
+    refused_once(db, attest_order, "wrong_key_usage")
 
 
 def test_a_revoked_signing_certificate_is_refused(app, johan, attest_order, db, demo_pki, tmp_path):
@@ -152,6 +173,7 @@ def test_a_revoked_signing_certificate_is_refused(app, johan, attest_order, db, 
     refused = post_signature(browser, url, agent_sign(agent, "signing", doc_b64))
     assert refused.status_code == 400 and "Certifikatet är spärrat" in text_of(refused)
     nothing_recorded(db, attest_order)
+    refused_once(db, attest_order, "certificate_revoked")
 
 
 def test_an_attest_without_a_valid_signature_records_nothing(johan, attest_order, db):
@@ -166,6 +188,7 @@ def test_an_attest_without_a_valid_signature_records_nothing(johan, attest_order
     again = post_signature(browser, url, agent_sign(agent, "signing", doc_b64))
     assert again.status_code == 409 and "redan använd" in text_of(again)
     nothing_recorded(db, attest_order)
+    refused_once(db, attest_order, "bad_signature")  # the second try was no try: no second event
 
 
 def test_the_signing_window_is_bound_to_attestant_and_time(johan, attest_order, db, login):
@@ -177,6 +200,7 @@ def test_the_signing_window_is_bound_to_attestant_and_time(johan, attest_order, 
     stale = post_signature(browser, url, agent_sign(agent, "signing", doc_b64))
     assert stale.status_code == 409 and "Tiden för signeringen har gått ut" in text_of(stale)
     nothing_recorded(db, attest_order)
+    assert refusals(db) == []  # an expired window is refused before the try counts
 
 
 def test_an_order_changed_after_the_window_opened_must_be_signed_again(johan, attest_order, db):
@@ -188,11 +212,51 @@ def test_an_order_changed_after_the_window_opened_must_be_signed_again(johan, at
     changed = post_signature(browser, url, agent_sign(agent, "signing", doc_b64))
     assert changed.status_code == 409 and "har ändrats" in text_of(changed)
     nothing_recorded(db, attest_order)
+    refused_once(db, attest_order, "order_changed")
+
+
+def test_a_refused_signature_uses_the_nonce_and_audits_in_one_transaction(johan, attest_order, db,
+                                                                           monkeypatch):
+    """Nonce used up and audit event are one transaction: if the audit row cannot be
+    written, the nonce is not used either."""
+    from beh_core.services import signing
+
+    browser, agent = johan
+    url, _, doc_b64 = open_signing(browser, attest_order.number)
+    nonce = url.rsplit("/", 1)[1]
+    real_record = signing.audit.record
+
+    def failing_record(session, actor, action, *args, **details):
+        if action == "attest.signature_refused":
+            raise RuntimeError("audit store down")
+        return real_record(session, actor, action, *args, **details)
+
+    monkeypatch.setattr(signing.audit, "record", failing_record)
+    with pytest.raises(RuntimeError, match="audit store down"):
+        browser.post(url, {"signature_b64": "", "certificate_chain_pem": ""})
+    db.expire_all()
+    assert db.scalar(select(AttestSigningRequest.used_at).where(AttestSigningRequest.nonce == nonce)) is None
+    assert refusals(db) == []
+    nothing_recorded(db, attest_order)
+
+    monkeypatch.setattr(signing.audit, "record", real_record)
+    empty = browser.post(url, {"signature_b64": "", "certificate_chain_pem": ""})
+    assert empty.status_code == 400
+    refused_once(db, attest_order, "bad_signature")
+    # A valid signature now needs a new window; the next one works and uses its own nonce.
+    assert post_signature(browser, url, agent_sign(agent, "signing", doc_b64)).status_code == 409
+    url2, _, doc2 = open_signing(browser, attest_order.number)
+    assert post_signature(browser, url2, agent_sign(agent, "signing", doc2)).status_code == 302
+    db.expire_all()
+    used = db.scalar(select(AttestSigningRequest.used_at).where(
+        AttestSigningRequest.nonce == url2.rsplit("/", 1)[1]))
+    assert used is not None and db.scalar(select(func.count(AttestSignature.id))) == 1
+    assert len(refusals(db)) == 1
 
 
 def test_attest_signing_off_is_only_allowed_in_demo(migrated, tmp_path):
     with pytest.raises(RuntimeError, match="only allowed when DEMO"):
-        create_app(make_config(migrated, tmp_path, DEMO=False, ATTEST_SIGNING="off"))
+        create_app(make_config(migrated, tmp_path, DEMO=False, DEMO_LOGIN=False, ATTEST_SIGNING="off"))
     with pytest.raises(RuntimeError, match="must be 'required' or 'off'"):
         create_app(make_config(migrated, tmp_path, ATTEST_SIGNING="maybe"))
 

@@ -302,3 +302,126 @@ def test_certificate_parse_helpers_reject_garbage(region, card_holders, browser)
     got = get_challenge(browser)
     refused(browser, post_login(browser, got["challenge"], base64.b64encode(b"x" * 256).decode(),
                                 "not a certificate"), "Certifikatkedjan saknas")
+
+
+# ---- logout and card removal: the end of the card session and its audit row are one transaction
+
+def logout_events(db) -> list[AuditEvent]:
+    db.expire_all()
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.action == "logout")))
+
+
+def fail_logout_audit(monkeypatch):
+    """Make writing the ``logout`` audit row fail (the audit store is down)."""
+    from beh_core import audit
+
+    real = audit.record
+
+    def failing(session, actor, action, *args, **details):
+        if action == "logout":
+            raise RuntimeError("audit store down")
+        return real(session, actor, action, *args, **details)
+
+    monkeypatch.setattr(audit, "record", failing)
+
+
+def test_logout_is_audited_with_the_end_of_the_card_session(region, card_holders, browser,
+                                                            start_agent, db):
+    card_login(browser, start_agent(BO[0]))
+    logout(browser)
+    assert logged_in_as(browser) is None
+    [event] = logout_events(db)
+    assert event.object_id == "johek1" and event.details == {"reason": "logout"}
+    row = db.scalar(select(SithsSession))
+    assert row.ended_at is not None and row.end_reason == "logout"
+
+
+def test_logout_without_a_card_session_is_audited_too(region, login, db):
+    browser = login("sarbe1")
+    logout(browser)
+    assert logged_in_as(browser) is None
+    [event] = logout_events(db)
+    assert event.object_id == "sarbe1" and event.details == {"reason": "logout"}
+    assert db.scalar(select(func.count(SithsSession.id))) == 0
+
+
+def test_logout_ends_the_card_session_only_with_its_audit_row(region, card_holders, browser,
+                                                              start_agent, db, monkeypatch):
+    card_login(browser, start_agent(BO[0]))
+    browser.get("/")
+    with monkeypatch.context() as m:
+        fail_logout_audit(m)
+        with pytest.raises(RuntimeError, match="audit store down"):
+            browser.post("/logout")
+    db.expire_all()
+    assert db.scalar(select(SithsSession.ended_at)) is None  # rolled back with the audit row
+    assert logout_events(db) == []
+    assert logged_in_as(browser) == JOHAN  # still logged in; the card watch goes on
+    logout(browser)
+    assert len(logout_events(db)) == 1 and db.scalar(select(SithsSession.end_reason)) == "logout"
+
+
+def card_removed_post(browser, **form):
+    browser.get("/")  # a page of the card session, with its CSRF token (like siths.js)
+    return browser.client.post("/siths/kort-borttaget", data=form,
+                               headers={"X-CSRFToken": browser.token, "Accept": "application/json"})
+
+
+def test_card_removal_ends_the_session_with_one_audit_row(region, card_holders, browser,
+                                                          start_agent, db, monkeypatch):
+    card_login(browser, start_agent(BO[0]))
+    with monkeypatch.context() as m:
+        fail_logout_audit(m)
+        with pytest.raises(RuntimeError, match="audit store down"):
+            card_removed_post(browser)
+    db.expire_all()
+    assert db.scalar(select(SithsSession.ended_at)) is None and logout_events(db) == []
+    assert logged_in_as(browser) == JOHAN
+
+    response = card_removed_post(browser)
+    assert response.status_code == 200 and "kort=borttaget" in response.get_json()["redirect"]
+    assert logged_in_as(browser) is None
+    [event] = logout_events(db)
+    assert event.details == {"reason": "card_removed"} and event.object_id == "johek1"
+    assert db.scalar(select(SithsSession.end_reason)) == "card_removed"
+
+
+def test_lost_agent_ends_the_session_with_its_reason(region, card_holders, browser, start_agent, db):
+    card_login(browser, start_agent(BO[0]))
+    response = card_removed_post(browser, reason="agent_unreachable")
+    assert response.status_code == 200
+    target = response.get_json()["redirect"]
+    assert "kort=agent" in target and logged_in_as(browser) is None
+    assert "kortläsaren eller BEH:s kortagent slutade svara" in text_of(browser.get(target))
+    [event] = logout_events(db)
+    assert event.details == {"reason": "agent_unreachable"}
+    assert db.scalar(select(SithsSession.end_reason)) == "agent_unreachable"
+
+
+def test_other_logout_paths_still_end_the_card_session(app, region, card_holders, browser,
+                                                       start_agent, db):
+    """The safety net: a logout_user() that does not end the card session itself."""
+    from flask_login import logout_user
+
+    from beh_core.views.siths import _on_logout
+
+    card_login(browser, start_agent(BO[0]))
+    cookie = browser.client.get_cookie("session").value
+    with app.test_request_context("/"):
+        from flask import session
+
+        # The signed cookie's session contents, as a request would see them.
+        iface = app.session_interface
+        data = iface.get_signing_serializer(app).loads(cookie)
+        session.update(data)
+        from beh_core.db import get_session
+        from beh_core.models import Person
+
+        person = get_session().scalar(select(Person).where(Person.vgr_id == "johek1"))
+        _on_logout(app, user=person)
+        assert "siths_sid" not in session
+    [event] = logout_events(db)
+    assert event.details == {"reason": "logout"} and event.object_id == "johek1"
+    assert db.scalar(select(SithsSession.end_reason)) == "logout"
+    browser.client.set_cookie("session", cookie)
+    assert logged_in_as(browser) is None  # the copied cookie is worthless

@@ -9,10 +9,11 @@ order and decision, for ``SITHS_SIGNING_MAX_AGE`` seconds.
 
 ``submit`` records the decision only if the signature verifies over exactly
 those stored bytes with a *signing* (nonRepudiation) certificate of the
-logged-in attestant that passes the same checks as at login.  Signature row
-(document, signature, chain, receipt) and decision are one transaction
-(``services.attest.decide`` commits both).  Without a valid signature nothing
-is recorded.
+logged-in attestant that passes the same checks as at login.  Used nonce,
+signature row (document, signature, chain, receipt) and decision are one
+transaction (``services.attest.decide`` commits them).  Without a valid
+signature nothing about the decision is recorded: the nonce is used up with
+one audit event ``attest.signature_refused`` in one transaction.
 """
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from sqlalchemy.orm import Session
 from siths import (SithsError, build_receipt, canonical_document, parse_canonical_document,
                    verify_signed_document)
 
-from ..authz import Actor
+from .. import audit
+from ..authz import Actor, Forbidden
 from ..models import Order, utcnow
 from ..models.signing import AttestSignature, AttestSigningRequest, as_utc
 from . import attest as attest_ops
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotFound, ValidationFailed
 from .siths_login import checked_chain, decode_signature, pki_settings
 
 log = logging.getLogger(__name__)
@@ -131,14 +133,48 @@ def pending(session: Session, actor: Actor, order: Order, nonce: str,
     return request
 
 
-def _take(session: Session, request: AttestSigningRequest) -> None:
-    """Use the nonce up in its own transaction (one window, one try; atomic)."""
+ALREADY_USED = "Signeringen är redan använd. Gå tillbaka till beställningen och försök igen."
+
+
+def _use_nonce(session: Session, request: AttestSigningRequest) -> None:
+    """Use the nonce up in the caller's transaction (one window, one try).
+
+    One conditional UPDATE: of two concurrent tries only one matches the row
+    (PostgreSQL re-checks ``used_at`` after the other commits; SQLite writes
+    one at a time).  Raises ``Conflict`` (after a rollback) if it was used.
+    """
     table = AttestSigningRequest.__table__
-    with session.get_bind().begin() as conn:
-        taken = conn.execute(update(table).where(table.c.id == request.id, table.c.used_at.is_(None))
-                             .values(used_at=utcnow())).rowcount
+    taken = session.execute(update(table).where(table.c.id == request.id, table.c.used_at.is_(None))
+                            .values(used_at=utcnow())).rowcount
     if taken != 1:
-        raise Conflict("Signeringen är redan använd. Gå tillbaka till beställningen och försök igen.")
+        session.rollback()
+        raise Conflict(ALREADY_USED)
+
+
+def _refusal_code(exc: Exception) -> str:
+    """Stable reason code of a refused signature for the audit event (no personal data)."""
+    if isinstance(exc, SithsError):
+        return exc.code
+    return getattr(exc, "reason", None) or {
+        ValidationFailed: "invalid_decision", Conflict: "conflict", Forbidden: "forbidden",
+        NotFound: "not_found"}.get(type(exc), "refused")
+
+
+def _refuse(session: Session, actor: Actor, order: Order, request: AttestSigningRequest,
+            exc: Exception) -> None:
+    """A failed try: use the nonce up and audit ``attest.signature_refused``, one transaction."""
+    code = _refusal_code(exc)
+    _use_nonce(session, request)
+    audit.record(session, actor.person, "attest.signature_refused", "order", order.number,
+                 reason=code, decision="approve" if request.approve else "reject",
+                 signing_request_id=request.id)
+    session.commit()
+    log.warning("attest signature refused for order %s by %s: %s", order.number,
+                actor.person.vgr_id, code)
+
+
+class _OrderChanged(Conflict):
+    reason = "order_changed"
 
 
 def submit(session: Session, actor: Actor, order: Order, nonce: str, *, signature_b64: str,
@@ -146,27 +182,28 @@ def submit(session: Session, actor: Actor, order: Order, nonce: str, *, signatur
     """Verify the attestant's signature and record decision + signature in one transaction.
 
     Raises ``SithsError`` (bad signature, wrong person, certificate problems),
-    ``Conflict``/``NotFound``/``Forbidden``; then nothing about the decision is
-    recorded (the nonce is used up, so a new window is needed).
+    ``Conflict``/``ValidationFailed``/``Forbidden``; then nothing about the
+    decision is recorded, and the nonce is used up together with one audit
+    event ``attest.signature_refused`` (``reason`` = the error code), so a new
+    window is needed.  An unusable window (``pending``) or missing SITHS
+    settings refuse before the try counts.
     """
     request = pending(session, actor, order, nonce, config)
     settings = pki_settings(config)
-    _take(session, request)
     comment = request.comment or ""
-    _check_decision(actor, order, request.approve, comment)
-    stored = decision_fields(order, actor.person.hsa_id, approve=request.approve, comment=comment,
-                             nonce=nonce, at=as_utc(request.created_at))
-    if canonical_document(stored) != request.document:
-        raise Conflict("Beställningen har ändrats sedan signeringen öppnades. Försök igen.")
-    signature = decode_signature(signature_b64)
     try:
+        _check_decision(actor, order, request.approve, comment)
+        stored = decision_fields(order, actor.person.hsa_id, approve=request.approve,
+                                 comment=comment, nonce=nonce, at=as_utc(request.created_at))
+        if canonical_document(stored) != request.document:
+            raise _OrderChanged("Beställningen har ändrats sedan signeringen öppnades. Försök igen.")
+        signature = decode_signature(signature_b64)
         ident = verify_signed_document(request.document, signature,
                                        checked_chain(chain_pem, settings), settings.anchors,
                                        revocation=settings.revocation,
                                        expected_hsa_id=actor.person.hsa_id)
-    except SithsError as exc:
-        log.warning("attest signature refused for order %s by %s: %s (%s)",
-                    order.number, actor.person.vgr_id, exc.code, exc)
+    except (SithsError, ValidationFailed, Conflict, Forbidden) as exc:
+        _refuse(session, actor, order, request, exc)
         raise
     signed_at = utcnow()
     chain = ident_chain_pem(ident)
@@ -176,11 +213,17 @@ def submit(session: Session, actor: Actor, order: Order, nonce: str, *, signatur
                           signature=signature, algorithm=_algorithm(receipt),
                           certificate_chain_pem=chain, certificate_sha256=ident.fingerprint_sha256,
                           receipt=receipt, signed_at=signed_at)
+    # One transaction: nonce used, signature row, decision with its audit event (decide commits).
+    _use_nonce(session, request)
     session.add(row)
     try:
         session.flush()
         attest_ops.decide(session, actor, order, approve=request.approve, comment=comment,
                           signature_id=row.id)
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        session.rollback()  # e.g. decided by someone else meanwhile: the try still counts
+        _refuse(session, actor, order, request, exc)
+        raise
     except Exception:
         session.rollback()
         raise

@@ -41,6 +41,7 @@ from ..models.signing import DbChallengeStore, SithsSession
 
 log = logging.getLogger(__name__)
 
+SESSION_KEY = "siths_sid"  # the Flask session key holding the card session's id
 MAX_CHAIN_CHARS = 32_000
 MAX_SIGNATURE_BYTES = 2048
 
@@ -230,10 +231,14 @@ def session_active(session: Session, sid: str, person_id: int | None) -> bool:
 
 
 def end_session(session: Session, sid: str, reason: str) -> bool:
-    """End the card session in its own transaction; True if it was open."""
+    """End the card session in the caller's transaction; True if it was open.
+
+    The caller adds its audit event (``logout`` with the reason) and commits,
+    so the end of the card session and its audit row are one transaction.  A
+    conditional UPDATE: of two concurrent ends only one returns True.
+    """
     table = SithsSession.__table__
-    with session.get_bind().begin() as conn:
-        return conn.execute(
-            update(table).where(table.c.sid == sid, table.c.ended_at.is_(None))
-            .values(ended_at=utcnow(), end_reason=reason[:40])
-        ).rowcount == 1
+    return session.execute(
+        update(table).where(table.c.sid == sid, table.c.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason[:40])
+    ).rowcount == 1

@@ -10,18 +10,27 @@
  *  - Signing window (#siths-sign): let the agent sign the exact decision
  *    document with the signing key (PIN för Underskrift/Signering), post it.
  *  - Card sessions (script[data-beh-watch]): poll the agent's /status and log
- *    out as soon as the card has left the reader.
+ *    out as soon as the card has left the reader - and also after
+ *    data-max-failures (default 3) polls in a row without an answer about the
+ *    card (agent stopped or hanging, pcscd gone): losing the card reader or the
+ *    agent ends the session like a pulled card; the user logs in again.
  */
 (function () {
   "use strict";
   if (window.__behSiths) { return; }
   window.__behSiths = true;
 
-  function agentCall(agent, path, body) {
+  function agentCall(agent, path, body, timeoutMs) {
     var options = { method: body ? "POST" : "GET", mode: "cors", credentials: "omit", cache: "no-store" };
     if (body) {
       options.headers = { "Content-Type": "application/json" };
       options.body = JSON.stringify(body);
+    }
+    if (timeoutMs && window.AbortController) {
+      // A hanging agent must count as unreachable, not keep the poll busy forever.
+      var controller = new AbortController();
+      options.signal = controller.signal;
+      window.setTimeout(function () { controller.abort(); }, timeoutMs);
     }
     return fetch(agent.replace(/\/$/, "") + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
@@ -121,32 +130,45 @@
   function setupWatch(tag) {
     var agent = tag.getAttribute("data-agent");
     var interval = parseInt(tag.getAttribute("data-poll"), 10) || 1000;
-    var busy = false, done = false;
+    var maxFailures = parseInt(tag.getAttribute("data-max-failures"), 10) || 3;
+    var timeout = Math.max(2 * interval, 2000);
+    var busy = false, done = false, failures = 0;
 
     function cardGone(state) {
       // A reader without a card, or pcscd answering with no reader at all (the
-      // reader was unplugged).  An unreachable agent or pcscd is not "removed".
+      // reader was unplugged).
       if (state.reader) { return state.card_present === false; }
       return !state.error;
     }
 
-    function logout() {
+    function logout(reason) {
       done = true;
       fetch(tag.getAttribute("data-logout"), {
         method: "POST", credentials: "same-origin",
-        headers: { "X-CSRFToken": tag.getAttribute("data-csrf"), "Accept": "application/json" }
+        headers: { "X-CSRFToken": tag.getAttribute("data-csrf"), "Accept": "application/json",
+                   "Content-Type": "application/x-www-form-urlencoded" },
+        body: "reason=" + encodeURIComponent(reason)
       }).then(function (response) { return response.json(); }).then(function (data) {
         window.location.assign(data.redirect);
       }, function () { window.location.reload(); });
     }
 
+    function failed() {
+      // No answer about the card: agent stopped, hanging or erroring, or pcscd
+      // unreachable.  One miss can be a hiccup; several in a row end the session.
+      failures += 1;
+      if (failures >= maxFailures) { logout("agent_unreachable"); }
+    }
+
     function poll() {
       if (busy || done) { return; }
       busy = true;
-      agentCall(agent, "/status").then(function (state) {
+      agentCall(agent, "/status", null, timeout).then(function (state) {
         busy = false;
-        if (cardGone(state)) { logout(); }
-      }, function () { busy = false; });
+        if (cardGone(state)) { logout("card_removed"); return; }
+        if (state.error) { failed(); return; }
+        failures = 0;
+      }, function () { busy = false; failed(); });
     }
     poll();
     window.setInterval(poll, interval);

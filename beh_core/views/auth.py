@@ -73,7 +73,18 @@ def demo_login():
 @bp.post("/logout")
 @requires("logged_in")
 def logout():
-    """Logga ut."""
+    """Logga ut: audit event ``logout`` and the end of the SITHS card session (if
+    any) in one transaction, then the Flask session goes."""
+    from flask_login import current_user
+
+    from .siths import end_card_session
+
+    person = current_user._get_current_object()
+    # A card session: ended and audited together (commits); else only the audit event.
+    if not end_card_session(person, "logout"):
+        db = get_session()
+        audit.record(db, person, "logout", "person", person.vgr_id, reason="logout")
+        db.commit()
     logout_user()
     session.clear()
     flash("Du är utloggad.", "info")

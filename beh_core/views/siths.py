@@ -31,7 +31,10 @@ from ..services.ordering import KIND_LABELS
 from .auth import _safe_next, start_session
 
 bp = Blueprint("siths", __name__)
-SID_KEY = "siths_sid"
+SID_KEY = siths_login.SESSION_KEY
+# Why the page ended a card session (POST /siths/kort-borttaget, field "reason")
+# -> the login page's ?kort= value.
+END_REASONS = {"card_removed": "borttaget", "agent_unreachable": "agent"}
 
 
 @bp.record_once
@@ -42,17 +45,46 @@ def _setup(state) -> None:
     user_logged_out.connect(_on_logout, state.app)
 
 
-def _on_logout(app, user=None) -> None:
-    """Any logout (Logga ut, card removal) ends the server-side card session."""
+def end_card_session(person, reason: str) -> bool:
+    """End this browser's card session and audit ``logout`` (``reason``) in one
+    transaction (commits); True if a card session was open.  Call before
+    ``logout_user``."""
     sid = session.get(SID_KEY)
-    if sid:
-        siths_login.end_session(get_session(), sid, "logout")
+    if not sid:
+        return False
+    db = get_session()
+    ended = siths_login.end_session(db, sid, reason)
+    if ended:
+        audit.record(db, person, "logout", "person", person.vgr_id, reason=reason)
+        db.commit()
+    else:
+        db.rollback()
+    session.pop(SID_KEY, None)  # only after the commit: a failure keeps the card watch going
+    return ended
+
+
+def _on_logout(app, user=None) -> None:
+    """Safety net: any logout that did not end the card session itself (Logga ut and
+    card removal do, in their own transaction) still ends it, with its audit event,
+    in a transaction of its own, so that an old copied cookie is worthless."""
+    sid = session.get(SID_KEY)
+    if not sid:
+        return
+    from sqlalchemy.orm import Session as DbSession
+
+    with DbSession(bind=get_session().get_bind()) as db:
+        if siths_login.end_session(db, sid, "logout"):
+            if user is not None and getattr(user, "id", None):
+                audit.record(db, user, "logout", "person", user.vgr_id, reason="logout")
+            db.commit()
+    session.pop(SID_KEY, None)
 
 
 @bp.before_app_request
 def _refuse_ended_card_session():
     sid = session.get(SID_KEY)
     if sid and not siths_login.session_active(get_session(), sid, _user_id()):
+        session.pop(SID_KEY, None)  # already ended: nothing to end on the way out
         logout_user()
         session.clear()
 
@@ -73,9 +105,10 @@ def _add_card_watch(response):
         return response
     tag = Markup(
         '<script src="{src}" defer data-beh-watch data-agent="{agent}" data-logout="{logout}" '
-        'data-poll="{poll}" data-csrf="{csrf}"></script>').format(
+        'data-poll="{poll}" data-max-failures="{failures}" data-csrf="{csrf}"></script>').format(
         src=url_for("static", filename="siths.js"), agent=current_app.config["SITHS_AGENT_URL"],
         logout=url_for("siths.card_removed"), poll=int(current_app.config["SITHS_CARD_POLL_MS"]),
+        failures=max(1, int(current_app.config.get("SITHS_CARD_MAX_FAILED_POLLS", 3))),
         csrf=generate_csrf())
     response.set_data(body.replace("</body>", f"{tag}\n</body>", 1))
     return response
@@ -88,7 +121,8 @@ def _login_context():
         pem = siths_login.client_certificate_pem(request.headers, request.remote_addr, cfg)
         return {"configured": bool(cfg.get("SITHS_TRUST_ANCHORS")), "agent": cfg["SITHS_AGENT_URL"],
                 "client_certificate": pem is not None,
-                "card_removed": request.args.get("kort") == "borttaget"}
+                "card_removed": request.args.get("kort") == "borttaget",
+                "agent_lost": request.args.get("kort") == "agent"}
     return {"siths_login_info": siths_login_info}
 
 
@@ -146,17 +180,17 @@ def login_client_certificate():
 @bp.post("/siths/kort-borttaget")
 @public
 def card_removed():
-    """The page saw the card leave the reader: end the card session (JSON answer)."""
-    sid = session.get(SID_KEY)
-    if sid and current_user.is_authenticated:
-        db = get_session()
-        person = current_user._get_current_object()
-        siths_login.end_session(db, sid, "card_removed")
-        audit.record(db, person, "logout", "person", person.vgr_id, reason="card_removed")
-        db.commit()
+    """The page saw the card leave the reader (``reason=card_removed``, the default) or
+    lost the agent/reader for several polls (``reason=agent_unreachable``): end the
+    card session, with its audit event in the same transaction (JSON answer)."""
+    reason = request.form.get("reason") or "card_removed"
+    if reason not in END_REASONS:
+        reason = "card_removed"
+    if session.get(SID_KEY) and current_user.is_authenticated:
+        end_card_session(current_user._get_current_object(), reason)
         logout_user()
         session.clear()
-    return jsonify(redirect=url_for("auth.login", kort="borttaget"))
+    return jsonify(redirect=url_for("auth.login", kort=END_REASONS[reason]))
 
 
 def _order(number: str):
