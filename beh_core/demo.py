@@ -17,7 +17,7 @@ from .models import (
     SCOPE_LR, SCOPE_UPPDRAG, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Order,
     OrderLine, Person,
 )
-from .services.ordering import ORDER_NUMBER_OFFSET
+from .services.ordering import ORDER_NUMBER_OFFSET, _N
 
 FORVALTNINGAR = [
     ("NH", "Närhälsan", ["Område Norr", "Område Söder", "Område Väster"], "vårdcentral"),
@@ -39,14 +39,14 @@ HSA_PREFIX = "SE2321000131-P"
 
 # Fixed identities for the demo login, so every role can be tried (role label, vgr_id, first, last).
 DEMO_ROLES = [
-    ("Beställare (flera förvaltningar)", "sarbe1", "Sara", "Berglund"),
-    ("Attestant", "johek1", "Johan", "Ekström"),
-    ("Attestant (för Byt attestant)", "perwi1", "Per", "Wikström"),
-    ("Verksamhetschef", "marho1", "Maria", "Holm"),
-    ("Slutanvändare", "eriny1", "Erik", "Nyström"),
-    ("Slutanvändare utan aktivt engagemang", "andlu1", "Anders", "Lund"),
-    ("Service Desk behörigheter", "lensa1", "Lena", "Sandberg"),
-    ("Administratör", "kardah", "Karin", "Dahl"),
+    (_N("Beställare (flera förvaltningar)"), "sarbe1", "Sara", "Berglund"),
+    (_N("Attestant"), "johek1", "Johan", "Ekström"),
+    (_N("Attestant (för Byt attestant)"), "perwi1", "Per", "Wikström"),
+    (_N("Verksamhetschef"), "marho1", "Maria", "Holm"),
+    (_N("Slutanvändare"), "eriny1", "Erik", "Nyström"),
+    (_N("Slutanvändare utan aktivt engagemang"), "andlu1", "Anders", "Lund"),
+    (_N("Service Desk behörigheter"), "lensa1", "Lena", "Sandberg"),
+    (_N("Administratör"), "kardah", "Karin", "Dahl"),
 ]
 
 

@@ -14,6 +14,7 @@ EN = {
     "Totalt %(total)s st. Sida %(page)s av %(pages)s.": "Total %(total)s. Page %(page)s of %(pages)s.",
     "Totalt fler än %(total)s st. Sida %(page)s av %(pages)s. Begränsa sökningen för att se alla.":
         "Total more than %(total)s. Page %(page)s of %(pages)s. Narrow the search to see all.",
+    "Ja": "Yes",
     "Sidor": "Pages", "Föregående sida": "Previous page", "Nästa sida": "Next page", "Steg": "Steps",
     "1. Personuppgifter": "1. Personal details", "2. Behörigheter": "2. Permissions",
     "3. Granska / Beställ": "3. Review / Order", "Slutanvändare": "End user", "Beställare": "Orderer",
@@ -41,6 +42,98 @@ EN = {
         "The user has no active engagement in KiV. Only Termination can be chosen.",
     "Nyupplägg": "New", "Förändring": "Change", "Avslut": "Termination", "Lokala system": "Local systems",
     "Regionala system": "Regional systems",
+    # Start page, login, error pages, attest, orders and delegation pages.
+    "Startsida": "Start page", "Välkommen till Behörighetsbeställningsblanketten": "Welcome to the access ordering form",
+    "Lokala och Regionala system": "Local and Regional systems",
+    "Här beställs, förändras eller avslutas behörigheter för en användare till vårdssystem och administrativa system som används lokalt och regionalt i regionen.":
+        "Here you order, change or end a user's permissions for healthcare and administrative systems used locally "
+        "and regionally in the region.",
+    "Mina beställningar": "My orders", "Alla beställningar": "All orders",
+    "Attestera beställningar": "Approve orders", "Utför attest av beställningar tilldelad dig.":
+        "Approve or reject the orders assigned to you.",
+    "Service Desk behörigheter": "Service Desk permissions",
+    "Utför attesterade beställningar, återkoppla inloggningsuppgifter och begär komplettering.":
+        "Carry out approved orders, send back login details and request additional information.",
+    "Delegeringar": "Delegations", "Ny delegering": "New delegation", "Visa/hantera delegeringar": "Show/manage delegations",
+    "Sök befintlig delegering": "Search existing delegation", "Tidigare beställningar": "Previous orders",
+    "Se en översikt över de beställningar du gjort.": "See an overview of the orders you have made.",
+    "Du har ingen aktiv delegering som beställare eller attestant. Kontakta din verksamhetschef.":
+        "You have no active delegation as orderer or approver. Contact your head of unit.",
+    "Åtkomst nekad": "Access denied", "Du saknar behörighet för denna sida.": "You do not have access to this page.",
+    "Hittades inte": "Not found", "Sidan finns inte.": "The page does not exist.", "Kan inte utföras": "Cannot be done",
+    "Formuläret har gått ut": "The form has expired",
+    "Sidan var för gammal eller skickades inte från portalen. Ladda om och försök igen.":
+        "The page was too old or was not sent from the portal. Reload it and try again.",
+    "Logga in": "Log in", "Logga in i Behörighetsbeställning": "Log in to Access ordering",
+    "Välj inloggningsalternativ:": "Choose how to log in:", "Med TjänsteId+": "With TjänsteId+",
+    "Kontrollera att kortet sitter i <em>innan</em> du loggar in.":
+        "Make sure the card is inserted <em>before</em> you log in.",
+    "Demoinloggning": "Demo login", "Finns bara i demoläge. Välj en fiktiv identitet.":
+        "Only available in demo mode. Choose a fictitious identity.",
+    "Demoidentitet": "Demo identity", "Beställare (flera förvaltningar)": "Orderer (several administrations)",
+    "Attestant (för Byt attestant)": "Approver (for Change approver)", "Verksamhetschef": "Head of unit",
+    "Slutanvändare utan aktivt engagemang": "End user without active engagement", "Administratör": "Administrator",
+    "Väntar på Attest": "Awaiting approval", "Attesterad": "Approved", "Under utförande": "In progress",
+    "Komplettering begärd": "Additional information requested", "Schemalagd": "Scheduled", "Avslutad": "Completed",
+    "Avslagen": "Rejected", "Makulerad": "Withdrawn",
+    "Ordernummer": "Order number", "Inga beställningar väntar på din attest.": "No orders are awaiting your approval.",
+    "Attest av beställning %(number)s": "Approval of order %(number)s", "Beställda behörigheter": "Ordered permissions",
+    "Ta bort markerade": "Remove selected", "Kommentar vid avslag": "Comment on rejection",
+    "När du klickat på Godkänn eller Avslå måste du <strong>signera</strong> attesten med ditt SITHS-kort (PIN-koden för Underskrift/Signering).":
+        "When you have clicked Approve or Reject you must <strong>sign</strong> the approval with your SITHS card "
+        "(the PIN code for Signature/Signing).",
+    "Godkänn": "Approve", "Avslå": "Reject",
+    "Byt attestant %(number)s": "Change approver %(number)s", "Byt attestant för %(number)s": "Change approver for %(number)s",
+    "Nuvarande attestant: %(name)s": "Current approver: %(name)s", "Välj": "Choose", "OK": "OK", "Avbryt": "Cancel",
+    "Sökalternativ": "Search options", "Slutanvändare (VGR-ID)": "End user (VGR-ID)", "Alla": "All",
+    "Beställd från": "Ordered from", "Beställd till": "Ordered to", "Återkopplingsinfo": "Feedback info",
+    "Inloggningsuppgifter": "Login details", "Inga beställningar hittades.": "No orders were found.",
+    "Byt attestant": "Change approver", "Attestera beställningen": "Approve the order",
+    "Återkoppling och inloggningsuppgifter": "Feedback and login details",
+    "Utför beställningen (Service Desk)": "Carry out the order (Service Desk)", "Makulera": "Withdraw",
+    "Beställningen kan makuleras så länge den inte är attesterad.": "The order can be withdrawn as long as it is not approved.",
+    "borttagen vid attest": "removed at approval", "Tillbaka till Tidigare beställningar": "Back to Previous orders",
+    "U = uppdrag (vårdmedarbetaruppdrag), gäller en vårdenhet. L/R = lokala och regionala system, gäller en förvaltning och ett område.":
+        "U = assignment (care staff assignment), applies to one care unit. L/R = local and regional systems, "
+        "applies to one administration and one area.",
+    "Aktiv": "Active", "Inaktiv": "Inactive", "borttagen": "removed", "borttagen av %(name)s": "removed by %(name)s",
+    "börjar gälla %(date)s": "valid from %(date)s", "Hantera delegeringar": "Manage delegations",
+    "Typ av delegering": "Type of delegation", "U - Delegering för Vårdmedarbetaruppdrag": "U - Delegation for care staff assignment",
+    "L/R - Delegering för Lokal och Regional behörighet": "L/R - Delegation for local and regional permissions",
+    "Förvaltning och område": "Administration and area", "Visa": "Show", "Visa delegeringar": "Show delegations",
+    "Sortering - Efternamn": "Sorted by - Last name", "VGR-ID": "VGR-ID", "Enhet": "Unit", "Gäller från": "Valid from",
+    "Gäller till": "Valid to", "Roller": "Roles", "Välj %(name)s %(period)s": "Choose %(name)s %(period)s",
+    "Inga delegeringar hittades.": "No delegations were found.", "Markerade delegeringar": "Selected delegations",
+    "Ange slutdatum från dagens datum": "Set the end date from today's date", "3 månader": "3 months",
+    "6 månader": "6 months", "12 månader": "12 months", "Förläng": "Extend", "Ta bort": "Remove",
+    "Lägg till användare": "Add users",
+    "Skriv in de VGR-id du vill delegera till och klicka på sök. Tips! Välj alla förvaltningar innan sökningen för bredare sökresultat.":
+        "Enter the VGR-IDs you want to delegate to and click search. Tip! Choose all administrations before "
+        "searching for wider results.",
+    "Sök person(er)": "Search person(s)", "Organisation": "Organisation", "Alla förvaltningar": "All administrations",
+    "Sökresultat": "Search results", "Välj %(name)s": "Choose %(name)s",
+    "Visar de 50 första träffarna. Förfina sökningen.": "Showing the first 50 hits. Refine the search.",
+    "Flytta markerade till höger": "Move selected to the right", "Sökningen gav ingen träff.": "The search found nothing.",
+    "Valda användare": "Chosen users", "Ta bort %(name)s från listan": "Remove %(name)s from the list",
+    "Lägg till": "Add", "Inga användare valda ännu.": "No users chosen yet.",
+    "Ny delegering – omfattning": "New delegation – scope",
+    "Delegeringen är inte sparad. Rätta uppgifterna nedan.": "The delegation has not been saved. Correct the details below.",
+    "Delegera till": "Delegate to",
+    "Välj enhet och område som delegeringen ska gälla för, för samtliga användare ovan. Om en användare ska ha delegering till flera enheter måste ny delegering göras per enhet.":
+        "Choose the unit and area the delegation applies to, for all the users above. If a user is to have "
+        "delegations for several units, a new delegation must be made per unit.",
+    "Delegering för": "Delegation for", "U = uppdrag (vårdmedarbetaruppdrag)": "U = assignment (care staff assignment)",
+    "Vårdenhet (för U)": "Care unit (for U)", "Välj vårdenhet": "Choose care unit",
+    "L/R = lokala och regionala system": "L/R = local and regional systems",
+    "Förvaltning och område (för L/R)": "Administration and area (for L/R)",
+    "Välj förvaltning och område": "Choose administration and area", "ÅÅÅÅ-MM-DD": "YYYY-MM-DD",
+    "ÅÅÅÅ-MM-DD, högst 2 år efter Gäller från": "YYYY-MM-DD, at most 2 years after Valid from",
+    "Tillbaka": "Back", "Spara": "Save",
+    "Här kan du via VGR-id söka fram en specifik identitets delegeringar, både aktiva och inaktiva, inom dina enheter.":
+        "Here you can search by VGR-ID for one identity's delegations, both active and inactive, within your units.",
+    "Delegeringar för %(name)s": "Delegations for %(name)s", "Förvaltning/Enhet": "Administration/Unit",
+    "Delegerat av": "Delegated by",
+    "%(name)s har inga delegeringar inom dina enheter.": "%(name)s has no delegations within your units.",
 }
 
 

@@ -1,5 +1,5 @@
 """The UI is Swedish by default and translatable to English with Flask-Babel."""
-from helpers import text_of
+from helpers import make_order, person, person_without_permissions, text_of
 
 
 def test_svenska_är_standard_och_engelska_går_att_välja(region, login):
@@ -12,3 +12,27 @@ def test_svenska_är_standard_och_engelska_går_att_välja(region, login):
     # The choice sticks for the session until changed back.
     assert "Find the user" in text_of(browser.get("/lr/"))
     assert "Sök fram användare" in text_of(browser.get("/lr/?lang=sv"))
+
+
+def test_delegeringar_och_attestlistan_finns_på_engelska(region, login):
+    chef = login("marho1")
+    swedish = text_of(chef.get("/delegeringar/hantera"))
+    assert "Hantera delegeringar" in swedish and "Gäller från" in swedish and "Förläng" in swedish
+    assert "Aktiv</td>" in swedish and "Valid from" not in swedish
+    english = text_of(chef.get("/delegeringar/hantera?lang=en"))
+    assert '<html lang="en">' in english and "Manage delegations" in english
+    assert "Valid from" in english and "Valid to" in english and "Extend" in english and "Remove" in english
+    assert "Active</td>" in english and "Gäller från" not in english and "Förläng" not in english
+    assert ">All</option>" in english  # the status choices (a label dict marked with _N)
+    assert "New delegation" in text_of(chef.get("/delegeringar/ny"))
+    assert "Ny delegering" in text_of(chef.get("/delegeringar/ny?lang=sv"))
+
+    order = make_order(region, orderer=person(region, "sarbe1"), end_user=person_without_permissions(region),
+                       attestant=person(region, "johek1"), forvaltning_code="NH", omrade_name="Område Norr")
+    attestant = login("johek1")
+    swedish = text_of(attestant.get("/attest/"))
+    assert order.number in swedish and "Attestera beställningar" in swedish and "Väntar på Attest" in swedish
+    assert "Nyupplägg" in swedish and "Ordernummer" in swedish
+    english = text_of(attestant.get("/attest/?lang=en"))
+    assert order.number in english and "Approve orders" in english and "Awaiting approval" in english
+    assert "Order number" in english and "<td>New</td>" in english and "Väntar på Attest" not in english

@@ -11,16 +11,17 @@ from .. import authz
 from .paging import Page, paginate, paginate_merged
 from ..authz import Actor
 from ..models import Order, OrderStatus, Person
+from .ordering import _N
 
 STATUS_LABELS = {
-    OrderStatus.VANTAR_PA_ATTEST.value: "Väntar på Attest",
-    OrderStatus.ATTESTERAD.value: "Attesterad",
-    OrderStatus.UNDER_UTFORANDE.value: "Under utförande",
-    OrderStatus.KOMPLETTERING.value: "Komplettering begärd",
-    OrderStatus.SCHEMALAGD.value: "Schemalagd",
-    OrderStatus.AVSLUTAD.value: "Avslutad",
-    OrderStatus.AVSLAGEN.value: "Avslagen",
-    OrderStatus.MAKULERAD.value: "Makulerad",
+    OrderStatus.VANTAR_PA_ATTEST.value: _N("Väntar på Attest"),
+    OrderStatus.ATTESTERAD.value: _N("Attesterad"),
+    OrderStatus.UNDER_UTFORANDE.value: _N("Under utförande"),
+    OrderStatus.KOMPLETTERING.value: _N("Komplettering begärd"),
+    OrderStatus.SCHEMALAGD.value: _N("Schemalagd"),
+    OrderStatus.AVSLUTAD.value: _N("Avslutad"),
+    OrderStatus.AVSLAGEN.value: _N("Avslagen"),
+    OrderStatus.MAKULERAD.value: _N("Makulerad"),
 }
 
 

@@ -7,6 +7,7 @@ without JavaScript and nothing is stored before Spara.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..authz import Forbidden, current_actor, requires
@@ -54,7 +55,7 @@ def new():
                                        forvaltning_id=int(organisation) if organisation.isdigit() else None)
         except ValidationFailed as failed:
             errors = failed.errors if action == "sok" else {}
-    organisations = [(ALL_FORVALTNINGAR, "Alla förvaltningar")] + [
+    organisations = [(ALL_FORVALTNINGAR, gettext("Alla förvaltningar"))] + [
         (str(f.id), f.name) for f in db.scalars(select(Forvaltning).order_by(Forvaltning.name))]
     return render_template("delegation/new.html", form=form, hits=hits, chosen=_chosen_persons(chosen),
                            organisations=organisations, errors=errors)
