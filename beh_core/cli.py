@@ -121,13 +121,18 @@ def delegation_reminders(days: int | None) -> None:
 
 @beh_cli.command("send-mail")
 @click.option("--loop", is_flag=True, help="Fortsätt och skicka nya meddelanden tills processen stoppas.")
-def send_mail(loop: bool) -> None:
-    """Deliver the outbox over SMTP (once, or --loop as a long-running service)."""
+@click.option("--retry-failed", is_flag=True,
+              help="Lägg först tillbaka misslyckade meddelanden i kön (till exempel när adressen är rättad).")
+def send_mail(loop: bool, retry_failed: bool) -> None:
+    """Deliver the outbox over SMTP (once, or --loop as a long-running service); --retry-failed requeues failed."""
     import signal
     import threading
 
     from .db import get_database
-    from .services.mail import run_sender
+    from .services.mail import requeue_failed, run_sender
+
+    if retry_failed:
+        click.echo(f"Åter i kön: {requeue_failed(get_database(current_app))} misslyckade meddelanden.")
 
     stop = threading.Event()
     if loop:  # systemd stops with SIGTERM: finish the message in hand, then exit

@@ -36,6 +36,7 @@ DEFAULTS: dict = {
     "SITHS_AGENT_URL": "http://127.0.0.1:8765",  # the local agent (beh-siths-agent) as the browser sees it
     "SITHS_CARD_WATCH": True,  # the page polls the agent and logs out when the card is removed
     "SITHS_CARD_POLL_MS": 1000,
+    "SITHS_CARD_MAX_FAILED_POLLS": 3,  # polls without an answer from the agent before the session ends
     "TRUSTED_PROXIES": [],  # addresses/networks of reverse proxies allowed to pass CLIENT_CERT_HEADER
     "CLIENT_CERT_HEADER": "",  # e.g. X-SSL-Client-Cert (nginx $ssl_client_escaped_cert); empty = off
     "ATTEST_SIGNING": "required",  # "required", or "off" (only when DEMO is true)
@@ -49,9 +50,9 @@ DEFAULTS: dict = {
     "SMTP_TIMEOUT": 30,
     "MAIL_FROM": "BEH Behörighetsbeställning <noreply@beh.example>",
     "MAIL_BATCH_SIZE": 50,
-    "MAIL_MAX_ATTEMPTS": 10,
+    # Temporary failures (no connection, 4xx) are retried for ever; only a 5xx rejection marks failed.
     "MAIL_RETRY_BASE_SECONDS": 60,  # back-off: base * 2**(attempt-1), at most MAIL_RETRY_MAX_SECONDS
-    "MAIL_RETRY_MAX_SECONDS": 6 * 3600,
+    "MAIL_RETRY_MAX_SECONDS": 3600,
     "MAIL_LEASE_SECONDS": 300,  # a claimed message another sender may take over after this
     "MAIL_LOOP_INTERVAL": 10,
     "MAIL_LINK_MAX_AGE_DAYS": 60,

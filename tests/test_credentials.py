@@ -80,3 +80,16 @@ def test_utan_inställda_nycklar_härleds_en_nyckel_ur_instansens_hemlighet(app)
     assert credentials.fernet({**config, "CREDENTIALS_KEYS": f"{NEW_KEY},{OLD_KEY}"}).encrypt(b"x")
     result = app.test_cli_runner().invoke(args=["beh", "new-credentials-key"])
     assert Fernet(result.output.strip().encode())
+
+
+def test_ta_bort_lösenordsuppgifter_två_gånger_tar_bort_en_gång_och_loggas_en_gång(app, region, login):
+    order = fulfilled_flexlab(app, region)
+    orderer = login("sarbe1")
+    page = orderer.get(f"/aterkoppling/{order.number}")  # two tabs with the same page
+    assert "Ta bort lösenordsuppgifter" in text_of(page)
+    assert orderer.post(f"/aterkoppling/{order.number}/ta-bort-losenord").status_code == 302
+    assert orderer.post(f"/aterkoppling/{order.number}/ta-bort-losenord").status_code == 302
+    region.expire_all()
+    assert region.scalar(select(func.count(Credential.id))) == 0
+    [event] = region.scalars(select(AuditEvent).where(AuditEvent.action == "credentials.deleted")).all()
+    assert event.details["lines"] == 1

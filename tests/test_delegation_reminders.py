@@ -91,3 +91,22 @@ def test_kommandot_delegation_reminders_använder_DELEGATION_REMINDER_DAYS(regio
     assert result.exit_code == 0, result.output
     assert "Påminnelser om delegeringar: 1 e-postmeddelanden." in result.output
     assert region.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_en_delegering_som_ingen_chef_längre_kan_hantera_markeras_en_gång_med_en_händelse(region, ctx):
+    from beh_core.models import Enhet
+
+    (who,) = fresh_people(region)
+    made = granted(region, ctx, who, ends_in=3, omrade="NH-O2")
+    for enhet in region.scalars(select(Enhet).where(Enhet.omrade_id == unit(region, "NH-O2-E1").omrade_id)):
+        enhet.chef_id = None  # the område has no verksamhetschef any more
+    region.commit()
+
+    assert remind(region, ctx) == 0 and remind(region, ctx) == 0
+    region.expire_all()
+    # Marked as handled (so it is not looked at again) in a transaction with its own audit event.
+    skipped = list(region.scalars(select(AuditEvent).where(AuditEvent.action == "delegation.reminder_skipped")))
+    assert [event.object_id for event in skipped] == [str(made.id)]
+    assert skipped[0].details["reason"] == "Ingen verksamhetschef kan hantera delegeringen."
+    assert region.get(type(made), made.id).reminded_for == made.valid_to
+    assert region.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -49,6 +49,27 @@ def test_en_daterad_automatisk_rad_aktiveras_på_sin_dag_och_inte_före(app, reg
     assert counts(region) == before
 
 
+def test_en_schemalagd_rad_som_inte_längre_ska_utföras_släpps_en_gång_med_en_händelse(app, region):
+    end_user = person_without_permissions(region)
+    order = place(app, region, end_user, start=days(3))
+    approve(app, region, order)
+    region.expire_all()
+    line = region.get(Order, order.id).active_lines[0]
+    line.removed = True  # for example corrected by an administrator: the line is no longer part of the order
+    region.commit()
+
+    assert due(app, region, days(3)).activated == 0
+    region.expire_all()
+    # Nothing carried out, but the system's decision to stop waiting is in the history.
+    assert region.scalar(select(HeldPermission).where(HeldPermission.person_id == end_user.id)) is None
+    [event] = region.scalars(select(AuditEvent).where(AuditEvent.action == "line.automatic_cancelled")).all()
+    assert event.actor_id is None and event.details["line_id"] == line.id and event.details["removed"] is True
+
+    before = counts(region)
+    assert due(app, region, days(4)).activated == 0
+    assert counts(region) == before
+
+
 def test_behörighet_vars_slutdatum_passerat_avslutas_en_gång(app, region):
     end_user = person_without_permissions(region)
     held = HeldPermission(person_id=end_user.id, item_key="lr.esmaker", details={}, valid_from=days(-30),

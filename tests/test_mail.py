@@ -1,6 +1,6 @@
 """E-mail through the outbox, delivered by a sender to a real SMTP server on loopback."""
 import inspect
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +9,7 @@ from beh_core.db import get_database
 from beh_core.models import OutboxMessage, utcnow
 from beh_core.services.mail import enqueue_mail, send_pending
 from helpers import make_config, person, person_without_permissions, text_of
-from test_fulfil_support import SmtpServer, link_path, outbox, place, send_all, smtp_settings
+from test_fulfil_support import Inbox, SmtpServer, link_path, outbox, place, send_all, smtp_settings
 
 
 @pytest.fixture
@@ -56,14 +56,73 @@ def test_smtp_nere_när_50_beställningar_läggs_inget_försvinner_och_allt_skic
     assert {row.status for row in outbox(region)} == {"sent"}
 
 
-def test_meddelande_som_inte_går_fram_ges_upp_efter_max_antal_försök(app, region, smtp):
-    app.config["MAIL_MAX_ATTEMPTS"] = 2
-    app.config["MAIL_RETRY_BASE_SECONDS"] = 0
+def test_ett_långt_smtp_avbrott_ger_aldrig_upp_ett_meddelande(app, region, smtp):
+    """Days of outage: hundreds of attempts, at most an hour apart, and the mail still goes out once."""
     place(app, region, person_without_permissions(region))
-    assert send_pending(get_database(app), app.config).retried == 1
-    assert send_pending(get_database(app), app.config).failed == 1
+    now = utcnow()
+    for attempt in range(1, 201):  # 200 attempts, two hours apart: more than 16 days without SMTP
+        report = send_pending(get_database(app), app.config, now=now)
+        assert (report.claimed, report.retried, report.failed) == (1, 1, 0)
+        [row] = outbox(region)
+        assert row.status == "pending" and row.attempts == attempt
+        # The back-off grows, but is capped at MAIL_RETRY_MAX_SECONDS (one hour).
+        assert naive(row.next_attempt_at) - naive(now) == timedelta(minutes=min(2 ** (attempt - 1), 60))
+        now += timedelta(hours=2)
+
+    smtp.start()
+    assert send_all(app, now=now) == 1
+    assert len(smtp.inbox.to("johek1@demo.beh.example")) == 1
+    assert outbox(region)[0].status == "sent"
+
+
+def naive(moment):
+    """UTC without tzinfo (SQLite gives stored times back without it)."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+class PickyInbox(Inbox):
+    """Answers RCPT TO for chosen addresses with a given SMTP reply (4xx or 5xx)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address in self.answers:
+            return self.answers[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_4xx_försöks_igen_men_5xx_för_mottagaren_markeras_misslyckat_och_kan_läggas_i_kön_igen(app, region, smtp):
+    smtp.inbox = PickyInbox()
+    smtp.start()
+    place(app, region, person_without_permissions(region))
+    now = utcnow()
+
+    # "451 try again later" (greylisting, full mailbox): temporary, kept and retried.
+    smtp.inbox.answers["johek1@demo.beh.example"] = "451 4.7.1 Greylisted, try again later"
+    report = send_pending(get_database(app), app.config, now=now)
+    assert (report.retried, report.failed) == (1, 0)
     [row] = outbox(region)
-    assert row.status == "failed" and row.attempts == 2
+    assert row.status == "pending" and "451" in row.last_error
+
+    # "550 no such user": a permanent rejection of the recipient, the only reason to give up.
+    smtp.inbox.answers["johek1@demo.beh.example"] = "550 5.1.1 No such user"
+    report = send_pending(get_database(app), app.config, now=now + timedelta(hours=1))
+    assert (report.retried, report.failed) == (0, 1)
+    [row] = outbox(region)
+    assert row.status == "failed" and "550" in row.last_error and "permanent" in row.last_error
+    assert send_all(app, now=now + timedelta(days=1)) == 0  # failed stays failed ...
+
+    # ... until the operator has fixed it and runs send-mail --retry-failed.
+    del smtp.inbox.answers["johek1@demo.beh.example"]
+    result = app.test_cli_runner().invoke(args=["beh", "send-mail", "--retry-failed"])
+    assert result.exit_code == 0, result.output
+    assert "Åter i kön: 1 misslyckade meddelanden." in result.output and "Skickade: 1" in result.output
+    [row] = outbox(region)
+    assert row.status == "sent" and row.last_error is None
+    assert len(smtp.inbox.to("johek1@demo.beh.example")) == 1
 
 
 def test_länken_i_mejlet_fungerar_bara_för_mottagaren(app, region, login, smtp):
@@ -110,6 +169,19 @@ def test_mottagare_utan_epostadress_sparas_som_misslyckad_och_försvinner_inte(a
     assert message.status == "failed" and "saknar e-postadress" in message.last_error
     assert region.scalar(select(func.count(OutboxMessage.id))) == 1
     assert send_pending(get_database(app), app.config).claimed == 0
+
+    # Still without an address, --retry-failed tries once and it is failed again (nothing reaches SMTP).
+    runner = app.test_cli_runner()
+    assert "Åter i kön: 1" in runner.invoke(args=["beh", "send-mail", "--retry-failed"]).output
+    [row] = outbox(region)
+    assert row.status == "failed" and "saknar e-postadress" in row.last_error
+
+    # KiV gets the address: the requeued mail goes to it.
+    someone.email = "ny.adress@demo.beh.example"
+    region.commit()
+    smtp.start()
+    assert "Skickade: 1" in runner.invoke(args=["beh", "send-mail", "--retry-failed"]).output
+    assert len(smtp.inbox.to("ny.adress@demo.beh.example")) == 1
 
 
 def test_en_avbruten_sändare_tas_över_när_dess_lån_gått_ut(app, region, smtp):

@@ -20,14 +20,14 @@ from ..authz import Actor, Forbidden
 from ..models import SCOPE_LR, SCOPE_UPPDRAG, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
 from .errors import NotFound, ValidationFailed
 from .order_queries import Page
-from .ordering import parse_date
+from .ordering import _N, parse_date
 
 SCOPE_LABELS = {SCOPE_UPPDRAG: "U", SCOPE_LR: "L/R"}
 EXTEND_MONTHS = (3, 6, 12)
 MAX_PERIOD_MONTHS = 24  # a new delegation runs at most two years
 MAX_START_MONTHS = 12  # Gäller från at most a year ahead
 PAGE_SIZE = 25
-STATUSES = {"alla": "Alla", "aktiv": "Aktiv", "inaktiv": "Inaktiv"}
+STATUSES = {"alla": _N("Alla"), "aktiv": _N("Aktiv"), "inaktiv": _N("Inaktiv")}
 OUTSIDE_UNITS = "Du kan bara delegera inom de enheter där du är verksamhetschef."
 
 
@@ -358,18 +358,25 @@ def send_end_reminders(session: Session, *, today: date, days: int, config: dict
     sent = 0
     for chef, rows in by_chef.values():
         claimed = [d for d in rows if _claim(session, d)]
-        if claimed:
-            enqueue_mail(session, to=chef, subject="Delegeringar upphör snart", template="delegation/mail_reminder.txt",
-                         context={"chef": chef.full_name, "delegations": [_mail_row(d) for d in claimed]},
-                         link_path="/delegeringar/hantera")
-            for d in claimed:
-                audit.record(session, None, "delegation.reminder_sent", "delegation", d.id, to=chef.vgr_id,
-                             valid_to=d.valid_to.isoformat())
-            sent += 1
+        if not claimed:
+            session.rollback()  # another run reminded them all: nothing changed
+            continue
+        enqueue_mail(session, to=chef, subject="Delegeringar upphör snart", template="delegation/mail_reminder.txt",
+                     context={"chef": chef.full_name, "delegations": [_mail_row(d) for d in claimed]},
+                     link_path="/delegeringar/hantera")
+        for d in claimed:  # one mail, and one audit event per delegation marked reminded
+            audit.record(session, None, "delegation.reminder_sent", "delegation", d.id, to=chef.vgr_id,
+                         valid_to=d.valid_to.isoformat())
         session.commit()
-    for d in due:  # nobody may manage it any more: mark it so it is not looked at again
-        _claim(session, d)
-    session.commit()
+        sent += 1
+    for d in due:
+        # Nobody may manage it any more: mark it so it is not looked at again, and say so in the log.
+        if _claim(session, d):
+            audit.record(session, None, "delegation.reminder_skipped", "delegation", d.id, person=d.person.vgr_id,
+                         valid_to=d.valid_to.isoformat(), reason="Ingen verksamhetschef kan hantera delegeringen.")
+            session.commit()
+        else:
+            session.rollback()
     return sent
 
 

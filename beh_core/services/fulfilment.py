@@ -24,10 +24,14 @@ from ..models.fulfilment import LINE_AUTOMATIC, LINE_DONE, LINE_FAILED, LINE_SCH
 from . import credentials, mail
 from .errors import Conflict, NotFound, ValidationFailed
 from .order_queries import Page
+from .transitions import lock_order, set_line_status, set_order_status
 
 AUTOMATIC = ("on_attest", "on_start")
 OPEN_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value, OrderStatus.KOMPLETTERING.value,
                  OrderStatus.SCHEMALAGD.value)
+# Open and not waiting for the orderer's komplettering: the Service Desk may carry out lines.
+WORKABLE_STATUSES = {OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value, OrderStatus.SCHEMALAGD.value}
+NOT_DONE = {LINE_WAITING, LINE_AUTOMATIC, LINE_SCHEDULED, LINE_FAILED}
 
 
 def _catalogue(catalogue: Catalogue | None) -> Catalogue:
@@ -113,7 +117,13 @@ def run_due_lines(session: Session, today: date, *, order_id: int | None = None,
 
 def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalogue: Catalogue | None = None,
                           pm: pluggy.PluginManager | None = None) -> bool:
-    """Call the plugin's beh_fulfil_line for one due line; a failure sends it to the Service Desk with the error."""
+    """Call the plugin's beh_fulfil_line for one due line; a failure sends it to the Service Desk with the error.
+
+    Locks are taken in the same order as ``mark_line_done`` (fulfilment record, line, order), so the
+    two never deadlock: the line is claimed with a compare-and-set before the plugin runs and stays
+    locked until the result is committed; a Service Desk user marking it Utförd meanwhile waits and
+    then gets a Conflict, and a second run-due skips it.
+    """
     catalogue, pm = _catalogue(catalogue), _pm(pm)
     # Lock the row so two run-due processes never fulfil one line twice (PostgreSQL; SQLite serialises).
     record = session.scalar(select(LineFulfilment).where(
@@ -122,13 +132,22 @@ def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalo
     if record is None:
         session.rollback()
         return False
-    line = session.get(OrderLine, line_id)
+    # populate_existing: objects kept from an earlier line of this run (expire_on_commit is off) are re-read.
+    line = session.get(OrderLine, line_id, populate_existing=True)
     order = session.scalar(select(Order).where(Order.id == line.order_id).options(
-        joinedload(Order.end_user), joinedload(Order.orderer)))
-    if order.status not in OPEN_STATUSES or line.removed:
+        joinedload(Order.end_user), joinedload(Order.orderer)).execution_options(populate_existing=True))
+    if order.status not in OPEN_STATUSES or line.removed or line.status not in (LINE_AUTOMATIC, LINE_SCHEDULED):
+        # Nothing to carry out any more (withdrawn line, closed order, or done by hand): stop waiting for it.
         record.due_on = None
+        audit.record(session, None, "line.automatic_cancelled", "order", order.number, line=line.item_name,
+                     line_id=line.id, order_status=order.status, line_status=line.status, removed=line.removed)
         session.commit()
         return False
+    try:
+        # The claim: scheduled -> automatic (being carried out) only if nobody changed the line meanwhile.
+        set_line_status(session, line.id, expected={LINE_AUTOMATIC, LINE_SCHEDULED}, new=LINE_AUTOMATIC)
+    except Conflict:
+        return False  # set_line_status rolled back; whoever changed the line has recorded it
     item = catalogue.get(line.item_key or "")
     record.attempts += 1
     error: str | None = None
@@ -140,13 +159,22 @@ def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalo
         error = f"{type(exc).__name__}: {exc}"[:2000]
     if error is None and (result is None or not result.done):
         error = (result.error if result and result.error else "Ingen plugin utförde raden.")[:2000]
+    try:
+        # The order row, then fresh lines, so the order status is derived from what is committed.
+        lock_order(session, order, expected=set(OPEN_STATUSES))
+    except Conflict:
+        current_app.logger.warning("Order %s closed while line %s was carried out automatically",
+                                   order.number, line_id)
+        return False
     if error is not None:
-        record.error, record.due_on, line.status = error, None, LINE_FAILED
+        set_line_status(session, line.id, expected={LINE_AUTOMATIC}, new=LINE_FAILED)
+        record.error, record.due_on = error, None
         refresh_status(order)
         audit.record(session, None, "line.fulfilment_failed", "order", order.number, line=line.item_name,
                      line_id=line.id, error=error)
         session.commit()
         return False
+    set_line_status(session, line.id, expected={LINE_AUTOMATIC}, new=LINE_DONE)
     completed = _complete_line(session, order, line, item, result.feedback, today, record=record)
     audit.record(session, None, "line.fulfilled", "order", order.number, line=line.item_name, line_id=line.id,
                  automatic=True, order_completed=completed)
@@ -171,7 +199,11 @@ def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: in
 
 def mark_line_done(session: Session, actor: Actor, order: Order, line_id: int, feedback: dict[str, str],
                    today: date | None = None, catalogue: Catalogue | None = None) -> bool:
-    """Utförd: the Service Desk carried out one line, with its feedback (credentials). Returns order completed."""
+    """Utförd: the Service Desk carried out one line, with its feedback (credentials). Returns order completed.
+
+    One transaction with one audit event. Two people clicking Utförd on the same line at once: the
+    line's compare-and-set lets exactly one through; the other gets Conflict (reload the page).
+    """
     authz.require(authz.may_fulfil(actor, order), "Du kan inte utföra denna beställning.")
     if order.status == OrderStatus.KOMPLETTERING.value:
         raise Conflict("Beställningen väntar på komplettering från beställaren.")
@@ -185,7 +217,13 @@ def mark_line_done(session: Session, actor: Actor, order: Order, line_id: int, f
     errors = check_feedback(item, feedback, line.id)
     if errors:
         raise ValidationFailed(errors)
-    completed = _complete_line(session, order, line, item, feedback, today or actor.today, actor=actor)
+    # Locks in the order of fulfil_automatic_line: fulfilment record (if any), line, order.
+    record = session.scalar(select(LineFulfilment).where(LineFulfilment.line_id == line.id).with_for_update())
+    set_line_status(session, line.id, expected=NOT_DONE, new=LINE_DONE,
+                    message=f"{line.item_name} är redan utförd eller har ändrats av någon annan. Ladda om sidan.")
+    lock_order(session, order, expected=WORKABLE_STATUSES)
+    completed = _complete_line(session, order, line, item, feedback, today or actor.today, actor=actor,
+                               record=record)
     audit.record(session, actor.person, "line.fulfilled", "order", order.number, line=line.item_name,
                  line_id=line.id, automatic=False, order_completed=completed)
     session.commit()
@@ -260,9 +298,9 @@ def request_komplettering(session: Session, actor: Actor, order: Order, message:
         raise ValidationFailed({"message": "Skriv vad som behöver kompletteras."})
     if len(message) > 2000:
         raise ValidationFailed({"message": "Meddelandet får vara högst 2000 tecken."})
+    set_order_status(session, order, expected=WORKABLE_STATUSES, new=OrderStatus.KOMPLETTERING.value)
     request = Komplettering(order_id=order.id, requested_by_id=actor.id, message=message)
     session.add(request)
-    order.status = OrderStatus.KOMPLETTERING.value
     mail.mail_komplettering(session, order, message)
     audit.record(session, actor.person, "order.komplettering_requested", "order", order.number)
     session.commit()
@@ -283,11 +321,18 @@ def answer_komplettering(session: Session, actor: Actor, order: Order, answer: s
         raise ValidationFailed({"answer": "Skriv ditt svar på kompletteringen."})
     if len(answer) > 2000:
         raise ValidationFailed({"answer": "Svaret får vara högst 2000 tecken."})
+    if open_komplettering(session, order) is None:
+        raise Conflict("Det finns ingen komplettering att svara på.")
+    set_order_status(session, order, expected={OrderStatus.KOMPLETTERING.value},
+                     new=OrderStatus.UNDER_UTFORANDE.value)
+    # Under the order's lock now: the open request and the lines as committed.
     request = open_komplettering(session, order)
     if request is None:
+        session.rollback()
         raise Conflict("Det finns ingen komplettering att svara på.")
+    session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                    .execution_options(populate_existing=True)).all()
     request.answer, request.answered_by_id, request.answered_at = answer, actor.id, utcnow()
-    order.status = OrderStatus.UNDER_UTFORANDE.value
     refresh_status(order)
     audit.record(session, actor.person, "order.komplettering_answered", "order", order.number)
     session.commit()
@@ -299,7 +344,9 @@ def withdraw_order(session: Session, actor: Actor, order: Order) -> Order:
     if order.orderer_id == actor.id and order.status != OrderStatus.VANTAR_PA_ATTEST.value:
         raise Conflict("Beställningen kan bara makuleras innan den är attesterad.")
     authz.require(authz.may_withdraw(actor, order), "Bara beställaren kan makulera beställningen.")
-    order.status = OrderStatus.MAKULERAD.value
+    # Racing the attestant's decision: whichever commits first wins, the other gets Conflict.
+    set_order_status(session, order, expected={OrderStatus.VANTAR_PA_ATTEST.value},
+                     new=OrderStatus.MAKULERAD.value)
     mail.mail_withdrawn(session, order)
     audit.record(session, actor.person, "order.withdrawn", "order", order.number)
     session.commit()

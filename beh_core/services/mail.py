@@ -3,8 +3,18 @@
 ``enqueue_mail`` adds one ``outbox`` row to the caller's session (never commits).
 ``send_pending`` claims due rows in one short transaction (``SELECT ... FOR UPDATE
 SKIP LOCKED``, then ``UPDATE ... WHERE id IN (...) AND still due RETURNING``, with
-a lease), sends them and marks them sent; a failure is retried with exponential back-off. Several senders on
-PostgreSQL never claim the same row; SQLite serialises writers anyway.
+a lease), sends them and marks them sent. Several senders on PostgreSQL never claim the same row; SQLite
+serialises writers anyway.
+
+A message is never given up because of an outage: a temporary failure (no connection, time-out,
+lost connection, any SMTP 4xx) is retried for ever with exponential back-off, at most
+``MAIL_RETRY_MAX_SECONDS`` apart. Only a permanent rejection (a 5xx answer to the recipient or to
+the message itself) or a recipient without an address marks it ``failed``; ``requeue_failed``
+(``flask beh send-mail --retry-failed``) puts failed messages back in the queue.
+
+Delivery status (claim, sent, retry, failed, requeue) is bookkeeping of the outbox, not a change of
+the portal's state: it is committed without an audit event (the mail itself was written in the
+audited transaction of the change it tells about).
 """
 from __future__ import annotations
 
@@ -94,24 +104,43 @@ def _claim(database: Database, worker: str, batch: int, lease: int, now: datetim
     return rows
 
 
+def retry_delay(attempts: int, config: dict) -> int:
+    """Seconds until the next attempt after ``attempts`` failed ones: base * 2**(attempts-1), capped."""
+    base, cap = int(config.get("MAIL_RETRY_BASE_SECONDS", 60)), int(config.get("MAIL_RETRY_MAX_SECONDS", 3600))
+    return min(base * 2 ** min(max(attempts - 1, 0), 30), cap)
+
+
 def _finish(database: Database, message: OutboxMessage, worker: str, config: dict, now: datetime,
-            error: str | None) -> str:
-    """Mark a claimed message sent, or schedule a retry; returns the new status."""
+            error: str | None, permanent: bool = False) -> str:
+    """Mark a claimed message sent, failed (permanent rejection only) or due again later; returns the status."""
     if error is None:
         values = {"status": OUTBOX_SENT, "sent_at": utcnow(), "claimed_by": None, "claimed_until": None,
                   "last_error": None}
-    elif message.attempts >= int(config.get("MAIL_MAX_ATTEMPTS", 10)):
+    elif permanent:
         values = {"status": OUTBOX_FAILED, "claimed_by": None, "claimed_until": None, "last_error": error[:2000]}
-    else:
-        delay = min(int(config.get("MAIL_RETRY_BASE_SECONDS", 60)) * 2 ** (message.attempts - 1),
-                    int(config.get("MAIL_RETRY_MAX_SECONDS", 6 * 3600)))
-        values = {"status": OUTBOX_PENDING, "next_attempt_at": now + timedelta(seconds=delay), "claimed_by": None,
-                  "claimed_until": None, "last_error": error[:2000]}
+    else:  # temporary: never given up, however long the outage
+        values = {"status": OUTBOX_PENDING, "next_attempt_at": now + timedelta(seconds=retry_delay(message.attempts, config)),
+                  "claimed_by": None, "claimed_until": None, "last_error": error[:2000]}
+    # Outbox bookkeeping: no audit event (see the module docstring).
     with database.sessionmaker() as session, session.begin():
         session.execute(update(OutboxMessage).where(
             OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker,
             OutboxMessage.status == OUTBOX_SENDING).values(**values))
     return values["status"]
+
+
+def _permanent(error: smtplib.SMTPException) -> bool:
+    """True for a permanent rejection of this message: 5xx for its recipient or for its content.
+
+    5xx for the sender (MAIL FROM) or the login is a problem of the settings, not of the message, and
+    4xx is temporary: those are retried until the operator or the server fixes it.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
+    return False
 
 
 def _email(message: OutboxMessage, config: dict) -> EmailMessage:
@@ -163,26 +192,54 @@ def send_pending(database: Database, config: dict, *, worker: str | None = None,
     except (OSError, smtplib.SMTPException) as error:
         connection_error = f"SMTP-servern svarar inte: {error}"
     for message in claimed:
-        error = connection_error
-        if error is None:
+        error, permanent = connection_error, False
+        if not message.to_address:
+            error, permanent = "Mottagaren saknar e-postadress i katalogen.", True
+        elif error is None:
             try:
                 smtp.send_message(_email(message, config))
-            except (smtplib.SMTPServerDisconnected, OSError) as lost:
+            except smtplib.SMTPServerDisconnected as lost:
                 error = connection_error = f"Förbindelsen till SMTP-servern bröts: {lost}"
-            except smtplib.SMTPException as refused:
-                error = f"SMTP-servern tog inte emot meddelandet: {refused}"
-        status = _finish(database, message, worker, config, now, error)
+            except smtplib.SMTPException as refused:  # an answer about this message (SMTPException is an OSError)
+                permanent = _permanent(refused)
+                error = (f"SMTP-servern avvisade meddelandet permanent: {refused}" if permanent
+                         else f"SMTP-servern tog inte emot meddelandet just nu: {refused}")
+            except OSError as lost:
+                error = connection_error = f"Förbindelsen till SMTP-servern bröts: {lost}"
+        status = _finish(database, message, worker, config, now, error, permanent)
         report.sent += status == OUTBOX_SENT
         report.retried += status == OUTBOX_PENDING
         report.failed += status == OUTBOX_FAILED
         if error:
-            log.warning("Mail %s not sent (attempt %s): %s", message.id, message.attempts, error)
+            (log.error if permanent else log.warning)("Mail %s not sent (attempt %s, %s): %s", message.id,
+                                                      message.attempts, status, error)
     if smtp is not None:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
     return report
+
+
+def requeue_failed(database: Database, now: datetime | None = None) -> int:
+    """Put every failed message back in the queue (due now, attempts from 0); returns how many.
+
+    The address is taken again from the recipient's person (KiV may have it now). Outbox
+    bookkeeping: no audit event.
+    """
+    now = now or utcnow()
+    with database.sessionmaker() as session, session.begin():
+        rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.status == OUTBOX_FAILED)
+                                    .with_for_update(skip_locked=True)))
+        people = {p.id: p for p in session.scalars(
+            select(Person).where(Person.id.in_({m.to_person_id for m in rows if m.to_person_id})))}
+        for row in rows:
+            person = people.get(row.to_person_id)
+            if person is not None and person.email:
+                row.to_address = person.email
+            row.status, row.attempts, row.next_attempt_at = OUTBOX_PENDING, 0, now
+            row.claimed_by = row.claimed_until = None
+        return len(rows)
 
 
 def run_sender(database: Database, config: dict, *, loop: bool = False, stop: threading.Event | None = None,

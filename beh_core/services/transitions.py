@@ -41,6 +41,14 @@ def set_order_status(session: Session, order: Order, *, expected: set[str], new:
 
     On success the object is refreshed from the row. If the status has changed
     meanwhile, the transaction is rolled back and ``Conflict(message)`` raised.
+    Pass the other columns of the transition in ``values`` (``decided_at=...``) rather
+    than assigning them first; never assign ``order.status`` yourself before the call
+    (pending changes are flushed first, and would bypass the check).
+
+    Example (attest)::
+
+        set_order_status(session, order, expected={OrderStatus.VANTAR_PA_ATTEST.value},
+                         new=OrderStatus.ATTESTERAD.value, decided_at=utcnow(), decision_comment=None)
     """
     session.flush()  # pending changes of this transaction go first, the refresh must not discard them
     result = session.execute(

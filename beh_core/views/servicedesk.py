@@ -30,6 +30,7 @@ HISTORY_LABELS = {
     "order.komplettering_answered": "Komplettering besvarad av beställaren",
     "line.fulfilled": "Utförd",
     "line.fulfilment_failed": "Automatiskt utförande misslyckades",
+    "line.automatic_cancelled": "Automatiskt utförande avbrutet (raden eller beställningen är inte längre öppen)",
     "credentials.viewed": "Inloggningsuppgifter visade av beställaren",
     "credentials.deleted": "Lösenordsuppgifter borttagna av beställaren",
 }
@@ -87,10 +88,28 @@ def line_done(number: str, line_id: int):
     try:
         completed = fulfilment.mark_line_done(get_session(), current_actor(), order, line_id, typed)
     except ValidationFailed as failed:
-        return _render(order, errors=failed.errors, typed={line_id: typed}, status=400)
+        errors, kept = _without_secrets(order, line_id, typed, failed.errors)
+        return _render(order, errors=errors, typed={line_id: kept}, status=400)
     flash(f"Beställning {order.number} är utförd och avslutad." if completed else "Raden är markerad som utförd.",
           "info")
     return redirect(url_for("servicedesk.queue") if completed else url_for("servicedesk.order", number=number))
+
+
+def _without_secrets(order, line_id: int, typed: dict[str, str], errors: dict[str, str]):
+    """(errors, typed values to show again): a secret (Lösenord) is never sent back to the browser.
+
+    Every other typed value is kept; a typed secret is dropped and its field asks for it again.
+    """
+    line = next((candidate for candidate in order.lines if candidate.id == line_id), None)
+    item = catalogue().get(line.item_key) if line is not None and line.item_key else None
+    errors, kept = dict(errors), dict(typed)
+    for spec in (item.feedback_fields if item else ()):
+        if not spec.secret:
+            continue
+        if (kept.pop(spec.name, "") or "").strip():
+            errors.setdefault(f"line{line_id}.{spec.name}",
+                              f"Skriv {spec.label} igen. Av säkerhetsskäl visas det inte på nytt.")
+    return errors, kept
 
 
 @bp.post("/<number>/komplettering")
