@@ -401,7 +401,6 @@ def test_lost_agent_ends_the_session_with_its_reason(region, card_holders, brows
 def test_other_logout_paths_still_end_the_card_session(app, region, card_holders, browser,
                                                        start_agent, db):
     """The safety net: a logout_user() that does not end the card session itself."""
-    from flask_login import logout_user
 
     from beh_core.views.siths import _on_logout
 
