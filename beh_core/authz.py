@@ -333,3 +333,18 @@ ROUTE_RULES.update({
     "feedback": lambda actor: True,
     "mail_link": lambda actor: True,
 })
+
+
+# --- Views' shared object check -------------------------------------------------------
+
+def order_or_abort(number: str, rule: Callable[[Actor, "Order"], bool] | None):
+    """The order with the number for the current actor: 404 when it does not exist, 403 when ``rule`` denies it."""
+    from .db import get_session
+    from .services.order_queries import load_order
+
+    order = load_order(get_session(), number)
+    if order is None:
+        abort(404)
+    if rule is not None and not rule(current_actor(), order):
+        abort(403)
+    return order

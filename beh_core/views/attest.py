@@ -10,7 +10,7 @@ from ..plugins import notify
 from ..services import attest as attest_ops
 from ..services import signing
 from ..services.errors import ValidationFailed
-from ..services.order_queries import STATUS_LABELS, load_order, orders_to_attest
+from ..services.order_queries import STATUS_LABELS, orders_to_attest
 from ..services.ordering import KIND_LABELS
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
@@ -25,12 +25,8 @@ def index():
 
 
 def _order_for_attest(number: str):
-    order = load_order(get_session(), number)
-    if order is None:
-        abort(404)
-    if not authz.may_attest(current_actor(), order):
-        abort(403)
-    return order
+    """The order, if the current user may attest it (404 / 403 otherwise)."""
+    return authz.order_or_abort(number, authz.may_attest)
 
 
 @bp.route("/<number>", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Återkoppling (the orderer's page with Inloggningsuppgifter), komplettering answers, Makulera, mail links."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import authz
@@ -10,7 +10,7 @@ from ..db import get_session
 from ..plugins import catalogue
 from ..services import credentials, fulfilment, links
 from ..services.errors import ValidationFailed
-from ..services.order_queries import STATUS_LABELS, load_order
+from ..services.order_queries import STATUS_LABELS
 from ..services.ordering import KIND_LABELS
 
 bp = Blueprint("feedback", __name__)
@@ -33,12 +33,8 @@ def _template_helpers() -> dict:
 
 
 def _own_order(number: str):
-    order = load_order(get_session(), number)
-    if order is None:
-        abort(404)
-    if not authz.may_read_feedback(current_actor(), order):
-        abort(403)
-    return order
+    """The order, if the current user may read its Återkoppling it (404 / 403 otherwise)."""
+    return authz.order_or_abort(number, authz.may_read_feedback)
 
 
 def _render(order, *, errors=None, answer: str = "", status: int = 200):

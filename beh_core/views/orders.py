@@ -11,7 +11,7 @@ from ..models import Enhet
 from ..plugins import notify
 from ..services import attest as attest_ops
 from ..services.errors import ValidationFailed
-from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, load_order, my_orders
+from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, my_orders
 from ..services.ordering import KIND_LABELS, attestants_for, orderable_omraden, parse_date
 
 bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
@@ -44,12 +44,8 @@ def all_():
 
 
 def _visible_order(number: str):
-    order = load_order(get_session(), number)
-    if order is None:
-        abort(404)
-    if not authz.may_view_order(current_actor(), order):
-        abort(403)
-    return order
+    """The order, if the current user may see it (404 / 403 otherwise)."""
+    return authz.order_or_abort(number, authz.may_view_order)
 
 
 @bp.get("/<number>")
