@@ -50,6 +50,7 @@ class Actor:
 
     @property
     def id(self) -> int:
+        """The acting person's id."""
         return self.person.id
 
     def _lr(self, role: str) -> list[Delegation]:

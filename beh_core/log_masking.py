@@ -16,6 +16,7 @@ class PersonnummerFilter(logging.Filter):
     """A logging filter that masks personnummer in the formatted message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the record's message; never drops a record."""
         message = record.getMessage()
         masked = mask_text(message)
         if masked != message:
