@@ -51,7 +51,7 @@ EN = {
     "Mina beställningar": "My orders", "Alla beställningar": "All orders",
     "Attestera beställningar": "Approve orders", "Utför attest av beställningar tilldelad dig.":
         "Approve or reject the orders assigned to you.",
-    "Service Desk behörigheter": "Service Desk permissions",
+    "Service Desk behörigheter": "Service Desk (permissions)",
     "Utför attesterade beställningar, återkoppla inloggningsuppgifter och begär komplettering.":
         "Carry out approved orders, send back login details and request additional information.",
     "Delegeringar": "Delegations", "Ny delegering": "New delegation", "Visa/hantera delegeringar": "Show/manage delegations",
@@ -134,6 +134,89 @@ EN = {
     "Delegeringar för %(name)s": "Delegations for %(name)s", "Förvaltning/Enhet": "Administration/Unit",
     "Delegerat av": "Delegated by",
     "%(name)s har inga delegeringar inom dina enheter.": "%(name)s has no delegations within your units.",
+    # Service Desk queue and order page, Återkoppling, SITHS login and signing, flash messages.
+    "Service Desk behörigheter – beställningar att utföra": "Service Desk (permissions) – orders to carry out",
+    "System": "System", "Attesterad och Under utförande": "Approved and In progress",
+    "Inga beställningar att utföra.": "No orders to carry out.",
+    "Ej utförd": "Not done", "Utförs automatiskt": "Done automatically", "Utförd": "Done",
+    "Automatiskt utförande misslyckades": "Automatic fulfilment failed",
+    "Utför %(number)s": "Carry out %(number)s", "Utför beställning %(number)s": "Carry out order %(number)s",
+    "Attestant: %(name)s": "Approver: %(name)s", "Återkoppling": "Feedback",
+    "%(time)s av %(name)s": "%(time)s by %(name)s", "automatiskt utförande": "automatic fulfilment",
+    "Fel vid automatiskt utförande: %(error)s": "Error in automatic fulfilment: %(error)s",
+    "Kompletteringar": "Additional information requests",
+    "Svar %(time)s %(name)s: %(answer)s": "Answer %(time)s %(name)s: %(answer)s",
+    "Väntar på svar från beställaren.": "Waiting for the orderer's answer.",
+    "Begär komplettering": "Request additional information", "Meddelande till beställaren": "Message to the orderer",
+    "Historik": "History", "Tid": "Time", "Vem": "Who", "Händelse": "Event", "Systemet": "The system",
+    "Beställningen är avslutad.": "The order is completed.", "Tillbaka till kön": "Back to the queue",
+    "Beställning skapad": "Order created", "Attestant bytt": "Approver changed",
+    "Behörigheter borttagna vid attest": "Permissions removed at approval",
+    "Godkänd av attestant": "Approved by the approver", "Avslagen av attestant": "Rejected by the approver",
+    "Makulerad av beställaren": "Withdrawn by the orderer",
+    "Påminnelse skickad till attestant": "Reminder sent to the approver",
+    "Komplettering besvarad av beställaren": "Additional information provided by the orderer",
+    "Automatiskt utförande avbrutet (raden eller beställningen är inte längre öppen)":
+        "Automatic fulfilment cancelled (the line or the order is no longer open)",
+    "Inloggningsuppgifter visade av beställaren": "Login details shown to the orderer",
+    "Lösenordsuppgifter borttagna av beställaren": "Password details removed by the orderer",
+    "Återkoppling %(number)s": "Feedback %(number)s",
+    "Inloggningsuppgifterna visas bara för dig. Lämna dem till användaren och ta sedan bort dem.":
+        "The login details are shown only to you. Hand them to the user and then remove them.",
+    "Ta bort lösenordsuppgifter": "Remove password details", "Komplettering": "Additional information request",
+    "%(time)s Service Desk (%(name)s): %(message)s": "%(time)s Service Desk (%(name)s): %(message)s",
+    "Ditt svar %(time)s: %(answer)s": "Your answer %(time)s: %(answer)s",
+    "Svar på kompletteringen": "Answer to the additional information request",
+    "Skicka komplettering": "Send additional information",
+    "Du har loggats ut eftersom SITHS-kortet togs ur kortläsaren.":
+        "You have been logged out because the SITHS card was removed from the card reader.",
+    "Du har loggats ut eftersom kortläsaren eller BEH:s kortagent slutade svara. Kontrollera kortläsaren och kortagenten och logga in igen.":
+        "You have been logged out because the card reader or BEH's card agent stopped responding. Check the card "
+        "reader and the card agent and log in again.",
+    "Inloggning med kort kräver JavaScript och BEH:s lokala kortagent (beh-siths-agent) på din dator.":
+        "Logging in with a card requires JavaScript and BEH's local card agent (beh-siths-agent) on your computer.",
+    "Logga in med kortets certifikat": "Log in with the card's certificate",
+    "Inloggning med SITHS-kort är inte konfigurerad i denna installation.":
+        "Login with a SITHS card is not configured in this installation.",
+    "Signering av beställning %(number)s": "Signing of order %(number)s", "Beslut: %(decision)s": "Decision: %(decision)s",
+    "Kommentar:": "Comment:",
+    "Klicka på Signera beställning för att signera och godkänna med ditt SITHS-kort.":
+        "Click Sign order to sign and approve with your SITHS card.",
+    "Klicka på Signera beställning för att signera och avslå med ditt SITHS-kort.":
+        "Click Sign order to sign and reject with your SITHS card.",
+    "Tänk på att använda PIN-koden för Underskrift/Signering.": "Remember to use the PIN code for Signature/Signing.",
+    "Exakt det som signeras": "Exactly what is signed", "Signera beställning": "Sign order",
+    "Signering kräver JavaScript och BEH:s lokala kortagent (beh-siths-agent) på din dator.":
+        "Signing requires JavaScript and BEH's local card agent (beh-siths-agent) on your computer.",
+    "Tillbaka till beställningen": "Back to the order",
+    "Nu är signeringen klar. Beställningen är godkänd.": "The signing is now complete. The order is approved.",
+    "Nu är signeringen klar. Beställningen är avslagen.": "The signing is now complete. The order is rejected.",
+    "Signerad med SITHS-kort (HSA-id %(hsa_id)s) %(time)s UTC.":
+        "Signed with SITHS card (HSA-id %(hsa_id)s) %(time)s UTC.",
+    "Ladda ned signeringskvitto": "Download the signing receipt",
+    "(kan kontrolleras av vem som helst med <code>beh-siths verify</code>)":
+        "(anyone can check it with <code>beh-siths verify</code>)",
+    "Stäng fönster": "Close window", "Till Attestera beställningar": "To Approve orders",
+    "Välj en demoidentitet i listan.": "Choose a demo identity in the list.", "Du är utloggad.": "You are logged out.",
+    "Delegeringen är sparad för %(count)s användare.": "The delegation has been saved for %(count)s user(s).",
+    "%(count)s delegeringar är förlängda till %(date)s.": "%(count)s delegation(s) extended to %(date)s.",
+    "%(count)s delegeringar är borttagna och gäller inte längre.":
+        "%(count)s delegation(s) removed; they no longer apply.",
+    "Markerade behörigheter är borttagna.": "The selected permissions have been removed.",
+    "Beställning %(number)s är godkänd.": "Order %(number)s is approved.",
+    "Beställning %(number)s är avslagen.": "Order %(number)s is rejected.",
+    "%(error)s Kontakta Service Desk.": "%(error)s Contact the Service Desk.",
+    "Lösenordsuppgifterna är borttagna.": "The password details have been removed.",
+    "Kompletteringen är skickad. Beställning %(number)s är tillbaka hos Service Desk.":
+        "The additional information has been sent. Order %(number)s is back with the Service Desk.",
+    "Beställning %(number)s är makulerad.": "Order %(number)s is withdrawn.",
+    "Attestant för %(number)s är bytt till %(name)s.": "The approver for %(number)s has been changed to %(name)s.",
+    "Beställning %(number)s är utförd och avslutad.": "Order %(number)s is done and completed.",
+    "Raden är markerad som utförd.": "The line is marked as done.",
+    "Skriv %(label)s igen. Av säkerhetsskäl visas det inte på nytt.":
+        "Type %(label)s again. For security reasons it is not shown again.",
+    "Komplettering är begärd för %(number)s. Beställaren har fått ett e-postmeddelande.":
+        "Additional information has been requested for %(number)s. The orderer has been sent an e-mail.",
 }
 
 

@@ -16,9 +16,16 @@ LINE_SCHEDULED = "schemalagd"  # an automatic line waiting for its start date
 LINE_FAILED = "fel"  # automatic fulfilment failed: the Service Desk carries it out
 LINE_DONE = "utford"
 
+
+
+def _N(text: str) -> str:
+    """Mark a label for translation (as services.ordering._N, which cannot be imported here: circular)."""
+    return text
+
+
 LINE_STATUS_LABELS = {
-    LINE_WAITING: "Ej utförd", LINE_AUTOMATIC: "Utförs automatiskt", LINE_SCHEDULED: "Schemalagd",
-    LINE_FAILED: "Automatiskt utförande misslyckades", LINE_DONE: "Utförd",
+    LINE_WAITING: _N("Ej utförd"), LINE_AUTOMATIC: _N("Utförs automatiskt"), LINE_SCHEDULED: _N("Schemalagd"),
+    LINE_FAILED: _N("Automatiskt utförande misslyckades"), LINE_DONE: _N("Utförd"),
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from .. import authz
 from ..authz import current_actor, requires
@@ -43,7 +44,7 @@ def order(number: str):
         try:
             if action == "remove":
                 attest_ops.remove_lines(db, actor, order, request.form.getlist("line", type=int))
-                flash("Markerade behörigheter är borttagna.", "info")
+                flash(gettext("Markerade behörigheter är borttagna."), "info")
                 return redirect(url_for("attest.order", number=number))
             if action in ("approve", "reject") and signing.signing_required(current_app.config):
                 # Godkänn/Avslå opens the signing window; nothing is recorded until it is signed.
@@ -53,7 +54,8 @@ def order(number: str):
                 attest_ops.decide(db, actor, order, approve=action == "approve", comment=comment)
                 notify("beh_order_event", event="attested" if action == "approve" else "rejected",
                        order=order, actor=actor.person)
-                flash(f"Beställning {order.number} är {'godkänd' if action == 'approve' else 'avslagen'}.", "info")
+                flash(gettext("Beställning %(number)s är godkänd.", number=order.number) if action == "approve"
+                      else gettext("Beställning %(number)s är avslagen.", number=order.number), "info")
                 return redirect(url_for("attest.index"))
             abort(400)
         except ValidationFailed as failed:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select
 
@@ -64,7 +65,7 @@ def demo_login():
     vgr_id = (request.form.get("vgr_id") or "").strip().lower()
     person = get_session().scalar(select(Person).where(Person.vgr_id == vgr_id))
     if person is None:
-        flash("Välj en demoidentitet i listan.", "error")
+        flash(gettext("Välj en demoidentitet i listan."), "error")
         return redirect(url_for("auth.login"))
     start_session(person, "demo")
     return redirect(_safe_next(request.form.get("next")))
@@ -87,5 +88,5 @@ def logout():
         db.commit()
     logout_user()
     session.clear()
-    flash("Du är utloggad.", "info")
+    flash(gettext("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))

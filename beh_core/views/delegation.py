@@ -89,7 +89,7 @@ def scope():
         except Forbidden as refused:
             errors, status = {"enhet_id" if data.scope == SCOPE_UPPDRAG else "scope_key": refused.message}, 403
         else:
-            flash(f"Delegeringen är sparad för {len(made)} användare.", "info")
+            flash(gettext("Delegeringen är sparad för %(count)s användare.", count=len(made)), "info")
             key = f"{made[0].forvaltning_id}:{made[0].omrade_id}"
             return redirect(url_for("delegation.manage", typ=data.scope, omrade=key))
     else:  # arriving from Lägg till: sensible defaults, nothing chosen for the user
@@ -118,11 +118,12 @@ def manage():
         try:
             if action == "forlang":
                 rows = ops.extend_delegations(db, actor, marked, request.form.get("manader", type=int))
-                flash(f"{len(rows)} delegeringar är förlängda till {rows[0].valid_to.isoformat()}.", "info")
+                flash(gettext("%(count)s delegeringar är förlängda till %(date)s.", count=len(rows),
+                              date=rows[0].valid_to.isoformat()), "info")
                 return redirect(url_for("delegation.manage", **filters))
             if action == "ta_bort":
                 rows = ops.end_delegations(db, actor, marked)
-                flash(f"{len(rows)} delegeringar är borttagna och gäller inte längre.", "info")
+                flash(gettext("%(count)s delegeringar är borttagna och gäller inte längre.", count=len(rows)), "info")
                 return redirect(url_for("delegation.manage", **filters))
             errors = {"valda": "Välj Förläng eller Ta bort."}
         except ValidationFailed as failed:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .. import authz
@@ -44,7 +45,7 @@ def _render(order, *, errors=None, answer: str = "", status: int = 200):
     except credentials.CredentialsUnreadable as unreadable:
         db.rollback()
         secrets = {}
-        flash(str(unreadable) + " Kontakta Service Desk.", "error")
+        flash(gettext("%(error)s Kontakta Service Desk.", error=str(unreadable)), "error")
     cat = catalogue()
     items = {line.item_key: cat.get(line.item_key) for line in order.lines if line.item_key}
     return render_template(
@@ -69,7 +70,7 @@ def delete_credentials(number: str):
     """Ta bort lösenordsuppgifter: delete the credentials for good."""
     order = _own_order(number)
     credentials.delete_credentials(get_session(), current_actor(), order)
-    flash("Lösenordsuppgifterna är borttagna.", "info")
+    flash(gettext("Lösenordsuppgifterna är borttagna."), "info")
     return redirect(url_for("feedback.show", number=number))
 
 
@@ -83,7 +84,8 @@ def answer(number: str):
         fulfilment.answer_komplettering(get_session(), current_actor(), order, text)
     except ValidationFailed as failed:
         return _render(order, errors=failed.errors, answer=text, status=400)
-    flash(f"Kompletteringen är skickad. Beställning {order.number} är tillbaka hos Service Desk.", "info")
+    flash(gettext("Kompletteringen är skickad. Beställning %(number)s är tillbaka hos Service Desk.",
+                  number=order.number), "info")
     return redirect(url_for("feedback.show", number=number))
 
 
@@ -93,7 +95,7 @@ def withdraw(number: str):
     """Makulera: withdraw the order before attest."""
     order = _own_order(number)
     fulfilment.withdraw_order(get_session(), current_actor(), order)
-    flash(f"Beställning {order.number} är makulerad.", "info")
+    flash(gettext("Beställning %(number)s är makulerad.", number=order.number), "info")
     return redirect(url_for("orders.show", number=number))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import authz
@@ -79,7 +80,8 @@ def change_attestant(number: str):
             errors = failed.errors
         else:
             notify("beh_order_event", event="attestant_changed", order=order, actor=actor.person)
-            flash(f"Attestant för {order.number} är bytt till {order.attestant.display}.", "info")
+            flash(gettext("Attestant för %(number)s är bytt till %(name)s.", number=order.number,
+                          name=order.attestant.display), "info")
             return redirect(url_for("orders.show", number=number))
     omraden = orderable_omraden(db, actor, order.forvaltning_id)
     enheter = list(db.scalars(select(Enhet).where(Enhet.omrade_id == form["omrade_id"]).order_by(Enhet.name))) \

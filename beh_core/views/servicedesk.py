@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import authz
@@ -13,26 +14,26 @@ from ..plugins import catalogue
 from ..services import fulfilment
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS
-from ..services.ordering import KIND_LABELS
+from ..services.ordering import KIND_LABELS, _N
 
 bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
 
 QUEUE_STATUSES = {status: STATUS_LABELS[status] for status in fulfilment.OPEN_STATUSES}
 HISTORY_LABELS = {
-    "order.created": "Beställning skapad",
-    "order.attestant_changed": "Attestant bytt",
-    "order.lines_removed": "Behörigheter borttagna vid attest",
-    "order.approved": "Godkänd av attestant",
-    "order.rejected": "Avslagen av attestant",
-    "order.withdrawn": "Makulerad av beställaren",
-    "order.attest_reminder": "Påminnelse skickad till attestant",
-    "order.komplettering_requested": "Komplettering begärd",
-    "order.komplettering_answered": "Komplettering besvarad av beställaren",
-    "line.fulfilled": "Utförd",
-    "line.fulfilment_failed": "Automatiskt utförande misslyckades",
-    "line.automatic_cancelled": "Automatiskt utförande avbrutet (raden eller beställningen är inte längre öppen)",
-    "credentials.viewed": "Inloggningsuppgifter visade av beställaren",
-    "credentials.deleted": "Lösenordsuppgifter borttagna av beställaren",
+    "order.created": _N("Beställning skapad"),
+    "order.attestant_changed": _N("Attestant bytt"),
+    "order.lines_removed": _N("Behörigheter borttagna vid attest"),
+    "order.approved": _N("Godkänd av attestant"),
+    "order.rejected": _N("Avslagen av attestant"),
+    "order.withdrawn": _N("Makulerad av beställaren"),
+    "order.attest_reminder": _N("Påminnelse skickad till attestant"),
+    "order.komplettering_requested": _N("Komplettering begärd"),
+    "order.komplettering_answered": _N("Komplettering besvarad av beställaren"),
+    "line.fulfilled": _N("Utförd"),
+    "line.fulfilment_failed": _N("Automatiskt utförande misslyckades"),
+    "line.automatic_cancelled": _N("Automatiskt utförande avbrutet (raden eller beställningen är inte längre öppen)"),
+    "credentials.viewed": _N("Inloggningsuppgifter visade av beställaren"),
+    "credentials.deleted": _N("Lösenordsuppgifter borttagna av beställaren"),
 }
 
 
@@ -88,8 +89,8 @@ def line_done(number: str, line_id: int):
     except ValidationFailed as failed:
         errors, kept = _without_secrets(order, line_id, typed, failed.errors)
         return _render(order, errors=errors, typed={line_id: kept}, status=400)
-    flash(f"Beställning {order.number} är utförd och avslutad." if completed else "Raden är markerad som utförd.",
-          "info")
+    flash(gettext("Beställning %(number)s är utförd och avslutad.", number=order.number) if completed
+          else gettext("Raden är markerad som utförd."), "info")
     return redirect(url_for("servicedesk.queue") if completed else url_for("servicedesk.order", number=number))
 
 
@@ -106,7 +107,8 @@ def _without_secrets(order, line_id: int, typed: dict[str, str], errors: dict[st
             continue
         if (kept.pop(spec.name, "") or "").strip():
             errors.setdefault(f"line{line_id}.{spec.name}",
-                              f"Skriv {spec.label} igen. Av säkerhetsskäl visas det inte på nytt.")
+                              gettext("Skriv %(label)s igen. Av säkerhetsskäl visas det inte på nytt.",
+                                      label=spec.label))
     return errors, kept
 
 
@@ -120,5 +122,6 @@ def komplettering(number: str):
         fulfilment.request_komplettering(get_session(), current_actor(), order, message)
     except ValidationFailed as failed:
         return _render(order, errors=failed.errors, message=message, status=400)
-    flash(f"Komplettering är begärd för {order.number}. Beställaren har fått ett e-postmeddelande.", "info")
+    flash(gettext("Komplettering är begärd för %(number)s. Beställaren har fått ett e-postmeddelande.",
+                  number=order.number), "info")
     return redirect(url_for("servicedesk.queue"))
