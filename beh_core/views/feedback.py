@@ -8,11 +8,9 @@ from flask_login import current_user
 from .. import authz
 from ..authz import current_actor, requires
 from ..db import get_session
-from ..plugins import catalogue
 from ..services import credentials, fulfilment, links
 from ..services.errors import ValidationFailed
-from ..services.order_queries import STATUS_LABELS
-from ..services.ordering import KIND_LABELS
+from .order_context import fulfilment_context
 
 bp = Blueprint("feedback", __name__)
 
@@ -46,12 +44,8 @@ def _render(order, *, errors=None, answer: str = "", status: int = 200):
         db.rollback()
         secrets = {}
         flash(gettext("%(error)s Kontakta Service Desk.", error=str(unreadable)), "error")
-    cat = catalogue()
-    items = {line.item_key: cat.get(line.item_key) for line in order.lines if line.item_key}
     return render_template(
-        "feedback/show.html", order=order, items=items, secrets=secrets,
-        records=fulfilment.line_records(db, order), kompletteringar=fulfilment.kompletteringar(db, order),
-        statuses=STATUS_LABELS, kinds=KIND_LABELS, errors=errors or {}, answer=answer,
+        "feedback/show.html", **fulfilment_context(order), secrets=secrets, errors=errors or {}, answer=answer,
         can_answer=authz.may_answer_komplettering(current_actor(), order),
         can_withdraw=authz.may_withdraw(current_actor(), order),
     ), status

@@ -13,6 +13,7 @@ from ..models.fulfilment import LINE_STATUS_LABELS
 from ..plugins import catalogue
 from ..services import fulfilment
 from ..services.errors import ValidationFailed
+from .order_context import fulfilment_context
 from ..services.order_queries import STATUS_LABELS
 from ..services.ordering import KIND_LABELS, _N
 
@@ -61,12 +62,9 @@ def _order(number: str):
 def _render(order, *, errors=None, typed=None, message: str = "", status: int = 200):
     db = get_session()
     history = fulfilment.order_history(db, order, request.args.get("sida", 1, type=int))
-    cat = catalogue()
-    items = {line.item_key: cat.get(line.item_key) for line in order.lines if line.item_key}
     return render_template(
-        "servicedesk/order.html", order=order, items=items, records=fulfilment.line_records(db, order),
-        kompletteringar=fulfilment.kompletteringar(db, order), history=history, history_labels=HISTORY_LABELS,
-        statuses=STATUS_LABELS, kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS, errors=errors or {},
+        "servicedesk/order.html", **fulfilment_context(order), history=history, history_labels=HISTORY_LABELS,
+        line_labels=LINE_STATUS_LABELS, errors=errors or {},
         typed=typed or {}, message=message, can_fulfil=authz.may_fulfil(current_actor(), order),
     ), status
 
