@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from .models import SCOPE_LR, SCOPE_UPPDRAG, Delegation, Enhet, Omrade, Order, OrderStatus, Person
+from .models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Omrade, Order, OrderStatus, Person
 
 
 class Forbidden(Exception):
@@ -54,7 +54,7 @@ class Actor:
         return self.person.id
 
     def _lr(self, role: str) -> list[Delegation]:
-        return [d for d in self.delegations if d.scope == SCOPE_LR and getattr(d, role)]
+        return [d for d in self.delegations if d.scope == SCOPE_AREA and getattr(d, role)]
 
     @property
     def lr_bestallare(self) -> list[Delegation]:
@@ -69,7 +69,7 @@ class Actor:
     @property
     def u_bestallare(self) -> list[Delegation]:
         """Active U (uppdrag) delegations with the role beställare."""
-        return [d for d in self.delegations if d.scope == SCOPE_UPPDRAG and d.is_bestallare]
+        return [d for d in self.delegations if d.scope == SCOPE_UNIT and d.is_bestallare]
 
     @property
     def is_chef(self) -> bool:
@@ -213,7 +213,7 @@ def may_delegate_lr(actor: Actor, forvaltning_id: int | None, omrade_id: int | N
 
 def may_manage_delegation(actor: Actor, delegation: Delegation) -> bool:
     """May the actor see, extend and end this delegation (whoever granted it)?"""
-    if delegation.scope == SCOPE_UPPDRAG:
+    if delegation.scope == SCOPE_UNIT:
         return may_delegate_u(actor, delegation.enhet_id)
     return may_delegate_lr(actor, delegation.forvaltning_id, delegation.omrade_id)
 
@@ -222,9 +222,9 @@ def delegations_filter(actor: Actor):
     """A WHERE clause on Delegation for the delegations the actor may see and manage."""
     clauses = []
     if actor.chef_enhet_ids:
-        clauses.append(and_(Delegation.scope == SCOPE_UPPDRAG, Delegation.enhet_id.in_(sorted(actor.chef_enhet_ids))))
+        clauses.append(and_(Delegation.scope == SCOPE_UNIT, Delegation.enhet_id.in_(sorted(actor.chef_enhet_ids))))
     clauses += [
-        and_(Delegation.scope == SCOPE_LR, Delegation.forvaltning_id == f, Delegation.omrade_id == o)
+        and_(Delegation.scope == SCOPE_AREA, Delegation.forvaltning_id == f, Delegation.omrade_id == o)
         for f, o in sorted(actor.chef_scopes)
     ]
     return or_(*clauses) if clauses else false()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .identifiers import make_personnummer
 from .models import (
-    SCOPE_LR, SCOPE_UPPDRAG, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Order,
+    SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Order,
     OrderLine, Person,
 )
 from .services.ordering import ORDER_NUMBER_OFFSET, _N
@@ -158,7 +158,7 @@ def _build_delegations(session, rng, units, person_ids, today, batch) -> int:
     rows = []
 
     def lr(person, omrade, best, att, by=None, frm=None, to=None):
-        rows.append({"person_id": person, "scope": SCOPE_LR, "forvaltning_id": omraden[omrade], "omrade_id": omrade,
+        rows.append({"person_id": person, "scope": SCOPE_AREA, "forvaltning_id": omraden[omrade], "omrade_id": omrade,
                      "enhet_id": None, "is_bestallare": best, "is_attestant": att,
                      "valid_from": frm or today - timedelta(days=60), "valid_to": to or today + timedelta(days=300),
                      "delegated_by_id": by or demo["marho1"]})
@@ -177,7 +177,7 @@ def _build_delegations(session, rng, units, person_ids, today, batch) -> int:
         if n % 4 == 3:  # a U delegation for a vårdenhet
             unit = units[n % len(units)]
             frm, to = _span(today, rng)
-            rows.append({"person_id": person, "scope": SCOPE_UPPDRAG, "forvaltning_id": omraden[unit.omrade_id],
+            rows.append({"person_id": person, "scope": SCOPE_UNIT, "forvaltning_id": omraden[unit.omrade_id],
                          "omrade_id": unit.omrade_id, "enhet_id": unit.id, "is_bestallare": True,
                          "is_attestant": n % 2 == 0, "valid_from": frm, "valid_to": to, "delegated_by_id": unit.chef_id})
         else:

@@ -27,7 +27,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from beh_core.authz import PUBLIC, route_rule
-from beh_core.models import SCOPE_LR, Delegation, Enhet, Order, OrderLine, OrderStatus, Person
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Order, OrderLine, OrderStatus, Person
 from helpers import Browser, person
 
 TODAY = date.today()
@@ -134,18 +134,18 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "delegation.scope": ("delegate", [
         Probe("GET", CHEF),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
-            "valda": o.someone.id, "action": "spara", "scope": "U", "enhet_id": o.enhet, "bestallare": "1",
+            "valda": o.someone.id, "action": "spara", "scope": SCOPE_UNIT, "enhet_id": o.enhet, "bestallare": "1",
             "valid_from": TODAY.isoformat(), "valid_to": (TODAY + timedelta(days=30)).isoformat()}),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
-            "valda": o.someone.id, "action": "spara", "scope": "LR", "scope_key": o.scope_key, "attestant": "1",
+            "valda": o.someone.id, "action": "spara", "scope": SCOPE_AREA, "scope_key": o.scope_key, "attestant": "1",
             "valid_from": (TODAY + timedelta(days=40)).isoformat(),
             "valid_to": (TODAY + timedelta(days=60)).isoformat()})]),
     "delegation.manage": ("delegate", [
-        Probe("GET", CHEF, "L D D D D D D D", args=lambda o, me: {"typ": "LR", "omrade": o.scope_key}),
+        Probe("GET", CHEF, "L D D D D D D D", args=lambda o, me: {"typ": SCOPE_AREA, "omrade": o.scope_key}),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
-            "typ": "LR", "omrade": o.scope_key, "valda": o.delegation, "action": "forlang", "manader": 3}),
+            "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "forlang", "manader": 3}),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
-            "typ": "LR", "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort"})]),
+            "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort"})]),
     "delegation.search": ("delegate", [Probe("GET", CHEF, args=lambda o, me: {"vgr_id": o.someone.vgr_id})]),
 }
 
@@ -175,7 +175,7 @@ def _order(db, unit: Enhet, orderer: Person, attestant: Person, end_user: Person
 
 
 def _delegation(db, unit: Enhet, who: Person, granted_by: Person) -> int:
-    made = Delegation(person_id=who.id, scope=SCOPE_LR, forvaltning_id=unit.omrade.forvaltning_id,
+    made = Delegation(person_id=who.id, scope=SCOPE_AREA, forvaltning_id=unit.omrade.forvaltning_id,
                       omrade_id=unit.omrade_id, is_bestallare=True, is_attestant=False, valid_from=TODAY,
                       valid_to=TODAY + timedelta(days=30), delegated_by_id=granted_by.id)
     db.add(made)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from beh_core.models import AuditEvent, Delegation, Engagement, Enhet, Forvaltning, Omrade, Person
 from beh_core.services.delegation import add_months
 from helpers import person, text_of
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT
 
 TODAY = date.today()
 
@@ -74,13 +75,13 @@ def test_ny_delegering_sök_flytta_till_höger_och_spara_för_flera_användare(r
     for word in ("U = uppdrag", "L/R = lokala och regionala system", "Beställare", "Attestant", "Gäller från",
                  "Gäller till", TODAY.isoformat()):
         assert word in page
-    saved = delegate(chef, [first, second], scope="LR", scope_key=scope_key(region, "NH-O1"), bestallare="1")
+    saved = delegate(chef, [first, second], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"), bestallare="1")
     assert saved.status_code == 302, text_of(saved)
     assert "Delegeringen är sparad för 2 användare." in text_of(chef.get(saved.headers["Location"]))
     marho1 = person(region, "marho1")
     for who in (first, second):
         (made,) = delegations_of(region, who)
-        assert (made.scope, made.enhet_id, made.is_bestallare, made.is_attestant) == ("LR", None, True, False)
+        assert (made.scope, made.enhet_id, made.is_bestallare, made.is_attestant) == (SCOPE_AREA, None, True, False)
         assert made.delegated_by_id == marho1.id and made.valid_from == TODAY
         events = region.scalars(select(AuditEvent).where(AuditEvent.object_type == "delegation",
                                                          AuditEvent.object_id == str(made.id))).all()
@@ -102,7 +103,7 @@ def test_organisation_alla_förvaltningar_ger_bredare_sökresultat(region, chef)
 
 def test_felaktiga_uppgifter_visas_vid_fältet_behåller_det_inskrivna_och_inget_sparas(region, chef):
     (someone,) = fresh_people(region)
-    response = delegate(chef, [someone], scope="LR", scope_key=scope_key(region, "NH-O1"),
+    response = delegate(chef, [someone], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"),
                         valid_from=TODAY.isoformat(), valid_to=(TODAY - timedelta(days=1)).isoformat())
     page = text_of(response)
     assert response.status_code == 200
@@ -110,10 +111,10 @@ def test_felaktiga_uppgifter_visas_vid_fältet_behåller_det_inskrivna_och_inget
     assert "Gäller till kan inte vara tidigare än Gäller från." in page
     assert 'aria-describedby="err-valid_to"' in page and 'id="err-valid_to"' in page
     assert f'value="{(TODAY - timedelta(days=1)).isoformat()}"' in page  # what was typed is kept
-    too_long = text_of(delegate(chef, [someone], scope="LR", scope_key=scope_key(region, "NH-O1"), attestant="1",
+    too_long = text_of(delegate(chef, [someone], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"), attestant="1",
                                 valid_to=add_months(TODAY, 25).isoformat()))
     assert "En delegering kan gälla högst 2 år." in too_long
-    backdated = text_of(delegate(chef, [someone], scope="U", enhet_id=unit(region, "NH-O1-E1").id, attestant="1",
+    backdated = text_of(delegate(chef, [someone], scope=SCOPE_UNIT, enhet_id=unit(region, "NH-O1-E1").id, attestant="1",
                                  valid_from=(TODAY - timedelta(days=3)).isoformat()))
     assert "Gäller från kan inte vara tidigare än dagens datum." in backdated
     assert "Välj U (uppdrag) eller L/R" in text_of(delegate(chef, [someone], bestallare="1"))
@@ -122,38 +123,38 @@ def test_felaktiga_uppgifter_visas_vid_fältet_behåller_det_inskrivna_och_inget
 
 def test_chef_som_försöker_delegera_utanför_sina_enheter_nekas_med_tydligt_meddelande(region, chef):
     (someone,) = fresh_people(region)
-    outside_unit = delegate(chef, [someone], scope="U", enhet_id=unit(region, "SU-O1-E1").id, bestallare="1")
+    outside_unit = delegate(chef, [someone], scope=SCOPE_UNIT, enhet_id=unit(region, "SU-O1-E1").id, bestallare="1")
     assert outside_unit.status_code == 403
     assert "Du kan bara delegera inom de enheter där du är verksamhetschef." in text_of(outside_unit)
-    outside_omrade = delegate(chef, [someone], scope="LR", scope_key=scope_key(region, "SU-O1"), bestallare="1")
+    outside_omrade = delegate(chef, [someone], scope=SCOPE_AREA, scope_key=scope_key(region, "SU-O1"), bestallare="1")
     assert outside_omrade.status_code == 403
     assert "Du kan bara delegera inom de enheter där du är verksamhetschef." in text_of(outside_omrade)
     # Område Väster in her own förvaltning is not hers either: she heads no unit there
-    other_omrade = delegate(chef, [someone], scope="LR", scope_key=scope_key(region, "NH-O3"), attestant="1")
+    other_omrade = delegate(chef, [someone], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O3"), attestant="1")
     assert other_omrade.status_code == 403
     assert delegations_of(region, someone) == []
 
 
 def test_chefen_får_delegera_till_sig_själv(region, chef):
     marho1 = person(region, "marho1")
-    saved = delegate(chef, [marho1], scope="U", enhet_id=unit(region, "NH-O2-E1").id, bestallare="1")
+    saved = delegate(chef, [marho1], scope=SCOPE_UNIT, enhet_id=unit(region, "NH-O2-E1").id, bestallare="1")
     assert saved.status_code == 302, text_of(saved)
-    assert any(d.scope == "U" and d.delegated_by_id == marho1.id for d in delegations_of(region, marho1))
+    assert any(d.scope == SCOPE_UNIT and d.delegated_by_id == marho1.id for d in delegations_of(region, marho1))
 
 
 def test_överlappande_delegering_i_samma_omfattning_nekas_men_en_senare_period_går_bra(region, chef):
     (someone,) = fresh_people(region)
     key = scope_key(region, "NH-O1")
-    assert delegate(chef, [someone], scope="LR", scope_key=key, bestallare="1",
+    assert delegate(chef, [someone], scope=SCOPE_AREA, scope_key=key, bestallare="1",
                     valid_to=add_months(TODAY, 6).isoformat()).status_code == 302
-    clash = text_of(delegate(chef, [someone], scope="LR", scope_key=key, attestant="1",
+    clash = text_of(delegate(chef, [someone], scope=SCOPE_AREA, scope_key=key, attestant="1",
                              valid_from=(TODAY + timedelta(days=30)).isoformat()))
     assert "har redan en delegering här som gäller" in clash and "Förläng eller ta bort den" in clash
-    later = delegate(chef, [someone], scope="LR", scope_key=key, attestant="1",
+    later = delegate(chef, [someone], scope=SCOPE_AREA, scope_key=key, attestant="1",
                      valid_from=(add_months(TODAY, 6) + timedelta(days=1)).isoformat(),
                      valid_to=add_months(TODAY, 12).isoformat())
     assert later.status_code == 302
-    other_scope = delegate(chef, [someone], scope="LR", scope_key=scope_key(region, "NH-O2"), attestant="1")
+    other_scope = delegate(chef, [someone], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O2"), attestant="1")
     assert other_scope.status_code == 302
     assert len(delegations_of(region, someone)) == 3
 
@@ -179,10 +180,10 @@ def test_hantera_delegeringar_per_förvaltning_och_område_alla_aktiv_inaktiv_so
 def test_förläng_markerade_med_3_6_eller_12_månader_från_dagens_datum(region, chef, months):
     first, second = fresh_people(region, 2)
     key = scope_key(region, "NH-O1")
-    delegate(chef, [first, second], scope="LR", scope_key=key, attestant="1",
+    delegate(chef, [first, second], scope=SCOPE_AREA, scope_key=key, attestant="1",
              valid_to=(TODAY + timedelta(days=20)).isoformat())
     ids = [d.id for who in (first, second) for d in delegations_of(region, who)]
-    response = chef.post("/delegeringar/hantera", {"typ": "LR", "omrade": key, "status": "alla", "valda": ids,
+    response = chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": key, "status": "alla", "valda": ids,
                                                    "manader": months, "action": "forlang"})
     assert response.status_code == 302, text_of(response)
     expected = add_months(TODAY, months)
@@ -197,11 +198,11 @@ def test_förläng_markerade_med_3_6_eller_12_månader_från_dagens_datum(region
 
 def test_förläng_utan_val_ger_meddelande_och_ändrar_inget(region, chef):
     key = scope_key(region, "NH-O1")
-    page = text_of(chef.post("/delegeringar/hantera", {"typ": "LR", "omrade": key, "status": "alla",
+    page = text_of(chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": key, "status": "alla",
                                                        "action": "forlang", "manader": "6"}))
     assert "Markera en eller flera delegeringar." in page
     sarbe1 = [d for d in delegations_of(region, person(region, "sarbe1"))]
-    page = text_of(chef.post("/delegeringar/hantera", {"typ": "LR", "omrade": key, "status": "alla",
+    page = text_of(chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": key, "status": "alla",
                                                        "action": "forlang", "valda": sarbe1[0].id}))
     assert "Välj slutdatum från dagens datum: 3, 6 eller 12 månader." in page
     assert f'value="{sarbe1[0].id}" id="valda-{sarbe1[0].id}" checked' in page  # the mark is kept
@@ -212,7 +213,7 @@ def test_ta_bort_avslutar_delegeringen_direkt(region, chef, login):
     nh_norr = next(d for d in delegations_of(region, sarbe1) if d.omrade.code == "NH-O1")
     orderer = login("sarbe1")
     assert orderer.get("/lr/").status_code == 200
-    response = chef.post("/delegeringar/hantera", {"typ": "LR", "omrade": scope_key(region, "NH-O1"),
+    response = chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"),
                                                    "status": "aktiv", "valda": nh_norr.id, "action": "ta_bort"})
     assert response.status_code == 302
     region.expire_all()
@@ -221,7 +222,7 @@ def test_ta_bort_avslutar_delegeringen_direkt(region, chef, login):
     assert orderer.get("/lr/").status_code == 200  # SU Område Medicin remains hers
     found = text_of(chef.get("/delegeringar/sok?vgr_id=sarbe1"))
     assert "Inaktiv (borttagen av Maria Holm (marho1))" in found
-    again = text_of(chef.post("/delegeringar/hantera", {"typ": "LR", "omrade": scope_key(region, "NH-O1"),
+    again = text_of(chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"),
                                                         "status": "alla", "valda": nh_norr.id, "action": "ta_bort"}))
     assert "Redan inaktiv: Sara Berglund (sarbe1)." in again
 
@@ -229,7 +230,7 @@ def test_ta_bort_avslutar_delegeringen_direkt(region, chef, login):
 def test_ta_bort_en_delegering_utanför_sina_enheter_nekas(region, chef):
     sarbe1 = person(region, "sarbe1")
     su = next(d for d in delegations_of(region, sarbe1) if d.omrade.code == "SU-O1")
-    response = chef.post("/delegeringar/hantera", {"typ": "LR", "omrade": scope_key(region, "NH-O1"),
+    response = chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"),
                                                    "status": "alla", "valda": su.id, "action": "ta_bort"})
     assert response.status_code == 403
     region.expire_all()

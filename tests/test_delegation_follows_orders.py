@@ -8,6 +8,7 @@ from sqlalchemy import select
 from beh_core.models import Delegation, Enhet, Forvaltning, Omrade, Order, Person
 from helpers import person, text_of
 from test_delegation import delegate, delegations_of, fresh_people, scope_key, unit
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT
 
 TODAY = date.today()
 
@@ -45,7 +46,7 @@ def test_beställare_för_ett_område_kan_beställa_där_och_ingen_annanstans_ti
     assert "Du har ingen aktiv delegering" in text_of(orderer.get("/"))
 
     chef = login("marho1")
-    assert delegate(chef, [newbie], scope="LR", scope_key=scope_key(region, "NH-O1"), bestallare="1").status_code == 302
+    assert delegate(chef, [newbie], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"), bestallare="1").status_code == 302
 
     assert "Lokala och Regionala system" in text_of(orderer.get("/"))
     wizard_to_review(orderer, region, end_user)
@@ -81,9 +82,9 @@ def test_attestantlistan_följer_delegeringar_gjorda_i_gränssnittet(region, log
     attestant, later, end_user = fresh_people(region, 3)
     chef = login("marho1")
     key = scope_key(region, "NH-O1")
-    assert delegate(chef, [attestant], scope="LR", scope_key=key, attestant="1").status_code == 302
+    assert delegate(chef, [attestant], scope=SCOPE_AREA, scope_key=key, attestant="1").status_code == 302
     # a delegation that starts tomorrow gives nothing today
-    assert delegate(chef, [later], scope="LR", scope_key=key, attestant="1",
+    assert delegate(chef, [later], scope=SCOPE_AREA, scope_key=key, attestant="1",
                     valid_from=date.fromordinal(TODAY.toordinal() + 1).isoformat()).status_code == 302
 
     orderer = login("sarbe1")
@@ -113,15 +114,15 @@ def test_U_ger_uppdrag_för_en_vårdenhet_men_inte_lokala_och_regionala_system(r
 
     newbie = fresh_people(region)[0]
     chef = login("marho1")
-    assert delegate(chef, [newbie], scope="U", enhet_id=unit(region, "NH-O1-E1").id, bestallare="1").status_code == 302
+    assert delegate(chef, [newbie], scope=SCOPE_UNIT, enhet_id=unit(region, "NH-O1-E1").id, bestallare="1").status_code == 302
     (given,) = delegations_of(region, newbie)
-    assert (given.scope, given.enhet_id, given.omrade.code) == ("U", unit(region, "NH-O1-E1").id, "NH-O1")
+    assert (given.scope, given.enhet_id, given.omrade.code) == (SCOPE_UNIT, unit(region, "NH-O1-E1").id, "NH-O1")
     actor = authz.load_actor(region, newbie, TODAY, app.config)
     assert authz.may_order(actor, "vmu") and not authz.may_order(actor, "lr")
     assert login(newbie.vgr_id).get("/lr/").status_code == 403
     # a unit that is no vårdenhet cannot carry U; L/R gives no U
     other = fresh_people(region)[0]
-    delegate(chef, [other], scope="LR", scope_key=scope_key(region, "NH-O1"), bestallare="1")
+    delegate(chef, [other], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"), bestallare="1")
     lr_actor = authz.load_actor(region, other, TODAY, app.config)
     assert authz.may_order(lr_actor, "lr") and not authz.may_order(lr_actor, "vmu")
     assert authz.may_order_in(lr_actor, given.forvaltning_id, given.omrade_id)
@@ -135,6 +136,6 @@ def test_U_kan_bara_gälla_en_vårdenhet(region, login):
     ksd.chef_id = marho1.id
     region.commit()
     someone = fresh_people(region)[0]
-    page = text_of(delegate(login("marho1"), [someone], scope="U", enhet_id=ksd.id, bestallare="1"))
+    page = text_of(delegate(login("marho1"), [someone], scope=SCOPE_UNIT, enhet_id=ksd.id, bestallare="1"))
     assert "är ingen vårdenhet. U kan bara gälla en vårdenhet." in page
     assert delegations_of(region, someone) == []

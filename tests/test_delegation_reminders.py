@@ -11,6 +11,7 @@ from beh_core.models import AuditEvent, OutboxMessage
 from beh_core.services import delegation as ops
 from helpers import person
 from test_delegation import fresh_people, scope_key, unit
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT
 
 TODAY = date.today()
 
@@ -23,7 +24,7 @@ def ctx(app):
 
 def granted(db, app, who, *, ends_in: int, omrade: str = "NH-O1"):
     chef = authz.load_actor(db, person(db, "marho1"), TODAY, app.config)
-    data = ops.DelegationInput(person_ids=[who.id], scope="LR", scope_key=scope_key(db, omrade), attestant=True,
+    data = ops.DelegationInput(person_ids=[who.id], scope=SCOPE_AREA, scope_key=scope_key(db, omrade), attestant=True,
                                valid_from=TODAY.isoformat(), valid_to=(TODAY + timedelta(days=ends_in)).isoformat())
     (made,) = ops.create_delegations(db, chef, data, today=TODAY)
     return made

@@ -12,6 +12,7 @@ from beh_core.services import delegation as ops
 from beh_core.services.errors import ValidationFailed
 from helpers import person
 from test_delegation import fresh_people, scope_key, unit
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT
 
 DAY = date(2026, 8, 31)  # a fixed "today" so month arithmetic is checked exactly
 
@@ -28,7 +29,7 @@ def rights(db, app, who, on: date) -> authz.Actor:
 
 
 def lr(db, chef, who, *, start: date = DAY, end: date | None = None, omrade: str = "NH-O1", **roles) -> Delegation:
-    data = ops.DelegationInput(person_ids=[who.id], scope="LR", scope_key=scope_key(db, omrade),
+    data = ops.DelegationInput(person_ids=[who.id], scope=SCOPE_AREA, scope_key=scope_key(db, omrade),
                                bestallare=roles.get("bestallare", True), attestant=roles.get("attestant", False),
                                valid_from=start.isoformat(), valid_to=(end or start + timedelta(days=90)).isoformat())
     (made,) = ops.create_delegations(db, chef, data, today=DAY)
@@ -127,7 +128,7 @@ def test_överlappande_delegering_i_samma_område_nekas(region, chef):
 
 def test_delegering_utanför_chefens_enheter_nekas_och_inget_sparas(region, chef):
     (who,) = fresh_people(region)
-    data = ops.DelegationInput(person_ids=[who.id], scope="U", enhet_id=unit(region, "RH-O1-E1").id, bestallare=True,
+    data = ops.DelegationInput(person_ids=[who.id], scope=SCOPE_UNIT, enhet_id=unit(region, "RH-O1-E1").id, bestallare=True,
                                valid_from=DAY.isoformat(), valid_to=(DAY + timedelta(days=5)).isoformat())
     with pytest.raises(authz.Forbidden) as refused:
         ops.create_delegations(region, chef, data, today=DAY)
@@ -140,7 +141,7 @@ def test_den_som_inte_är_verksamhetschef_kan_inte_delegera_ens_med_egna_deleger
     sarbe1 = authz.load_actor(region, person(region, "sarbe1"), DAY, app.config)
     assert not authz.may_delegate(sarbe1)
     with pytest.raises(authz.Forbidden):
-        ops.create_delegations(region, sarbe1, ops.DelegationInput(person_ids=[sarbe1.id], scope="LR"), today=DAY)
+        ops.create_delegations(region, sarbe1, ops.DelegationInput(person_ids=[sarbe1.id], scope=SCOPE_AREA), today=DAY)
 
 
 def test_ny_chef_kan_hantera_delegeringar_som_en_tidigare_chef_gav(region, app, chef):

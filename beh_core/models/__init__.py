@@ -1,16 +1,16 @@
 """BEH's typed SQLAlchemy 2 models. Import models from here."""
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .delegation import SCOPE_LR, SCOPE_UPPDRAG, Delegation
-from .directory import Engagement, Enhet, Forvaltning, Omrade, Person
+from .delegation import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation
+from .directory import Engagement, Enhet, Forvaltning, Kostnadsstalle, Omrade, Person
 from .orders import Order, OrderKind, OrderLine, OrderStatus
 from .permissions import HeldPermission
 from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
 from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
 
 __all__ = [
-    "AuditEvent", "Base", "utcnow", "SCOPE_LR", "SCOPE_UPPDRAG", "Delegation", "Engagement", "Enhet",
-    "Forvaltning", "Omrade", "Person", "Order", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
+    "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
+    "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "Order", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
     "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession",
 ]

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, utcnow
 from .directory import Enhet, Forvaltning, Omrade, Person
 
-SCOPE_UPPDRAG = "U"
-SCOPE_LR = "LR"
+# Delegation scopes of manual 002, stored as neutral codes; the UI shows them as "U" and "L/R".
+SCOPE_UNIT = "enhet"  # U: one vårdenhet (what unit-based catalogues, e.g. uppdrag, are ordered through)
+SCOPE_AREA = "omrade"  # L/R: one förvaltning + område
+SCOPE_LABELS = {SCOPE_UNIT: "U", SCOPE_AREA: "L/R"}
 
 
 class Delegation(Base):
@@ -25,7 +27,7 @@ class Delegation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    scope: Mapped[str] = mapped_column(String(2))
+    scope: Mapped[str] = mapped_column(String(10))
     forvaltning_id: Mapped[int] = mapped_column(ForeignKey("forvaltningar.id"))
     omrade_id: Mapped[int | None] = mapped_column(ForeignKey("omraden.id"))
     enhet_id: Mapped[int | None] = mapped_column(ForeignKey("enheter.id"), index=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, PrefixString
@@ -76,6 +76,8 @@ class Person(UserMixin, Base):
     # Lower-cased copies so name search is an indexed prefix match on every database.
     first_name_lc: Mapped[str] = mapped_column(PrefixString(100), index=True)
     last_name_lc: Mapped[str] = mapped_column(PrefixString(100), index=True)
+    # A person who left KiV is marked inactive, never deleted: orders and audit keep pointing at them.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     engagements: Mapped[list["Engagement"]] = relationship(
         back_populates="person", order_by="Engagement.start_date", cascade="all, delete-orphan"
@@ -108,7 +110,7 @@ class Engagement(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
-    kostnadsstalle: Mapped[str | None] = mapped_column(String(20))
+    kostnadsstalle: Mapped[str | None] = mapped_column(String(20), index=True)
 
     person: Mapped[Person] = relationship(back_populates="engagements")
     enhet: Mapped[Enhet] = relationship()
@@ -116,3 +118,19 @@ class Engagement(Base):
     def is_active(self, on: date) -> bool:
         """True when the engagement covers the given day."""
         return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class Kostnadsstalle(Base):
+    """A cost centre (kostnadsställe) from KiV, and the person who answers for it (ekonomisk attest)."""
+
+    __tablename__ = "kostnadsstallen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(PrefixString(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    forvaltning_id: Mapped[int | None] = mapped_column(ForeignKey("forvaltningar.id"), index=True)
+    ansvarig_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    forvaltning: Mapped[Forvaltning | None] = relationship()
+    ansvarig: Mapped[Person | None] = relationship()

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
 from ..authz import Actor, Forbidden
-from ..models import SCOPE_LR, SCOPE_UPPDRAG, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
+from ..models import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
 from .errors import NotFound, ValidationFailed
 from .order_queries import Page
 from .ordering import _N, parse_date
 
-SCOPE_LABELS = {SCOPE_UPPDRAG: "U", SCOPE_LR: "L/R"}
+
 EXTEND_MONTHS = (3, 6, 12)
 MAX_PERIOD_MONTHS = 24  # a new delegation runs at most two years
 MAX_START_MONTHS = 12  # Gäller från at most a year ahead
@@ -101,7 +101,7 @@ class DelegationInput:
 
 def _where(session: Session, actor: Actor, data: DelegationInput, errors: dict[str, str]):
     """(förvaltning id, område id, enhet id or None) of the chosen scope, checked against the chef's units."""
-    if data.scope == SCOPE_UPPDRAG:
+    if data.scope == SCOPE_UNIT:
         enhet = session.get(Enhet, data.enhet_id) if data.enhet_id else None
         if enhet is None:
             errors["enhet_id"] = "Välj vilken vårdenhet delegeringen ska gälla för."
@@ -111,7 +111,7 @@ def _where(session: Session, actor: Actor, data: DelegationInput, errors: dict[s
             errors["enhet_id"] = f"{enhet.name} är ingen vårdenhet. U kan bara gälla en vårdenhet."
             return None
         return enhet.omrade.forvaltning_id, enhet.omrade_id, enhet.id
-    if data.scope == SCOPE_LR:
+    if data.scope == SCOPE_AREA:
         pair = parse_scope_key(data.scope_key)
         if pair is None:
             errors["scope_key"] = "Välj förvaltning och område som delegeringen ska gälla för."
@@ -324,7 +324,7 @@ def _reminder_recipients(session: Session, delegation: Delegation, actors: dict[
     if delegation.delegated_by is not None and may(delegation.delegated_by):
         return [delegation.delegated_by]
     units = select(Enhet.chef_id).where(Enhet.chef_id.is_not(None))
-    units = units.where(Enhet.id == delegation.enhet_id) if delegation.scope == SCOPE_UPPDRAG \
+    units = units.where(Enhet.id == delegation.enhet_id) if delegation.scope == SCOPE_UNIT \
         else units.where(Enhet.omrade_id == delegation.omrade_id)
     chefs = session.scalars(select(Person).where(Person.id.in_(units)).order_by(Person.id))
     return [p for p in chefs if may(p)][:1]  # one chef is reminded, the first in id order

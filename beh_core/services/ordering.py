@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .. import audit, authz
 from ..authz import Actor
 from ..catalogue import Catalogue, CatalogItem
-from ..models import Delegation, Enhet, Forvaltning, HeldPermission, Omrade, Order, OrderLine, OrderStatus, Person, SCOPE_LR
+from ..models import Delegation, Enhet, Forvaltning, HeldPermission, Omrade, Order, OrderLine, OrderStatus, Person, SCOPE_AREA
 from .directory import has_active_engagement, held_permissions
 from .errors import ValidationFailed
 
@@ -143,7 +143,7 @@ def attestants_for(session: Session, omrade_id: int, enhet_id: int | None, today
     """
     stmt = (
         select(Person).join(Delegation, Delegation.person_id == Person.id).where(
-            Delegation.scope == SCOPE_LR, Delegation.is_attestant.is_(True), Delegation.omrade_id == omrade_id,
+            Delegation.scope == SCOPE_AREA, Delegation.is_attestant.is_(True), Delegation.omrade_id == omrade_id,
             Delegation.valid_from <= today, Delegation.valid_to >= today,
         )
     )

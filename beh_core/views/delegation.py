@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..authz import Forbidden, current_actor, requires
 from ..db import get_session
-from ..models import SCOPE_LR, SCOPE_UPPDRAG, Forvaltning, Person
+from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
 from ..services import delegation as ops
 from ..services.errors import ValidationFailed
 
@@ -87,7 +87,7 @@ def scope():
         except ValidationFailed as failed:
             errors = failed.errors
         except Forbidden as refused:
-            errors, status = {"enhet_id" if data.scope == SCOPE_UPPDRAG else "scope_key": refused.message}, 403
+            errors, status = {"enhet_id" if data.scope == SCOPE_UNIT else "scope_key": refused.message}, 403
         else:
             flash(gettext("Delegeringen är sparad för %(count)s användare.", count=len(made)), "info")
             key = f"{made[0].forvaltning_id}:{made[0].omrade_id}"
@@ -97,7 +97,7 @@ def scope():
         data.valid_to = ops.add_months(actor.today, 12).isoformat()
     return render_template("delegation/scope.html", data=data, chosen=_chosen_persons(data.person_ids),
                            units=ops.delegable_units(db, actor), scopes=ops.delegable_scopes(db, actor),
-                           errors=errors, U=SCOPE_UPPDRAG, LR=SCOPE_LR), status
+                           errors=errors, U=SCOPE_UNIT, LR=SCOPE_AREA), status
 
 
 @bp.route("/hantera", methods=["GET", "POST"])
@@ -107,7 +107,7 @@ def manage():
     db, actor = get_session(), current_actor()
     scopes = ops.delegable_scopes(db, actor)
     filters = {
-        "typ": request.values.get("typ") if request.values.get("typ") in ops.SCOPE_LABELS else SCOPE_LR,
+        "typ": request.values.get("typ") if request.values.get("typ") in ops.SCOPE_LABELS else SCOPE_AREA,
         "omrade": request.values.get("omrade") or (scopes[0][0] if scopes else ""),
         "status": request.values.get("status") if request.values.get("status") in ops.STATUSES else "alla",
     }
@@ -135,7 +135,7 @@ def manage():
         page, errors = None, {**errors, **failed.errors}
     return render_template("delegation/manage.html", page=page, filters=filters, scopes=scopes, errors=errors,
                            marked=set(marked), statuses=ops.STATUSES, months=ops.EXTEND_MONTHS,
-                           manader=request.form.get("manader", ""), today=actor.today, labels=ops.SCOPE_LABELS)
+                           manader=request.form.get("manader", ""), today=actor.today, labels=ops.SCOPE_LABELS, U=SCOPE_UNIT, LR=SCOPE_AREA)
 
 
 @bp.get("/sok")
