@@ -18,7 +18,7 @@ def counts(db):
 def due(app, db, today):
     """run-due for a given day, as cron would run it."""
     with app.app_context():
-        return run_due(db, today=today, reminder_days=3)
+        return run_due(db, app.extensions["beh_runtime"], today=today, reminder_days=3)
 
 
 def test_en_daterad_automatisk_rad_aktiveras_på_sin_dag_och_inte_före(app, region, login):

@@ -38,9 +38,8 @@ def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
         upgrade_database(app)
         page = app.test_client().get("/login").get_data(as_text=True)
         assert "Med TjänsteId+" in page
-        from beh_core.plugins import catalogue
         with app.app_context():
-            assert catalogue().get("lr.slvd") is not None
+            assert app.extensions["beh_runtime"].registry.get("lr.slvd") is not None
         print("wheel ok")
     """)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
