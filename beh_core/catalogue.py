@@ -100,7 +100,7 @@ class AttestStep:
 class Catalogue:
     """An order flow a plugin declares: its start-page tile, who may order in it, its pages and rules.
 
-    :param key: unique, e.g. ``"lr"``; the standard wizard lives under ``/<key>/``.
+    :param key: unique, e.g. ``"labb"``; the standard wizard lives under ``/<key>/``.
     :param title: the tile's title, in the manual's words.
     :param text: the tile's text.
     :param delegation: which delegation makes a beställare here: ``"omrade"`` (L/R: förvaltning + område)
@@ -114,6 +114,7 @@ class Catalogue:
     :param order_fields: fields of the order as a whole, shown on every order page, mail and receipt.
     :param end_date: offer an optional Slutdatum on the order (the held permission ends then).
     :param akut: orders may be marked Akut when they contain an item with ``akut=True``.
+    :param akut_help: the catalogue's words about when Akut is used (shown at the Akut box).
     :param search_fields: what step 1 searches by (personnummer, passnummer, hsa_id, vgr_id).
     :param position: tiles are shown by position, then title.
     """
@@ -130,6 +131,7 @@ class Catalogue:
     order_fields: tuple[Field, ...] = ()
     end_date: bool = False
     akut: bool = False
+    akut_help: str = ""
     search_fields: tuple[str, ...] = ("personnummer", "passnummer", "hsa_id", "vgr_id")
     position: int = 100
     owner: str = ""  # set by the registry: the plugin that declared it
@@ -143,8 +145,8 @@ class Catalogue:
 class CatalogItem:
     """A system, service or uppdrag that can be ordered.
 
-    :param key: unique across all plugins, e.g. ``"lr.slvd"``.
-    :param name: shown to users, e.g. ``"Slutenvårdsdos (SLVD)"``.
+    :param key: unique across all plugins, e.g. ``"labb.provlabbet"``.
+    :param name: shown to users, e.g. ``"Provlabbet"``.
     :param catalogue: the key of the catalogue that lists it.
     :param page: the wizard page that lists it (``"local"``, ``"regional"``, ...).
     :param forvaltningar: förvaltning codes where it can be ordered; empty = everywhere.

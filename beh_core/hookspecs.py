@@ -111,8 +111,8 @@ def beh_field_options(item: "CatalogItem", field: "Field", context: "OrderContex
     """Owner of the item: choices and a prefilled value of one field, computed per request.
 
     Called when the field is shown and again when it is checked, so a forged value outside the
-    choices is refused. Example: MINISTOP's Enhet 1 lists the units of the chosen förvaltning and
-    Epost is prefilled from KiV.
+    choices is refused. Example: a unit field lists the units of the chosen förvaltning, and an
+    e-mail field is prefilled from KiV.
 
     :param item: the item the field belongs to.
     :param field: the declared field.

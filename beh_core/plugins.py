@@ -27,7 +27,7 @@ SETTINGS_PREFIX = "PLUGIN_"
 
 
 def settings_key(plugin_name: str) -> str:
-    """The settings namespace of a plugin: ``lr_systems`` -> ``PLUGIN_LR_SYSTEMS_``."""
+    """The settings namespace of a plugin: ``my_plugin`` -> ``PLUGIN_MY_PLUGIN_``."""
     return SETTINGS_PREFIX + re.sub(r"[^A-Z0-9]+", "_", plugin_name.upper()).strip("_") + "_"
 
 

@@ -4,7 +4,7 @@ The catalogue's plugin may answer ``beh_wizard_choices`` (e.g. uppdrag grouped p
 vårdenhet); otherwise the core lists the page's items offered in the förvaltning
 (Nyupplägg) or the person's held permissions of them (Förändring, Avslut). For
 Nyupplägg the core always leaves out what the person already holds (it is under
-Förändring, as manual 001 says of MINISTOP) and what is already ordered and not
+Förändring, as manual 001 says) and what is already ordered and not
 done, and says so.
 """
 from __future__ import annotations

@@ -322,8 +322,10 @@ def _check_akut(rt: "Runtime", catalogue: Catalogue, request: OrderRequest, erro
         return
     items = [rt.registry.get(line.item_key) for line in request.lines]
     if not catalogue.akut or not any(item and item.akut for item in items):
-        errors["akut"] = ("Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem, "
-                          "till exempel Melior, Asynja Visph eller ELVIS.")
+        examples = [item.name for item in rt.registry.items_of(catalogue.key) if item.akut][:3]
+        errors["akut"] = "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem" + (
+            ", till exempel " + ", ".join(examples[:-1]) + " eller " + examples[-1] if len(examples) > 1
+            else f", till exempel {examples[0]}" if examples else "") + "."
 
 
 def _order_line(session: Session, rt: "Runtime", request: OrderRequest, line: LineInput, position: int,

@@ -2,7 +2,7 @@
 
 Nyupplägg hides (and refuses) an item that is already ordered and not done; Förändring and
 Avslut refuse a held permission that an unfinished order already changes or ends. So a
-double order of one system (Flexlab ordered twice) cannot happen by mistake.
+double order of one system (the same system ordered twice) cannot happen by mistake.
 """
 from __future__ import annotations
 

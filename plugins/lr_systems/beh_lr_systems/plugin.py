@@ -38,6 +38,10 @@ LR = Catalogue(
                         help="Används endast vid förändring där användaren behöver göra ett namnbyte. "
                              "Kräver att namnbytet är registrerat hos Skatteverket."),),
     akut=True,
+    akut_help=("Akut beställning används endast för åtkomst till vård/journalsystem, exempelvis Melior, Asynja Visph "
+               "och ELVIS. Övriga behörigheter hänvisas till ordinarie beställning. Används endast för "
+               "stafettläkare/bemanningspersonal. Du behöver inte ringa och/eller påskynda beställning via "
+               "ärendeanmälan."),
     position=10,
 )
 
