@@ -66,7 +66,7 @@ def test_ett_plugin_skrivet_från_dokumentationen_fungerar_och_kan_tas_bort(tmp_
     wheels = tmp_path / "wheels"
     source = tmp_path / "example"
     shutil.copytree(EXAMPLE, source)  # build from a copy: no build/ or egg-info left in the checkout
-    for project in (ROOT, ROOT / "plugins" / "lr_systems", source):
+    for project in (ROOT / "siths", ROOT, ROOT / "plugins" / "lr_systems", source):
         run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels),
             str(project))
     core = [w for w in wheels.iterdir() if not w.name.startswith("beh_provlabb")]

@@ -32,7 +32,7 @@ from email.utils import formataddr
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..db import Database
+from ..database import Database
 from ..models import OutboxMessage, Person, utcnow
 from ..models.fulfilment import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
 from . import links
