@@ -131,7 +131,7 @@ def beh_validate_line(item: "CatalogItem", values: dict[str, str], unknown: dict
 
     The core has checked required fields, lengths, e-mail and date formats and select choices
     (including per-request choices). Values posted for fields the item does not declare arrive in
-    ``unknown``; unless the answer has a message for them, the core refuses them itself.
+    ``unknown``; when they do and the answer has no message at all, the core refuses them itself.
 
     :param item: the item being ordered.
     :param values: field name -> the text typed (stripped).

@@ -110,3 +110,4 @@ def test_run_due_från_kommandoraden_är_säker_att_köra_varje_minut(app, regio
     second = runner.invoke(args=["beh", "run-due", "--today", days(1).isoformat()])
     assert "Aktiverade rader: 0, avslutade behörigheter: 0, påminnelser: 0" in second.output
     assert counts(region) == before
+

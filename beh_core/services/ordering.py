@@ -191,10 +191,9 @@ def _check_line_values(rt: "Runtime", item: CatalogItem, line: LineInput, scope_
     answer = rt.plugins.call_owner(item.owner, "beh_validate_line", item=item, values=dict(line.values),
                                    unknown=dict(line.unknown), context=context, held=held) or {}
     errors = {key(name): message for name, message in answer.items()}
-    for name in line.unknown:
-        if name not in answer:
-            errors.setdefault(field_key(item.key, "_item", scope_key),
-                              f"Formuläret innehåller ett fält som inte finns för {item.name}. Ladda om sidan.")
+    if line.unknown and not answer:  # the owner said nothing about them: refused here
+        errors[field_key(item.key, "_item", scope_key)] = (
+            f"Formuläret innehåller ett fält som inte finns för {item.name}. Ladda om sidan.")
     return errors
 
 
