@@ -241,7 +241,8 @@ def require(allowed: bool, message: str = "Du saknar behörighet för detta.") -
 ROUTE_RULES: dict[str, Callable[[Actor], bool]] = {
     "logged_in": lambda actor: True,
     "order_lr": lambda actor: may_order(actor, "lr"),
-    "attest": lambda actor: bool(actor.lr_attestant) or actor.is_admin,
+    # Only attestants: an administrator can never pass may_attest, so no tile or page that leads nowhere.
+    "attest": lambda actor: bool(actor.lr_attestant),
     "list_orders": lambda actor: True,  # the list itself is filtered per actor
     "delegate": lambda actor: may_delegate(actor),
     "fulfil": lambda actor: actor.is_fulfiller,

@@ -67,7 +67,7 @@ LOGGED_IN = "L A A A A A A A"
 CHEF = "L D D A D D D D"
 ORDERER = "L A D A D D D D"
 FULFILLER = "L D D D D D A D"
-ATTEST_RULE = "L D A A D D D A"
+ATTEST_RULE = "L D A A D D D D"  # the admin never attests, so has no Attestera beställningar
 
 EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     # --- start, login ----------------------------------------------------------------
@@ -109,16 +109,20 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
               data=lambda o, me: {"action": "reject", "comment": ""})]),
     # an unknown signing window is "not found" for everyone who passes the route rule
     "siths.sign": ("attest", [
-        Probe("GET", "L D N N D D D N", args=lambda o, me: {"number": o.order, "nonce": "x"}),
-        Probe("POST", "L D N N D D D N", args=lambda o, me: {"number": o.order, "nonce": "x"})]),
-    "siths.signed": ("attest", [Probe("GET", "L D N N D D D N", "L D N N D D D N", args=ORDER)]),
+        Probe("GET", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"}),
+        Probe("POST", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"})]),
+    "siths.signed": ("attest", [Probe("GET", "L D N N D D D D", "L D N N D D D D", args=ORDER)]),
     "siths.receipt": ("logged_in", [Probe("GET", "L N N N D D N N", "L D D D D D N N", args=ORDER)]),
     # --- Återkoppling and e-mailed links: the orderer / the addressee only -----------
     "feedback.show": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
-    "feedback.delete_credentials": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
+    "feedback.delete_credentials": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER,
+                                                       data=lambda o, me: {"bekraftad": "1"})]),
+    "feedback.confirm_delete_credentials": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
     "feedback.answer": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER,
                                            data=lambda o, me: {"answer": ""})]),
-    "feedback.withdraw": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
+    "feedback.withdraw": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER,
+                                             data=lambda o, me: {"bekraftad": "1"})]),
+    "feedback.confirm_withdraw": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
     "feedback.follow_link": ("mail_link", [
         Probe("GET", LOGGED_IN, "L D D D D D D D", args=lambda o, me: {"token": o.token_for(me)})]),
     # --- Service Desk behörigheter ---------------------------------------------------
@@ -145,7 +149,9 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
             "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "forlang", "manader": 3}),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
-            "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort"})]),
+            "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort", "bekraftad": "1"})]),
+    "delegation.confirm_end": ("delegate", [Probe("GET", CHEF, "L D D D D D D D", args=lambda o, me: {
+        "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation})]),
     "delegation.search": ("delegate", [Probe("GET", CHEF, args=lambda o, me: {"vgr_id": o.someone.vgr_id})]),
 }
 

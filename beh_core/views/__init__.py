@@ -8,7 +8,7 @@ from flask_babel import gettext
 def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager and the error pages."""
     from . import attest, auth, delegation, errors, orders, siths, start, wizard
-    from . import feedback, servicedesk
+    from . import feedback, servicedesk, template_helpers
 
     from ..identifiers import mask_personnummer
 
@@ -18,6 +18,7 @@ def register_views(app: Flask) -> None:
     # (value, label) pairs whose labels are msgids marked with _N: the labels in the chosen language.
     app.jinja_env.filters["translated"] = lambda pairs: [(value, gettext(label)) for value, label in pairs]
     auth.init_app(app)
+    template_helpers.init_app(app)
     errors.init_app(app)
     for module in (auth, start, wizard, attest, orders, delegation, siths):
         app.register_blueprint(module.bp)

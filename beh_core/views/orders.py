@@ -73,7 +73,11 @@ def change_attestant(number: str):
     if request.method == "GET" and not any(form.values()):
         form = {"omrade_id": order.omrade_id, "enhet_id": order.enhet_id, "attestant_id": None}
     errors: dict[str, str] = {}
-    if request.method == "POST" and request.form.get("action") == "ok":
+    if request.method == "POST" and request.form.get("action") != "ok":
+        # Uppdatera listorna (or a changed list): Post/Redirect/Get to the page with the choices so far.
+        return redirect(url_for("orders.change_attestant", number=number,
+                                **{k: v for k, v in form.items() if v}))
+    if request.method == "POST":
         try:
             attest_ops.change_attestant(db, actor, order, **form)
         except ValidationFailed as failed:

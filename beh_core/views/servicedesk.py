@@ -11,47 +11,36 @@ from ..db import get_session
 from ..models import Forvaltning
 from ..models.fulfilment import LINE_STATUS_LABELS
 from ..plugins import catalogue
+from ..audit_labels import audit_label
 from ..services import fulfilment
+from ..services import servicedesk_queue
 from ..services.errors import ValidationFailed
 from .order_context import fulfilment_context
 from ..services.order_queries import STATUS_LABELS
-from ..services.ordering import KIND_LABELS, _N
+from ..services.ordering import KIND_LABELS
 
 bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
 
 QUEUE_STATUSES = {status: STATUS_LABELS[status] for status in fulfilment.OPEN_STATUSES}
-HISTORY_LABELS = {
-    "order.created": _N("Beställning skapad"),
-    "order.attestant_changed": _N("Attestant bytt"),
-    "order.lines_removed": _N("Behörigheter borttagna vid attest"),
-    "order.approved": _N("Godkänd av attestant"),
-    "order.rejected": _N("Avslagen av attestant"),
-    "order.withdrawn": _N("Makulerad av beställaren"),
-    "order.attest_reminder": _N("Påminnelse skickad till attestant"),
-    "order.komplettering_requested": _N("Komplettering begärd"),
-    "order.komplettering_answered": _N("Komplettering besvarad av beställaren"),
-    "line.fulfilled": _N("Utförd"),
-    "line.fulfilment_failed": _N("Automatiskt utförande misslyckades"),
-    "line.automatic_cancelled": _N("Automatiskt utförande avbrutet (raden eller beställningen är inte längre öppen)"),
-    "credentials.viewed": _N("Inloggningsuppgifter visade av beställaren"),
-    "credentials.deleted": _N("Lösenordsuppgifter borttagna av beställaren"),
-}
-
-
 @bp.get("/")
 @requires("fulfil")
 def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
     db = get_session()
-    args = {k: v for k, v in request.args.items() if k in ("forvaltning", "system", "status") and v}
-    page = fulfilment.service_desk_queue(
-        db, forvaltning_id=request.args.get("forvaltning", type=int), item_key=request.args.get("system", ""),
-        status=request.args.get("status", ""), page=request.args.get("sida", 1, type=int))
+    args = {k: v for k, v in request.args.items()
+            if k in ("ordernummer", "person", "forvaltning", "system", "status") and v.strip()}
+    systems = servicedesk_queue.systems_for_filter(catalogue())
+    chosen = args.get("system", "")
+    # One entry per system name; an item key (an older link) still works.
+    keys = dict(systems).get(chosen) or ((chosen,) if catalogue().get(chosen) else ())
+    page = servicedesk_queue.service_desk_queue(
+        db, forvaltning_id=request.args.get("forvaltning", type=int), item_keys=keys,
+        status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
+        page=request.args.get("sida", 1, type=int))
     forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
-    systems = [(item.key, item.name) for item in catalogue() if item.catalogue == "lr"]
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
-                           systems=systems, statuses=STATUS_LABELS, queue_statuses=QUEUE_STATUSES,
-                           kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
+                           systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
+                           queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
 
 
 def _order(number: str):
@@ -63,7 +52,7 @@ def _render(order, *, errors=None, typed=None, message: str = "", status: int = 
     db = get_session()
     history = fulfilment.order_history(db, order, request.args.get("sida", 1, type=int))
     return render_template(
-        "servicedesk/order.html", **fulfilment_context(order), history=history, history_labels=HISTORY_LABELS,
+        "servicedesk/order.html", **fulfilment_context(order), history=history, audit_label=audit_label,
         line_labels=LINE_STATUS_LABELS, errors=errors or {},
         typed=typed or {}, message=message, can_fulfil=authz.may_fulfil(current_actor(), order),
     ), status
