@@ -38,6 +38,7 @@ as_root scripts/siths/install-deps.sh .venv >/dev/null
 # axe-core for the browser suite (tests/browser), pinned in tests/browser/package-lock.json.
 if ! command -v npm >/dev/null; then
     echo "== Installing Node.js and npm (for axe-core)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
 fi
 (cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)

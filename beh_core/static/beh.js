@@ -1,7 +1,8 @@
 /* BEH progressive enhancement. Every page works without this file; with it:
    - the error summary takes focus, and its links move focus to the field;
    - destructive actions open a confirmation dialog instead of the confirmation page;
-   - secret fields (Lösenord) get a Visa/Dölj toggle. */
+   - secret fields (Lösenord) get a Visa/Dölj toggle;
+   - table cells get their column's name for the one-card-per-row layout on small screens. */
 (function () {
   "use strict";
 
@@ -90,7 +91,25 @@
     });
   }
 
+  function tableLabels() {
+    // Small screens show each row as a card whose cells carry their column's name (beh.css);
+    // tables written without data-label get it here from their headers.
+    document.querySelectorAll("main table").forEach(function (table) {
+      var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && headers[index] && cell.colSpan === 1) {
+            cell.setAttribute("data-label", headers[index]);
+          }
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    tableLabels();
     errorSummary();
     confirmations();
     secrets();

@@ -133,10 +133,18 @@ class Session:
 
     def click_and_wait(self, element) -> None:
         """Click something that loads a new page, wait for it, audit it."""
-        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.common.exceptions import WebDriverException
+
+        def left(_driver) -> bool:
+            try:
+                element.is_enabled()  # raises once the old page is gone
+            except WebDriverException:  # stale element, or "node does not belong to the document"
+                return True
+            return False
 
         element.click()
-        self.wait_for(ec.staleness_of(element))
+        self.wait_for(left)
+        self.wait_for(lambda d: d.execute_script("return document.readyState") == "complete")
         self.audit()
 
     def link(self, text: str):
