@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pluggy
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
 from ..authz import Actor
