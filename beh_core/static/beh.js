@@ -100,7 +100,9 @@
       });
       table.querySelectorAll("tbody tr").forEach(function (row) {
         Array.prototype.forEach.call(row.children, function (cell, index) {
-          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && headers[index] && cell.colSpan === 1) {
+          // A cell with its own <label> (a checkbox and its name) needs no column name.
+          if (cell.tagName === "TD" && !cell.hasAttribute("data-label") && headers[index] && cell.colSpan === 1 &&
+              !cell.querySelector("label")) {
             cell.setAttribute("data-label", headers[index]);
           }
         });

@@ -122,3 +122,20 @@ def test_på_engelska_syns_ingen_svensk_text_nyckel_eller_kod(app, demo, web, vg
     visited = crawl(web, on_page)
     assert len(visited) >= 3
     assert not problems, "\n".join(problems)
+
+
+def test_inloggningen_och_felsidorna_är_tillgängliga(demo, web):
+    web.prefix = "utloggad-"
+    web.go("/login")
+    assert "Logga in i Behörighetsbeställning" in web.text() and "Med TjänsteId+" in web.text()
+    web.go("/login?kort=borttaget")
+    assert "SITHS-kortet togs ur kortläsaren" in web.text()
+    web.login("sarbe1")
+    web.prefix = "sarbe1-"
+    web.go("/bestallningar/c999999999")
+    assert "Hittades inte" in web.text() and "Till startsidan" in web.text()
+    web.go("/servicedesk/")
+    assert "Åtkomst nekad" in web.text()
+    web.go("/login?lang=en")
+    assert "Log in" in web.text()
+    web.check()
