@@ -253,6 +253,9 @@ EN = {
     "Påminnelse om delegering inte skickad": "Delegation reminder not sent",
     "Katalogen (KiV) importerad": "Directory (KiV) imported", "Behörighet avslutad": "Permission ended",
     "Inloggning": "Login", "Utloggning": "Logout", "Demoregionen skapad": "Demo region created",
+    "Listorna är uppdaterade.": "The lists have been updated.",
+    "Välj först område och verksamhet. Därefter visas valbara attestanter i listan vid fältet attestant.":
+        "First choose area and unit. Then the approvers you can choose appear in the approver list.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

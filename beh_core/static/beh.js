@@ -2,7 +2,8 @@
    - the error summary takes focus, and its links move focus to the field;
    - destructive actions open a confirmation dialog instead of the confirmation page;
    - secret fields (Lösenord) get a Visa/Dölj toggle;
-   - table cells get their column's name for the one-card-per-row layout on small screens. */
+   - table cells get their column's name for the one-card-per-row layout on small screens;
+   - dependent lists (Område -> Verksamhet -> Attestant) update in place, keeping focus. */
 (function () {
   "use strict";
 
@@ -110,8 +111,43 @@
     });
   }
 
+  function dependentLists() {
+    // <form data-refresh="URL">: a changed select[data-refresh-on] asks URL (a GET page that shows
+    // the same form for the choices so far) and swaps in the form's new fields, keeping focus,
+    // without a page reload. Without JavaScript the form's Uppdatera listorna button does the same.
+    document.querySelectorAll("form[data-refresh][id]").forEach(function (form) {
+      form.addEventListener("change", function (event) {
+        var changed = event.target;
+        if (!changed.matches("select[data-refresh-on]")) { return; }
+        var params = new URLSearchParams();
+        new FormData(form).forEach(function (value, name) {
+          if (name !== "csrf_token" && name !== "action" && value !== "") { params.append(name, value); }
+        });
+        var url = form.dataset.refresh + "?" + params.toString();
+        var status = document.getElementById(form.id + "-status");
+        fetch(url, {credentials: "same-origin"}).then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.text();
+        }).then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(form.id);
+          if (!fresh) { throw new Error("no form"); }
+          var focusId = document.activeElement && document.activeElement.id;
+          fresh.querySelectorAll("[data-refresh-field]").forEach(function (field) {
+            var old = document.getElementById(field.id);
+            if (old) { old.replaceWith(field); }
+          });
+          history.replaceState(null, "", url);
+          var again = focusId && document.getElementById(focusId);
+          if (again) { again.focus(); }
+          if (status) { status.textContent = status.dataset.done; }
+        }).catch(function () { form.submit(); });  // fall back to the ordinary round trip
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tableLabels();
+    dependentLists();
     errorSummary();
     confirmations();
     secrets();

@@ -134,8 +134,13 @@ def test_byt_attestant_uppdaterar_listorna_och_sparar(demo, web):
     order = latest_order(demo, status=OrderStatus.VANTAR_PA_ATTEST.value, orderer_id=person(demo, "sarbe1").id)
     web.go(f"/bestallningar/{order.number}")
     web.follow("Byt attestant")
-    Select(web.driver.find_element(By.ID, "enhet_id")).select_by_index(1)  # reloads the lists (GET after POST)
+    page = web.driver.find_element(By.TAG_NAME, "html")
+    enhet = web.driver.find_element(By.ID, "enhet_id")
+    Select(enhet).select_by_index(1)  # the attestant list follows in place: no reload, focus stays
     web.wait_for(lambda d: "enhet_id=" in d.current_url)
+    web.wait_for(lambda d: "perwi1" in d.find_element(By.ID, "attestant_id").text)
+    assert page.is_displayed() and web.active().get_attribute("id") == "enhet_id"
+    assert "Listorna är uppdaterade." in web.driver.find_element(By.ID, "byt-attestant-status").get_attribute("textContent")
     web.audit()
     attestants = Select(web.driver.find_element(By.ID, "attestant_id"))
     wanted = next(o.get_attribute("value") for o in attestants.options if "perwi1" in o.text)
