@@ -69,7 +69,13 @@ def test_beställaren_makulerar_efter_att_ha_sett_vad_som_försvinner(demo, web)
     web.button("Avbryt").click()
     web.wait_for(lambda d: not dialog.is_displayed())
     assert web.active() == opener, web.active().get_attribute("outerHTML")
+    # Without JavaScript the same link opens the confirmation page, which says the same.
+    web.go(opener.get_attribute("href"))
+    assert f"Makulera beställning {order.number}?" in web.text() and "esMaker" in web.text()
+    web.follow("Avbryt")
+    opener = web.link("Makulera")
     opener.click()
+    dialog = web.driver.find_element(By.ID, "dlg-makulera")
     web.wait_for(lambda d: dialog.is_displayed())
     web.click_and_wait(web.button("Makulera beställningen"))
     assert f"Beställning {order.number} är makulerad." in web.text() and "Makulerad" in web.text()
@@ -110,6 +116,11 @@ def test_verksamhetschefen_delegerar_förlänger_och_tar_bort_exakt_det_markerad
     Select(web.driver.find_element(By.ID, "manader")).select_by_value("12")
     web.click_and_wait(web.button("Förläng"))
     assert "1 delegering är förlängd till" in web.text()
+
+    # Without JavaScript Ta bort leads to a confirmation page that lists the same.
+    web.go(f"/delegeringar/ta-bort?valda={made.id}")
+    assert "Ta bort 1 delegering?" in web.text() and target.display in web.text()
+    web.follow("Avbryt")
 
     # Ta bort: the dialog lists exactly the ticked delegation, then it ends.
     web.driver.find_element(By.ID, f"valda-{made.id}").click()
