@@ -64,8 +64,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions[RUNTIME_KEY] = Runtime(config=app.config, plugins=host, templates=app.jinja_env)
     app.url_map.converters["catalogue"] = _catalogue_converter([c.key for c in host.registry.catalogues if c.wizard])
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale,
-                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    # The core's catalogue, then every plugin's: the texts plugins declare are translated too.
+    folders = [str(Path(__file__).parent / "translations")] + [
+        folder for _, folder in host.broadcast("beh_translations") if folder]
+    babel.init_app(app, locale_selector=_select_locale, default_translation_directories=";".join(folders))
     from flask_babel import get_locale
 
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "sv")

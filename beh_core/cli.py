@@ -89,13 +89,17 @@ def directory_import(path: Path) -> None:
 def demo(persons: int, orders: int, seed: int) -> None:
     """Build the fictional demo region (migrates first; refuses a non-empty database)."""
     from .db import get_session
-    from .demo import build_demo_region
+    from .demo import build_demo_region, example_search_keys
 
     from .views.access import runtime
 
     upgrade_database(current_app)
     summary = build_demo_region(get_session(), persons=persons, orders=orders, seed=seed, rt=runtime())
     click.echo("Demoregionen är skapad: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    # Fictional demo persons only: a newcomer needs something to type into Sök fram användare.
+    click.echo("Prova att söka fram en användare (steg 1 i en beställning, Sök på):")
+    for label, value, person in example_search_keys(get_session()):
+        click.echo(f"  {label:13} {value:28} {person.display}")
 
 
 receipt_cli = AppGroup("receipt", help="Signeringskvitton för attester (SITHS).")

@@ -72,6 +72,23 @@ def _samples(rt) -> tuple[list[DemoSample], list[DemoSample], list[DemoSample]]:
     return held, by_end_user, ordered
 
 
+def example_search_keys(session: Session) -> list[tuple[str, str, Person]]:
+    """(label, value, person): a personnummer, a passnummer and an HSA-ID of demo persons, to try the search."""
+    examples: list[tuple[str, str, Person]] = []
+    with_pnr = session.scalar(select(Person).where(Person.vgr_id == "eriny1", Person.personnummer.is_not(None)))
+    with_pnr = with_pnr or session.scalar(select(Person).where(Person.personnummer.is_not(None)).order_by(Person.id))
+    if with_pnr is not None:
+        examples.append(("Personnummer", with_pnr.personnummer, with_pnr))
+    with_pass = session.scalar(select(Person).where(Person.passnummer.is_not(None)).order_by(Person.id))
+    if with_pass is not None:
+        examples.append(("Passnummer", with_pass.passnummer, with_pass))
+    with_hsa = session.scalar(select(Person).where(Person.hsa_id.is_not(None), Person.id > (with_pnr.id if with_pnr else 0))
+                              .order_by(Person.id))
+    if with_hsa is not None:
+        examples.append(("HSA-id", with_hsa.hsa_id, with_hsa))
+    return examples
+
+
 def build_demo_region(session: Session, persons: int = 600, orders: int = 200, seed: int = 2026,
                       today: date | None = None, batch: int = 5000, rt=None) -> dict[str, int]:
     """Fill an empty database with a coherent fictional region; returns counts.

@@ -78,6 +78,18 @@ def beh_migrations(settings: Mapping[str, Any]) -> str | None:
 
 
 @hookspec
+def beh_translations(settings: Mapping[str, Any]) -> str | None:
+    """Return the folder of the plugin's translations (``<locale>/LC_MESSAGES/messages.mo``), or None.
+
+    The texts a plugin declares (catalogue titles and texts, page titles, field labels and help,
+    item descriptions, attest step labels) are Swedish msgids; the pages translate them with the
+    catalogues of the core and of every plugin, merged.
+
+    :param settings: the plugin's settings namespace.
+    """
+
+
+@hookspec
 def beh_demo_samples(settings: Mapping[str, Any]) -> "DemoSamples | None":
     """Return example held permissions and orders for ``beh demo`` (the core names no system itself).
 

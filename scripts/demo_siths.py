@@ -108,24 +108,49 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _wait(condition, seconds: float) -> bool:
+    """Poll ``condition`` every 0.1 s for up to ``seconds``; True as soon as it holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
 def _stop(p: dict[str, Path]) -> None:
+    """Stop the agent we started: SIGTERM, and SIGKILL if it is still there after 5 s.
+
+    An agent started from a shell that ignores SIGTERM inherits that and would survive a
+    plain SIGTERM, keeping its port; that is why ``switch`` used to fail on a busy port.
+    """
     if not p["pid"].exists():
         return
     pid = int(p["pid"].read_text().split()[0])
     if _alive(pid):
         os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
-            if not _alive(pid):
-                break
-            time.sleep(0.1)
+        if not _wait(lambda: not _alive(pid), 5):
+            os.kill(pid, signal.SIGKILL)
+            if not _wait(lambda: not _alive(pid), 5):
+                raise SystemExit(f"Agenten (pid {pid}) gick inte att stoppa.")
     p["pid"].unlink(missing_ok=True)
+
+
+def _default_sigterm() -> None:
+    """In the agent's process: SIGTERM stops it, whatever the starting shell ignored."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _start_agent(p: dict[str, Path], person: dict, origin: str, port: int) -> None:
     _stop(p)
-    with socket.socket() as s:
-        if s.connect_ex(("127.0.0.1", port)) == 0:
-            raise SystemExit(f"Port {port} är upptagen: stoppa den andra agenten eller välj --agent-port.")
+    # The old agent's socket may take a moment to close after it exits.
+    if not _wait(lambda: _port_free(port), 5):
+        raise SystemExit(f"Port {port} är upptagen: stoppa den andra agenten eller välj --agent-port.")
     env = dict(os.environ, SOFTHSM2_CONF=str(p["hsm"] / "softhsm2.conf"), PYTHONUNBUFFERED="1",
                PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     log = open(p["log"], "wb")
@@ -136,7 +161,7 @@ def _start_agent(p: dict[str, Path], person: dict, origin: str, port: int) -> No
          # The demo "card" is a SoftHSM token and there is no card reader (pcscd):
          # switch the agent's card check off explicitly (a real agent keeps it on).
          "--no-require-card"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_default_sigterm)
     p["pid"].write_text(f"{proc.pid} {person['vgr_id']}\n")
     for _ in range(100):
         if proc.poll() is not None:

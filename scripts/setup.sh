@@ -36,4 +36,11 @@ for plugin in plugins/*/; do plugin_args+=(-e "$plugin"); done
 # siths/ is its own distribution (beh-siths: the card agent installs without the portal); the core needs it.
 .venv/bin/pip install -q -e "./siths[agent]" -e ".[postgresql,test,siths-agent]" "${plugin_args[@]}"
 as_root scripts/siths/install-deps.sh .venv >/dev/null
+# axe-core for the browser suite (tests/browser), pinned in tests/browser/package-lock.json.
+if ! command -v npm >/dev/null; then
+    echo "== Installing Node.js and npm (for axe-core)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+fi
+(cd tests/browser && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 echo "== Setup done"

@@ -217,6 +217,71 @@ EN = {
         "Type %(label)s again. For security reasons it is not shown again.",
     "Komplettering är begärd för %(number)s. Beställaren har fått ett e-postmeddelande.":
         "Additional information has been requested for %(number)s. The orderer has been sent an e-mail.",
+    # Design system pages (ui-design): error summary, confirmations, Service Desk search, audit labels.
+    "Fel:": "Error:", "Det finns fel i formuläret. Rätta följande:": "There are errors in the form. Correct the following:",
+    "Visa": "Show", "Dölj": "Hide", "Visa %(label)s": "Show %(label)s", "klart": "done",
+    "Beställningar att utföra": "Orders to carry out",
+    "Beställningar som väntar på din attest": "Orders awaiting your approval",
+    "Tillbaka till Attestera beställningar": "Back to Approve orders",
+    "Ta bort markerade behörigheter?": "Remove the selected permissions?",
+    "Dessa behörigheter tas bort ur beställningen och kan inte läggas tillbaka:":
+        "These permissions are removed from the order and cannot be put back:",
+    "Makulera beställning %(number)s?": "Withdraw order %(number)s?", "Makulera beställningen": "Withdraw the order",
+    "Beställningen dras tillbaka och attestanten får ett e-postmeddelande. Det går inte att ångra.":
+        "The order is withdrawn and the approver is sent an e-mail. This cannot be undone.",
+    "Beställningen kan bara makuleras innan den är attesterad.": "The order can only be withdrawn before it is approved.",
+    "Ta bort lösenordsuppgifter för %(number)s?": "Remove the password details of %(number)s?",
+    "Lösenorden tas bort för alltid och kan inte visas igen. Det gäller:":
+        "The passwords are removed for good and cannot be shown again. This concerns:",
+    "Det finns inga lösenordsuppgifter att ta bort.": "There are no password details to remove.",
+    "Ta bort markerade delegeringar?": "Remove the selected delegations?", "Ta bort 1 delegering?": "Remove 1 delegation?",
+    "Ta bort %(count)s delegeringar?": "Remove %(count)s delegations?",
+    "Dessa delegeringar slutar gälla i dag och kan inte förlängas efteråt:":
+        "These delegations stop applying today and cannot be extended afterwards:",
+    "%(name)s, %(where)s, %(start)s – %(end)s": "%(name)s, %(where)s, %(start)s – %(end)s",
+    "Välj Förläng eller Ta bort.": "Choose Extend or Remove.",
+    "Sök i kön": "Search the queue", "Person": "Person",
+    "VGR-ID eller början av namnet, slutanvändare eller beställare": "VGR-ID or the start of the name, end user or orderer",
+    "Visa hela kön": "Show the whole queue",
+    "Återkoppling till beställaren.": "Feedback to the orderer.",
+    "Återkoppling till beställaren. Fält markerade med * måste fyllas i.":
+        "Feedback to the orderer. Fields marked with * must be filled in.",
+    "Signeringen av attesten godtogs inte": "The signature of the approval was not accepted",
+    "Inloggningsuppgifter krypterade med ny nyckel": "Login details encrypted with a new key",
+    "Delegering skapad": "Delegation created", "Delegering förlängd": "Delegation extended",
+    "Delegering borttagen": "Delegation removed", "Påminnelse om delegering skickad": "Delegation reminder sent",
+    "Påminnelse om delegering inte skickad": "Delegation reminder not sent",
+    "Katalogen (KiV) importerad": "Directory (KiV) imported", "Behörighet avslutad": "Permission ended",
+    "Inloggning": "Login", "Utloggning": "Logout", "Demoregionen skapad": "Demo region created",
+    "Listorna är uppdaterade.": "The lists have been updated.",
+    "Välj först område och verksamhet. Därefter visas valbara attestanter i listan vid fältet attestant.":
+        "First choose area and unit. Then the approvers you can choose appear in the approver list.",
+    # --- Catalogues as plugins: the standard wizard for every catalogue, attest steps, order fields ---
+    "Ange när användaren behöver sin behörighet (ÅÅÅÅ-MM-DD).": "State when the user needs the permission (YYYY-MM-DD).",
+    "Användare:": "User:", "Attesteringssteg godkänt": "Approval step approved", "Attesteringssteg:": "Approval step:",
+    "Beställning": "Order", "Beställningen innehåller inga behörigheter.": "The order contains no permissions.",
+    "Beställningen är skapad": "The order has been created", "Det finns inget att välja här.": "There is nothing to choose here.",
+    "Enligt formatet: ÅÅÅÅMMDDNNNN": "As YYYYMMDDNNNN", "Granska beställning": "Review the order",
+    "Lämna tomt om behörigheten ska gälla tills vidare.": "Leave empty if the permission is to last until further notice.",
+    "Nuvarande:": "Current:", "Passnummer:": "Passport number:",
+    "Passnumret som det står i KiV, till exempel AB1234567.": "The passport number as it is in KiV, for example AB1234567.",
+    "Slutdatum": "End date", "Ta bort %(name)s": "Remove %(name)s",
+    "Till exempel SE2321000131-P000000123456.": "For example SE2321000131-P000000123456.",
+    "Till exempel annen35.": "For example annen35.", "Uppgifter om beställningen": "About the order",
+    "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
+}
+
+# Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
+EN_PLURAL = {
+    "%(num)s delegering är förlängd till %(date)s.":
+        ("%(num)s delegation extended to %(date)s.", "%(num)s delegations extended to %(date)s."),
+    "%(num)s delegering är borttagen och gäller inte längre.":
+        ("%(num)s delegation removed; it no longer applies.", "%(num)s delegations removed; they no longer apply."),
+    "%(num)s delegering är fortfarande markerad.":
+        ("%(num)s delegation is still selected.", "%(num)s delegations are still selected."),
+    "Delegeringen är sparad för %(num)s användare.":
+        ("The delegation has been saved for %(num)s user.", "The delegation has been saved for %(num)s users."),
+    "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
 }
 
 
@@ -230,8 +295,15 @@ def main() -> None:
         if message.id and isinstance(message.id, str):
             if message.id in EN:
                 message.string = EN[message.id]
+                message.flags.discard("fuzzy")  # a fuzzy guess of pybabel update is replaced, not kept
             elif not message.string:
                 missing.append(message.id)
+        elif message.id:  # a plural message: (singular, plural)
+            if message.id[0] in EN_PLURAL:
+                message.string = EN_PLURAL[message.id[0]]
+                message.flags.discard("fuzzy")
+            elif not any(message.string):
+                missing.append(message.id[0])
     with open(folder / "messages.po", "wb") as handle:
         write_po(handle, catalog, no_location=True, sort_output=True)
     with open(folder / "messages.mo", "wb") as handle:

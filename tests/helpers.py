@@ -120,11 +120,11 @@ def people_without_permissions(db, count: int, today: date | None = None) -> lis
 
 
 def person_without_permissions(db, today: date | None = None, exclude: tuple[str, ...] = ()) -> Person:
-    """A person with an active engagement who holds nothing (a fresh end user)."""
-    from beh_core.models import Engagement, HeldPermission
+    """A person with an active engagement who holds nothing and has nothing on order (a fresh end user)."""
+    from beh_core.models import Engagement, HeldPermission, Order
 
     today = today or date.today()
-    held = select(HeldPermission.person_id)
+    held = select(HeldPermission.person_id).union(select(Order.end_user_id))
     active = select(Engagement.person_id).where(Engagement.start_date <= today,
                                                 (Engagement.end_date.is_(None)) | (Engagement.end_date >= today))
     return db.scalar(select(Person).where(Person.id.not_in(held), Person.id.in_(active),

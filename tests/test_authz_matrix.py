@@ -120,10 +120,14 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "siths.receipt": ("logged_in", [Probe("GET", "L N N N D D N N", "L D D D D D N N", args=ORDER)]),
     # --- Återkoppling and e-mailed links: the orderer / the addressee only -----------
     "feedback.show": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
-    "feedback.delete_credentials": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
+    "feedback.delete_credentials": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER,
+                                                       data=lambda o, me: {"bekraftad": "1"})]),
+    "feedback.confirm_delete_credentials": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
     "feedback.answer": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER,
                                            data=lambda o, me: {"answer": ""})]),
-    "feedback.withdraw": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
+    "feedback.withdraw": ("feedback", [Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER,
+                                             data=lambda o, me: {"bekraftad": "1"})]),
+    "feedback.confirm_withdraw": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),
     "feedback.follow_link": ("mail_link", [
         Probe("GET", LOGGED_IN, "L D D D D D D D", args=lambda o, me: {"token": o.token_for(me)})]),
     # --- Service Desk behörigheter ---------------------------------------------------
@@ -150,7 +154,9 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
             "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "forlang", "manader": 3}),
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
-            "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort"})]),
+            "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort", "bekraftad": "1"})]),
+    "delegation.confirm_end": ("delegate", [Probe("GET", CHEF, "L D D D D D D D", args=lambda o, me: {
+        "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation})]),
     "delegation.search": ("delegate", [Probe("GET", CHEF, args=lambda o, me: {"vgr_id": o.someone.vgr_id})]),
 }
 

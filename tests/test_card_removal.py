@@ -1,7 +1,8 @@
 """Removing the card ends the portal session within a few seconds.
 
-Everything real: Chromium (headless, via selenium + chromedriver) runs the
-portal page and siths.js; the portal is served over HTTP on loopback; the
+Everything real: Chromium (headless, via selenium + chromedriver, the ``chromium``
+and ``portal`` fixtures of tests/browser_fixtures.py that the whole browser suite
+shares) runs the portal page and siths.js; the portal is served over HTTP on loopback; the
 local agent (``siths.agent``) runs on loopback with SoftHSM2 as the card's
 PKCS#11 module and pcscd + the vsmartcard virtual reader for the card state;
 stopping ``vicc`` removes the virtual card.  On the way the attestant also
@@ -11,61 +12,23 @@ fail it when ``CI=true``.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 import time
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from beh_core.models import AuditEvent
 from beh_core.models.signing import AttestSignature, SithsSession
-from siths_fixtures import READER_NAME, missing
+from siths_fixtures import READER_NAME
 from siths_portal import agent_call, siths_config
 from siths_sim import BO, wait_for
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 REMOVAL_DEADLINE = 5.0  # seconds from pulling the card to a dead portal session
 
 
 @pytest.fixture
 def app_config(migrated, tmp_path, demo_pki):
     return siths_config(migrated, tmp_path, demo_pki, SITHS_CARD_POLL_MS=250)
-
-
-@pytest.fixture
-def portal(app):
-    """The portal app served over real HTTP on 127.0.0.1 (threaded, like a dev server)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def chromium(tmp_path):
-    """Headless Chromium driven by chromedriver (Debian's packages)."""
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        missing("chromium + chromium-driver (apt-get install chromium chromium-driver)")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        missing("selenium (pip install selenium)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-    shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
 
 
 def browser_card_login(app, portal, chromium, start_agent, virtual_card):

@@ -62,16 +62,16 @@ def test_verksamhetschefen_har_delegeringar_på_startsidan_men_inte_beställaren
 def test_ny_delegering_sök_flytta_till_höger_och_spara_för_flera_användare(region, chef):
     first, second = fresh_people(region, 2)
     assert "Sök person(er)" in text_of(chef.get("/delegeringar/ny"))
-    found = text_of(chef.post("/delegeringar/ny", {"action": "sok", "vgr_id": first.vgr_id, "organisation": "alla"}))
+    found = text_of(chef.get("/delegeringar/ny", query_string={"action": "sok", "vgr_id": first.vgr_id, "organisation": "alla"}))
     assert first.display.split(" (")[0] in found and "Flytta markerade till höger" in found
-    moved = text_of(chef.post("/delegeringar/ny", {"action": "flytta", "vgr_id": first.vgr_id, "organisation": "alla",
+    moved = text_of(chef.get("/delegeringar/ny", query_string={"action": "flytta", "vgr_id": first.vgr_id, "organisation": "alla",
                                                    "traff": first.id}))
     assert "Valda användare" in moved and f'name="valda" value="{first.id}"' in moved
     # search again for the next one; the first stays in the right-hand list
-    both = text_of(chef.post("/delegeringar/ny", {"action": "flytta", "vgr_id": second.vgr_id, "organisation": "alla",
+    both = text_of(chef.get("/delegeringar/ny", query_string={"action": "flytta", "vgr_id": second.vgr_id, "organisation": "alla",
                                                   "traff": second.id, "valda": first.id}))
     assert first.display in both and second.display in both
-    page = text_of(chef.post("/delegeringar/ny/omfattning", {"valda": [first.id, second.id]}))
+    page = text_of(chef.get("/delegeringar/ny/omfattning", query_string={"valda": [first.id, second.id]}))
     for word in ("U = uppdrag", "L/R = lokala och regionala system", "Beställare", "Attestant", "Gäller från",
                  "Gäller till", TODAY.isoformat()):
         assert word in page
@@ -92,12 +92,12 @@ def test_organisation_alla_förvaltningar_ger_bredare_sökresultat(region, chef)
     someone = region.scalar(select(Person).join(Engagement).join(Enhet).join(Omrade).join(Forvaltning)
                             .where(Forvaltning.code == "SU", Person.id > 8).limit(1))
     nh = region.scalar(select(Forvaltning.id).where(Forvaltning.code == "NH"))
-    own = text_of(chef.post("/delegeringar/ny", {"action": "sok", "vgr_id": someone.vgr_id, "organisation": nh}))
+    own = text_of(chef.get("/delegeringar/ny", query_string={"action": "sok", "vgr_id": someone.vgr_id, "organisation": nh}))
     assert "Sökningen gav ingen träff." in own
-    everywhere = text_of(chef.post("/delegeringar/ny", {"action": "sok", "vgr_id": someone.vgr_id,
+    everywhere = text_of(chef.get("/delegeringar/ny", query_string={"action": "sok", "vgr_id": someone.vgr_id,
                                                         "organisation": "alla"}))
     assert f'value="{someone.id}"' in everywhere
-    empty = text_of(chef.post("/delegeringar/ny", {"action": "sok", "organisation": "alla"}))
+    empty = text_of(chef.get("/delegeringar/ny", query_string={"action": "sok", "organisation": "alla"}))
     assert "Ange förnamn, efternamn eller VGR-ID." in empty
 
 
@@ -164,12 +164,12 @@ def test_hantera_delegeringar_per_förvaltning_och_område_alla_aktiv_inaktiv_so
     everyone = text_of(chef.get(f"/delegeringar/hantera?typ=LR&omrade={key}&status=alla"))
     assert "Sortering - Efternamn" in everyone and "Totalt " in everyone and "Sida 1 av" in everyone
     for vgr in ("sarbe1", "johek1", "perwi1", "marho1", "eriny1"):
-        assert f"<td>{vgr}</td>" in everyone
+        assert f'data-label="VGR-ID">{vgr}</td>' in everyone
     active = text_of(chef.get(f"/delegeringar/hantera?typ=LR&omrade={key}&status=aktiv"))
-    assert "<td>sarbe1</td>" in active and "<td>eriny1</td>" not in active
+    assert 'data-label="VGR-ID">sarbe1</td>' in active and 'data-label="VGR-ID">eriny1</td>' not in active
     inactive = text_of(chef.get(f"/delegeringar/hantera?typ=LR&omrade={key}&status=inaktiv"))
-    assert "<td>eriny1</td>" in inactive and "<td>sarbe1</td>" not in inactive
-    names = re.findall(r'type="checkbox" name="valda".*?</td>\s*<td>[^<]*</td><td>([^<]*)</td>', active, re.S)
+    assert 'data-label="VGR-ID">eriny1</td>' in inactive and 'data-label="VGR-ID">sarbe1</td>' not in inactive
+    names = re.findall(r'data-label="Efternamn">([^<]*)</td>', active)
     assert len(names) >= 4
     assert names == sorted(names, key=str.lower)
     # SU Område Medicin is not hers: refused, not an empty list
@@ -205,7 +205,8 @@ def test_förläng_utan_val_ger_meddelande_och_ändrar_inget(region, chef):
     page = text_of(chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": key, "status": "alla",
                                                        "action": "forlang", "valda": sarbe1[0].id}))
     assert "Välj slutdatum från dagens datum: 3, 6 eller 12 månader." in page
-    assert f'value="{sarbe1[0].id}" id="valda-{sarbe1[0].id}" checked' in page  # the mark is kept
+    assert f'value="{sarbe1[0].id}" id="valda-{sarbe1[0].id}" checked' in page  # the mark is kept ...
+    assert "1 delegering är fortfarande markerad." in page  # ... and said, never silently
 
 
 def test_ta_bort_avslutar_delegeringen_direkt(region, chef, login):
@@ -213,9 +214,19 @@ def test_ta_bort_avslutar_delegeringen_direkt(region, chef, login):
     nh_norr = next(d for d in delegations_of(region, sarbe1) if d.omrade.code == "NH-O1")
     orderer = login("sarbe1")
     assert orderer.get("/lr/").status_code == 200
-    response = chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"),
-                                                   "status": "aktiv", "valda": nh_norr.id, "action": "ta_bort"})
+    filters = {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"), "status": "aktiv"}
+    # Ta bort first asks, naming exactly the marked delegation; nothing has ended yet.
+    asked = chef.post("/delegeringar/hantera", {**filters, "valda": nh_norr.id, "action": "ta_bort"})
+    assert asked.status_code == 302 and "/delegeringar/ta-bort?" in asked.headers["Location"]
+    confirmation = text_of(chef.get(asked.headers["Location"]))
+    assert "Ta bort 1 delegering?" in confirmation and "Sara Berglund (sarbe1)" in confirmation
+    assert confirmation.count("<li>") == 1 and 'name="bekraftad" value="1"' in confirmation
+    region.expire_all()
+    assert region.get(Delegation, nh_norr.id).ended_at is None
+    response = chef.post("/delegeringar/hantera", {**filters, "valda": nh_norr.id, "action": "ta_bort",
+                                                   "bekraftad": "1"})
     assert response.status_code == 302
+    assert "1 delegering är borttagen och gäller inte längre." in text_of(chef.get(response.headers["Location"]))
     region.expire_all()
     ended = region.get(Delegation, nh_norr.id)
     assert ended.valid_to == TODAY - timedelta(days=1) and ended.ended_by_id == person(region, "marho1").id
@@ -230,9 +241,12 @@ def test_ta_bort_avslutar_delegeringen_direkt(region, chef, login):
 def test_ta_bort_en_delegering_utanför_sina_enheter_nekas(region, chef):
     sarbe1 = person(region, "sarbe1")
     su = next(d for d in delegations_of(region, sarbe1) if d.omrade.code == "SU-O1")
-    response = chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"),
-                                                   "status": "alla", "valda": su.id, "action": "ta_bort"})
-    assert response.status_code == 403
+    for confirmed in ({}, {"bekraftad": "1"}):
+        response = chef.post("/delegeringar/hantera", {"typ": SCOPE_AREA, "omrade": scope_key(region, "NH-O1"),
+                                                       "status": "alla", "valda": su.id, "action": "ta_bort",
+                                                       **confirmed})
+        assert response.status_code == 403
+    assert chef.get("/delegeringar/ta-bort", query_string={"valda": su.id}).status_code == 403
     region.expire_all()
     assert region.get(Delegation, su.id).ended_at is None
 

@@ -39,7 +39,8 @@ def wizard_to_review(browser, db, end_user: Person, forvaltning_code: str = "NH"
 def remove(chef, db, delegation: Delegation, omrade_code: str):
     """Visa/hantera delegeringar: mark one and Ta bort."""
     response = chef.post("/delegeringar/hantera", {"typ": delegation.scope, "omrade": scope_key(db, omrade_code),
-                                                   "status": "alla", "valda": delegation.id, "action": "ta_bort"})
+                                                   "status": "alla", "valda": delegation.id, "action": "ta_bort",
+                                                   "bekraftad": "1"})
     assert response.status_code == 302, text_of(response)
 
 

@@ -145,7 +145,7 @@ def test_ta_bort_byt_attestant_avslag_och_makulering_från_sidorna(app, region, 
     assert recorder.of("order.rejected", order.number) == [("order.rejected", order.number, None, "perwi1")]
 
     other = order_via_wizard(region, login, "lr", ["lr.esmaker"])
-    assert login("sarbe1").post(f"/aterkoppling/{other.number}/makulera").status_code == 302
+    assert login("sarbe1").post(f"/aterkoppling/{other.number}/makulera", {"bekraftad": "1"}).status_code == 302
     assert len(recorder.of("order.withdrawn", other.number)) == 1
 
 

@@ -97,7 +97,7 @@ def test_ny_beställning_attest_flexlab_och_inloggningsuppgifter_till_beställar
         assert login(other).get(f"/aterkoppling/{order.number}").status_code == 403
 
     # "Ta bort lösenordsuppgifter": gone for good.
-    assert orderer.post(f"/aterkoppling/{order.number}/ta-bort-losenord").status_code == 302
+    assert orderer.post(f"/aterkoppling/{order.number}/ta-bort-losenord", {"bekraftad": "1"}).status_code == 302
     after = text_of(orderer.get(f"/aterkoppling/{order.number}"))
     assert password not in after and "Ta bort lösenordsuppgifter" not in after
     region.expire_all()
@@ -183,8 +183,8 @@ def test_beställaren_makulerar_före_attest_men_inte_efter(app, region, login, 
     order = place(app, region, end_user)
     orderer = login("sarbe1")
     assert "Makulera" in text_of(orderer.get(f"/bestallningar/{order.number}"))
-    assert login("johek1").post(f"/aterkoppling/{order.number}/makulera").status_code == 403
-    assert orderer.post(f"/aterkoppling/{order.number}/makulera").status_code == 302
+    assert login("johek1").post(f"/aterkoppling/{order.number}/makulera", {"bekraftad": "1"}).status_code == 403
+    assert orderer.post(f"/aterkoppling/{order.number}/makulera", {"bekraftad": "1"}).status_code == 302
     region.expire_all()
     assert region.get(Order, order.id).status == OrderStatus.MAKULERAD.value
     assert "Makulerad" in text_of(orderer.get(f"/bestallningar/{order.number}"))
@@ -195,7 +195,7 @@ def test_beställaren_makulerar_före_attest_men_inte_efter(app, region, login, 
     attested = place(app, region, end_user)
     approve(app, region, attested)
     assert "Makulera" not in text_of(orderer.get(f"/bestallningar/{attested.number}"))
-    assert orderer.post(f"/aterkoppling/{attested.number}/makulera").status_code == 409
+    assert orderer.post(f"/aterkoppling/{attested.number}/makulera", {"bekraftad": "1"}).status_code == 409
     region.expire_all()
     assert region.get(Order, attested.id).status == OrderStatus.AVSLUTAD.value
 

@@ -25,6 +25,9 @@ def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
     target = tmp_path / "site"
     run(sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), *map(str, wheels.iterdir()))
     assert (target / "beh_core" / "templates" / "base.html").is_file()
+    # The design system's built CSS and the portal's own CSS/JS ship in the wheel.
+    for static in ("vendor/fkui/fkui.min.css", "vendor/fkui/theme-light.css", "vendor/fkui/VERSION", "beh.css", "beh.js"):
+        assert (target / "beh_core" / "static" / static).is_file(), static
     assert (target / "beh_core" / "migrations" / "versions" / "0001_initial_schema.py").is_file()
     script = textwrap.dedent(f"""
         import sys
@@ -37,8 +40,10 @@ def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
         from beh_core.cli import upgrade_database
         app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/w.sqlite", "SECRET_KEY": "x", "DEMO": True, "DEMO_LOGIN": True}})
         upgrade_database(app)
-        page = app.test_client().get("/login").get_data(as_text=True)
-        assert "Med TjänsteId+" in page
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        assert "Med TjänsteId+" in page and "vendor/fkui/fkui.min.css" in page
+        assert client.get("/static/vendor/fkui/fkui.min.css").status_code == 200
         with app.app_context():
             assert app.extensions["beh_runtime"].registry.get("lr.slvd") is not None
         print("wheel ok")

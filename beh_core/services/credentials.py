@@ -96,6 +96,11 @@ def orders_with_credentials(session: Session, order_ids: list[int]) -> set[int]:
     return set(session.scalars(select(Credential.order_id).where(Credential.order_id.in_(order_ids)).distinct()))
 
 
+def lines_with_credentials(session: Session, order_id: int) -> set[int]:
+    """Ids of the order's lines that have stored credentials (what Ta bort lösenordsuppgifter removes)."""
+    return set(session.scalars(select(Credential.line_id).where(Credential.order_id == order_id)))
+
+
 def read_credentials(session: Session, actor, order, config) -> dict[int, dict[str, str]]:
     """Inloggningsuppgifter: line id -> {field: value}; only the orderer; every viewing is audited."""
     from .. import authz

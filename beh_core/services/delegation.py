@@ -300,13 +300,20 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
     return rows
 
 
-def end_delegations(session: Session, actor: Actor, ids: list[int], today: date | None = None) -> list[Delegation]:
-    """Ta bort: end the marked delegations now (Gäller till = yesterday); they give nothing from today."""
+def check_end(session: Session, actor: Actor, ids: list[int], today: date | None = None) -> list[Delegation]:
+    """The marked delegations that Ta bort would end, checked as ``end_delegations`` checks them (for its confirmation)."""
     today = today or actor.today
     rows = _chosen(session, actor, ids)
     done = [d.person.display for d in rows if d.ended_at is not None or d.valid_to < today]
     if done:
         raise ValidationFailed({"valda": "Redan inaktiv: " + ", ".join(done) + ". Avmarkera dem och försök igen."})
+    return rows
+
+
+def end_delegations(session: Session, actor: Actor, ids: list[int], today: date | None = None) -> list[Delegation]:
+    """Ta bort: end the marked delegations now (Gäller till = yesterday); they give nothing from today."""
+    today = today or actor.today
+    rows = check_end(session, actor, ids, today)
     for d in rows:
         previous = d.valid_to
         d.valid_to, d.ended_at, d.ended_by_id = today - timedelta(days=1), utcnow(), actor.id

@@ -42,7 +42,9 @@ def find_person(session: Session, field: str, query: str) -> Person:
             column, value = Person.vgr_id, text.lower()
     except InvalidIdentifier as error:
         raise ValidationFailed({"q": error.message}) from None
-    person = session.scalar(select(Person).where(column == value).options(selectinload(Person.engagements)))
+    # HSA-IDs are written in upper case; a search in any case finds them (both forms use the index).
+    where = column.in_({value, value.upper()}) if field == "hsa_id" else column == value
+    person = session.scalar(select(Person).where(where).options(selectinload(Person.engagements)))
     if person is None:
         raise ValidationFailed({"q": f"Ingen person med detta {SEARCH_FIELDS[field]} finns i KiV."})
     return person

@@ -1,37 +1,13 @@
-"""Read side of fulfilment: the Service Desk queue, an order's history, line records, kompletteringar."""
+"""Read side of fulfilment: an order's history, line records, kompletteringar (the queue: servicedesk_queue)."""
 from __future__ import annotations
 
 import math
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from ..models import AuditEvent, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus
+from ..models import AuditEvent, Komplettering, LineFulfilment, Order
 from .paging import Page
-
-OPEN_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value, OrderStatus.KOMPLETTERING.value,
-                 OrderStatus.SCHEMALAGD.value)
-QUEUE_DEFAULT = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value)
-
-
-def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, item_keys: list[str] | None = None,
-                       status: str = "", page: int = 1, size: int = 15) -> Page:
-    """Attested orders to carry out: akut first, then oldest; filter by förvaltning, system and status."""
-    stmt = select(Order).where(Order.status.in_((status,) if status in OPEN_STATUSES else QUEUE_DEFAULT))
-    if forvaltning_id:
-        stmt = stmt.where(Order.forvaltning_id == forvaltning_id)
-    if item_keys:
-        stmt = stmt.where(Order.id.in_(select(OrderLine.order_id).where(
-            OrderLine.item_key.in_(item_keys), OrderLine.removed.is_(False))))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    rows = list(session.scalars(stmt.options(
-        joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
-        selectinload(Order.lines)).order_by(Order.akut.desc(), Order.created_at, Order.id)
-        .offset((page - 1) * size).limit(size)))
-    return Page(rows, total, page, pages)
-
 
 def order_history(session: Session, order: Order, page: int = 1, size: int = 50) -> Page:
     """The order's audit events (who did what, when), oldest first, with their actors."""

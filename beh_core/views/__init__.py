@@ -7,7 +7,8 @@ from flask_babel import gettext
 
 def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager, the error pages and the template helpers."""
-    from . import attest, auth, delegation, errors, feedback, orders, servicedesk, siths, start, wizard
+    from . import attest, auth, delegation, errors, feedback, orders, servicedesk, siths, start, template_helpers
+    from . import wizard
     from ..identifiers import mask_personnummer
     from .access import runtime
 
@@ -19,10 +20,11 @@ def register_views(app: Flask) -> None:
 
     def catalogue_title(key: str) -> str:
         catalogue = runtime().registry.catalogue(key)
-        return catalogue.title if catalogue else key
+        return gettext(catalogue.title) if catalogue else key
 
     app.jinja_env.globals["catalogue_title"] = catalogue_title
     auth.init_app(app)
+    template_helpers.init_app(app)
     errors.init_app(app)
     for module in (auth, start, wizard, attest, orders, delegation, siths, servicedesk, feedback):
         app.register_blueprint(module.bp)

@@ -7,7 +7,7 @@ without JavaScript and nothing is stored before Spara.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from ..authz import Forbidden
@@ -32,23 +32,35 @@ def _chosen_persons(ids: list[int]) -> list[Person]:
                                       .order_by(Person.last_name_lc, Person.first_name_lc)))
 
 
+def _redirect_with_form(endpoint: str):
+    """Post/Redirect/Get for the pages that only search and choose: the same fields as a GET."""
+    fields = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+    return redirect(url_for(endpoint, **fields))
+
+
 @bp.route("/ny", methods=["GET", "POST"])
 @requires("delegate")
 def new():
-    """Ny delegering, Lägg till användare: Sök person(er) and move them to the right-hand list."""
+    """Ny delegering, Lägg till användare: Sök person(er) and move them to the right-hand list.
+
+    A GET page: searching and choosing change nothing (an old POST is redirected to the same GET).
+    """
+    if request.method == "POST":
+        return _redirect_with_form("delegation.new")
     db, actor = get_session(), current_actor()
     chosen = _ids("valda")
-    action = request.form.get("action", "")
+    action = request.args.get("action", "")
     if action == "flytta":
         chosen = sorted(set(chosen) | set(_ids("traff")))
     elif action.startswith("ta_bort:") and action[8:].isdigit():
         chosen = [i for i in chosen if i != int(action[8:])]
     own = ops.delegable_scopes(db, actor)  # default Organisation: the chef's own förvaltning
-    form = {k: request.values.get(k, "").strip() for k in ("fornamn", "efternamn", "vgr_id")}
-    form["organisation"] = request.values.get("organisation") or (own[0][0].split(":")[0] if own else ALL_FORVALTNINGAR)
+    form = {k: request.args.get(k, "").strip() for k in ("fornamn", "efternamn", "vgr_id")}
+    form["organisation"] = request.args.get("organisation") or (own[0][0].split(":")[0] if own else ALL_FORVALTNINGAR)
     hits, errors = [], {}
     typed = any(form[k] for k in ("fornamn", "efternamn", "vgr_id"))
-    if request.method == "POST" and (action in ("sok", "flytta") or typed):
+    searched = action in ("sok", "flytta") or typed
+    if searched:
         organisation = form["organisation"]
         try:
             hits = ops.find_candidates(db, actor, first_name=form["fornamn"], last_name=form["efternamn"],
@@ -59,7 +71,8 @@ def new():
     organisations = [(ALL_FORVALTNINGAR, gettext("Alla förvaltningar"))] + [
         (str(f.id), f.name) for f in db.scalars(select(Forvaltning).order_by(Forvaltning.name))]
     return render_template("delegation/new.html", form=form, hits=hits, chosen=_chosen_persons(chosen),
-                           organisations=organisations, errors=errors)
+                           organisations=organisations, errors=errors, searched=searched,
+                           error_targets={"search": "fornamn", "persons": "chosen-h"})
 
 
 def _input() -> ops.DelegationInput:
@@ -76,12 +89,14 @@ def _input() -> ops.DelegationInput:
 def scope():
     """Välj U (vårdenhet) or L/R (förvaltning och område), Beställare och/eller Attestant, Gäller från/till; Spara."""
     db, actor = get_session(), current_actor()
-    if request.method == "GET" or not _ids("valda"):
+    if not _ids("valda"):
         return redirect(url_for("delegation.new"))
+    action = request.form.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action == "tillbaka":
+        return redirect(url_for("delegation.new", valda=_ids("valda")))
+    if request.method == "POST" and action != "spara":
+        return _redirect_with_form("delegation.scope")  # Lägg till from an old form: the page as a GET
     data, errors, status = _input(), {}, 200
-    action = request.form.get("action", "")
-    if action == "tillbaka":
-        return redirect(url_for("delegation.new", valda=data.person_ids))
     if action == "spara":
         try:
             made = ops.create_delegations(db, actor, data)
@@ -90,7 +105,8 @@ def scope():
         except Forbidden as refused:
             errors, status = {"enhet_id" if data.scope == SCOPE_UNIT else "scope_key": refused.message}, 403
         else:
-            flash(gettext("Delegeringen är sparad för %(count)s användare.", count=len(made)), "info")
+            flash(ngettext("Delegeringen är sparad för %(num)s användare.",
+                           "Delegeringen är sparad för %(num)s användare.", len(made)), "info")
             key = f"{made[0].forvaltning_id}:{made[0].omrade_id}"
             return redirect(url_for("delegation.manage", typ=data.scope, omrade=key))
     else:  # arriving from Lägg till: sensible defaults, nothing chosen for the user
@@ -98,7 +114,8 @@ def scope():
         data.valid_to = ops.add_months(actor.today, 12).isoformat()
     return render_template("delegation/scope.html", data=data, chosen=_chosen_persons(data.person_ids),
                            units=ops.delegable_units(db, actor), scopes=ops.delegable_scopes(db, actor),
-                           errors=errors, U=SCOPE_UNIT, LR=SCOPE_AREA), status
+                           errors=errors, U=SCOPE_UNIT, LR=SCOPE_AREA,
+                           error_targets={"scope": "scope-" + SCOPE_UNIT, "roles": "bestallare"}), status
 
 
 @bp.route("/hantera", methods=["GET", "POST"])
@@ -119,14 +136,19 @@ def manage():
         try:
             if action == "forlang":
                 rows = ops.extend_delegations(db, actor, marked, request.form.get("manader", type=int))
-                flash(gettext("%(count)s delegeringar är förlängda till %(date)s.", count=len(rows),
-                              date=rows[0].valid_to.isoformat()), "info")
+                flash(ngettext("%(num)s delegering är förlängd till %(date)s.",
+                               "%(num)s delegeringar är förlängda till %(date)s.", len(rows),
+                               date=rows[0].valid_to.isoformat()), "info")
                 return redirect(url_for("delegation.manage", **filters))
+            if action == "ta_bort" and request.form.get("bekraftad") != "1":
+                ops.check_end(db, actor, marked)  # a wrong choice is told here, before the confirmation
+                return redirect(url_for("delegation.confirm_end", valda=marked, **filters))
             if action == "ta_bort":
                 rows = ops.end_delegations(db, actor, marked)
-                flash(gettext("%(count)s delegeringar är borttagna och gäller inte längre.", count=len(rows)), "info")
+                flash(ngettext("%(num)s delegering är borttagen och gäller inte längre.",
+                               "%(num)s delegeringar är borttagna och gäller inte längre.", len(rows)), "info")
                 return redirect(url_for("delegation.manage", **filters))
-            errors = {"valda": "Välj Förläng eller Ta bort."}
+            errors = {"valda": gettext("Välj Förläng eller Ta bort.")}
         except ValidationFailed as failed:
             errors = failed.errors
     try:
@@ -136,7 +158,31 @@ def manage():
         page, errors = None, {**errors, **failed.errors}
     return render_template("delegation/manage.html", page=page, filters=filters, scopes=scopes, errors=errors,
                            marked=set(marked), statuses=ops.STATUSES, months=ops.EXTEND_MONTHS,
-                           manader=request.form.get("manader", ""), today=actor.today, labels=ops.SCOPE_LABELS, U=SCOPE_UNIT, LR=SCOPE_AREA)
+                           manader=request.form.get("manader", ""), today=actor.today, labels=ops.SCOPE_LABELS,
+                           U=SCOPE_UNIT, LR=SCOPE_AREA, error_targets={"valda": "delegations", "scope_key": "omrade"})
+
+
+@bp.get("/ta-bort")
+@requires("delegate")
+def confirm_end():
+    """The confirmation of Ta bort: exactly the marked delegations, one line each, before anything ends."""
+    db, actor = get_session(), current_actor()
+    filters = {k: request.args.get(k, "") for k in ("typ", "omrade", "status")}
+    marked = _ids("valda")
+    try:
+        rows = ops.check_end(db, actor, marked)
+    except ValidationFailed as failed:
+        flash(" ".join(failed.errors.values()), "error")
+        return redirect(url_for("delegation.manage", **filters))
+    items = [gettext("%(name)s, %(where)s, %(start)s – %(end)s", name=d.person.display,
+                     where=(d.enhet.name if d.enhet else f"{d.forvaltning.name}, {d.omrade.name if d.omrade else ''}"),
+                     start=d.valid_from.isoformat(), end=d.valid_to.isoformat()) for d in rows]
+    return render_template(
+        "confirm.html", title=ngettext("Ta bort %(num)s delegering?", "Ta bort %(num)s delegeringar?", len(rows)),
+        text=gettext("Dessa delegeringar slutar gälla i dag och kan inte förlängas efteråt:"), items=items,
+        action_url=url_for("delegation.manage"),
+        hidden=[("action", "ta_bort")] + [("valda", d.id) for d in rows] + list(filters.items()),
+        confirm_label=gettext("Ta bort"), cancel_url=url_for("delegation.manage", **filters))
 
 
 @bp.get("/sok")

@@ -36,6 +36,17 @@ def _own_order(number: str):
     return order_or_abort(number, authz.may_read_feedback)
 
 
+def _credential_items(order, secrets: dict[int, dict[str, str]], items: dict) -> list[str]:
+    """What Ta bort lösenordsuppgifter removes, one entry per line and secret field: "Provlabbet: Lösenord"."""
+    labels = []
+    for line in order.active_lines:
+        item = items.get(line.item_key)
+        for spec in (item.feedback_fields if item else ()):
+            if spec.secret and secrets.get(line.id, {}).get(spec.name):
+                labels.append(f"{line.item_name}: {spec.label}")
+    return labels
+
+
 def _render(order, *, errors=None, answer: str = "", status: int = 200):
     db = get_session()
     try:
@@ -44,11 +55,18 @@ def _render(order, *, errors=None, answer: str = "", status: int = 200):
         db.rollback()
         secrets = {}
         flash(gettext("%(error)s Kontakta Service Desk.", error=str(unreadable)), "error")
+    context = fulfilment_context(order)
     return render_template(
-        "feedback/show.html", **fulfilment_context(order), secrets=secrets, errors=errors or {}, answer=answer,
+        "feedback/show.html", **context, secrets=secrets, errors=errors or {}, answer=answer,
+        credential_items=_credential_items(order, secrets, context["items"]),
         can_answer=authz.may_answer_komplettering(current_actor(), order),
         can_withdraw=authz.may_withdraw(current_actor(), order),
     ), status
+
+
+def _confirmed() -> bool:
+    """A destructive POST acts only when it comes from the confirmation (page or dialog)."""
+    return request.form.get("bekraftad") == "1"
 
 
 @bp.get("/aterkoppling/<number>")
@@ -58,11 +76,33 @@ def show(number: str):
     return _render(_own_order(number))
 
 
+@bp.get("/aterkoppling/<number>/ta-bort-losenord")
+@requires("feedback")
+def confirm_delete_credentials(number: str):
+    """The confirmation page of Ta bort lösenordsuppgifter: exactly which passwords go."""
+    order = _own_order(number)
+    stored = credentials.lines_with_credentials(get_session(), order.id)
+    if not stored:
+        flash(gettext("Det finns inga lösenordsuppgifter att ta bort."), "info")
+        return redirect(url_for("feedback.show", number=number))
+    # Reading them again would audit another viewing: list the line and field names only.
+    items = fulfilment_context(order)["items"]
+    listed = [f"{line.item_name}: {spec.label}" for line in order.active_lines if line.id in stored
+              for spec in (items[line.item_key].feedback_fields if items.get(line.item_key) else ()) if spec.secret]
+    return render_template(
+        "confirm.html", title=gettext("Ta bort lösenordsuppgifter för %(number)s?", number=order.number),
+        text=gettext("Lösenorden tas bort för alltid och kan inte visas igen. Det gäller:"), items=listed,
+        action_url=url_for("feedback.delete_credentials", number=number), hidden=(),
+        confirm_label=gettext("Ta bort lösenordsuppgifter"), cancel_url=url_for("feedback.show", number=number))
+
+
 @bp.post("/aterkoppling/<number>/ta-bort-losenord")
 @requires("feedback")
 def delete_credentials(number: str):
-    """Ta bort lösenordsuppgifter: delete the credentials for good."""
+    """Ta bort lösenordsuppgifter: delete the credentials for good (after the confirmation)."""
     order = _own_order(number)
+    if not _confirmed():
+        return redirect(url_for("feedback.confirm_delete_credentials", number=number))
     credentials.delete_credentials(get_session(), current_actor(), order)
     flash(gettext("Lösenordsuppgifterna är borttagna."), "info")
     return redirect(url_for("feedback.show", number=number))
@@ -83,11 +123,29 @@ def answer(number: str):
     return redirect(url_for("feedback.show", number=number))
 
 
+@bp.get("/aterkoppling/<number>/makulera")
+@requires("feedback")
+def confirm_withdraw(number: str):
+    """The confirmation page of Makulera: the order and its lines."""
+    order = _own_order(number)
+    if not authz.may_withdraw(current_actor(), order):
+        flash(gettext("Beställningen kan bara makuleras innan den är attesterad."), "error")
+        return redirect(url_for("orders.show", number=number))
+    return render_template(
+        "confirm.html", title=gettext("Makulera beställning %(number)s?", number=order.number),
+        text=gettext("Beställningen dras tillbaka och attestanten får ett e-postmeddelande. Det går inte att ångra."),
+        items=[line.item_name for line in order.active_lines], hidden=(),
+        action_url=url_for("feedback.withdraw", number=number), confirm_label=gettext("Makulera beställningen"),
+        cancel_url=url_for("orders.show", number=number))
+
+
 @bp.post("/aterkoppling/<number>/makulera")
 @requires("feedback")
 def withdraw(number: str):
-    """Makulera: withdraw the order before attest."""
+    """Makulera: withdraw the order before attest (after the confirmation)."""
     order = _own_order(number)
+    if not _confirmed():
+        return redirect(url_for("feedback.confirm_withdraw", number=number))
     fulfilment.withdraw_order(get_session(), runtime(), current_actor(), order)
     flash(gettext("Beställning %(number)s är makulerad.", number=order.number), "info")
     return redirect(url_for("orders.show", number=number))

@@ -80,7 +80,11 @@ def change_attestant(number: str):
     if not by_area or (request.method == "GET" and not any(form.values())):
         form.update(omrade_id=order.omrade_id, enhet_id=order.enhet_id)
     errors: dict[str, str] = {}
-    if request.method == "POST" and request.form.get("action") == "ok":
+    if request.method == "POST" and request.form.get("action") != "ok":
+        # Uppdatera listorna (or a changed list): Post/Redirect/Get to the page with the choices so far.
+        return redirect(url_for("orders.change_attestant", number=number,
+                                **{k: v for k, v in form.items() if v}))
+    if request.method == "POST":
         try:
             attest_ops.change_attestant(db, rt, actor, order, **form)
         except ValidationFailed as failed:

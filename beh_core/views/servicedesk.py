@@ -10,55 +10,36 @@ from .access import current_actor, order_or_abort, requires, runtime
 from ..db import get_session
 from ..models import Forvaltning
 from ..models.fulfilment import LINE_STATUS_LABELS
-from ..services import fulfilment, fulfilment_queries
+from ..audit_labels import audit_label
+from ..labels import KIND_LABELS
+from ..services import fulfilment, fulfilment_queries, servicedesk_queue
 from ..services.errors import ValidationFailed
-from .order_context import fulfilment_context
 from ..services.order_queries import STATUS_LABELS
-from ..labels import KIND_LABELS, _N
+from .order_context import fulfilment_context
 
 bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
 
 QUEUE_STATUSES = {status: STATUS_LABELS[status] for status in fulfilment.OPEN_STATUSES}
-HISTORY_LABELS = {
-    "order.created": _N("Beställning skapad"),
-    "order.attestant_changed": _N("Attestant bytt"),
-    "order.lines_removed": _N("Behörigheter borttagna vid attest"),
-    "order.step_approved": _N("Attesteringssteg godkänt"),
-    "order.approved": _N("Godkänd av attestant"),
-    "attest.signature_refused": _N("Signering nekad"),
-    "order.rejected": _N("Avslagen av attestant"),
-    "order.withdrawn": _N("Makulerad av beställaren"),
-    "order.attest_reminder": _N("Påminnelse skickad till attestant"),
-    "order.komplettering_requested": _N("Komplettering begärd"),
-    "order.komplettering_answered": _N("Komplettering besvarad av beställaren"),
-    "line.fulfilled": _N("Utförd"),
-    "line.fulfilment_failed": _N("Automatiskt utförande misslyckades"),
-    "line.automatic_cancelled": _N("Automatiskt utförande avbrutet (raden eller beställningen är inte längre öppen)"),
-    "credentials.viewed": _N("Inloggningsuppgifter visade av beställaren"),
-    "credentials.deleted": _N("Lösenordsuppgifter borttagna av beställaren"),
-}
-
-
 @bp.get("/")
 @requires("fulfil")
 def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
-    db, registry = get_session(), runtime().registry
-    args = {k: v for k, v in request.args.items() if k in ("forvaltning", "system", "status") and v}
-    # One entry per system name: local systems of several förvaltningar share a name (and one filter entry).
-    by_name: dict[str, list[str]] = {}
-    for item in registry:
-        if item.fulfilment == "manual" or item.feedback_fields:
-            by_name.setdefault(item.name, []).append(item.key)
-    wanted = request.args.get("system", "")
-    page = fulfilment_queries.service_desk_queue(
-        db, forvaltning_id=request.args.get("forvaltning", type=int), item_keys=by_name.get(wanted),
-        status=request.args.get("status", ""), page=request.args.get("sida", 1, type=int))
+    db = get_session()
+    args = {k: v for k, v in request.args.items()
+            if k in ("ordernummer", "person", "forvaltning", "system", "status") and v.strip()}
+    registry = runtime().registry
+    systems = servicedesk_queue.systems_for_filter(registry)
+    chosen = args.get("system", "")
+    # One entry per system name; an item key (an older link) still works.
+    keys = dict(systems).get(chosen) or ((chosen,) if registry.get(chosen) else ())
+    page = servicedesk_queue.service_desk_queue(
+        db, forvaltning_id=request.args.get("forvaltning", type=int), item_keys=keys,
+        status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
+        page=request.args.get("sida", 1, type=int))
     forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
-    systems = [(name, name) for name in sorted(by_name, key=str.lower)]
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
-                           systems=systems, statuses=STATUS_LABELS, queue_statuses=QUEUE_STATUSES,
-                           kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
+                           systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
+                           queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
 
 
 def _order(number: str):
@@ -70,7 +51,7 @@ def _render(order, *, errors=None, typed=None, message: str = "", status: int = 
     db = get_session()
     history = fulfilment_queries.order_history(db, order, request.args.get("sida", 1, type=int))
     return render_template(
-        "servicedesk/order.html", **fulfilment_context(order), history=history, history_labels=HISTORY_LABELS,
+        "servicedesk/order.html", **fulfilment_context(order), history=history, audit_label=audit_label,
         line_labels=LINE_STATUS_LABELS, errors=errors or {},
         typed=typed or {}, message=message, can_fulfil=authz.may_fulfil(current_actor(), order),
     ), status

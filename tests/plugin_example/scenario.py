@@ -55,6 +55,8 @@ def with_plugin(url: str) -> None:
     orderer = login(app, "sarbe1")
     start = ok(orderer.get("/"))
     assert "Provlabbet" in start and "Här beställs behörighet till Provlabbet för en användare." in start
+    assert "Here access to the test laboratory is ordered for a user." in ok(orderer.get("/?lang=en"))
+    orderer.get("/?lang=sv")
     ok(orderer.post("/provlabb/", {"field": "vgr_id", "q": "eriny1"}))
     assert orderer.post("/provlabb/person", {"person_id": end_user.id}).status_code == 302
     nh = unit.omrade.forvaltning_id

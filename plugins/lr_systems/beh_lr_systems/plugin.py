@@ -84,3 +84,9 @@ def beh_demo_samples():
         orders=(DemoSample("lr.esmaker"), DemoSample("lr.corpus"), DemoSample("lr.slvd", {"roll": "VGR;SLVD_Farmaceut"}),
                 DemoSample("lr.elvis")),
     )
+
+
+@hookimpl
+def beh_translations():
+    """The English of the texts this plugin declares."""
+    return str(Path(__file__).parent / "translations")

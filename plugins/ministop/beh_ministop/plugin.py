@@ -75,3 +75,9 @@ def beh_validate_line(item, values, unknown):
 def beh_demo_samples():
     """The demo end user holds nothing of MINISTOP: it is there to be ordered."""
     return DemoSamples()
+
+
+@hookimpl
+def beh_translations():
+    """The English of the texts this plugin declares."""
+    return str(Path(__file__).parent / "translations")

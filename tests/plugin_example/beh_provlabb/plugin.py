@@ -90,3 +90,8 @@ def beh_blueprints(settings):
 def beh_demo_samples(settings):
     return DemoSamples(held=(DemoSample("provlabb.konto", {"avdelning": "1"}),),
                        orders=(DemoSample("provlabb.konto"),))
+
+
+@hookimpl
+def beh_translations(settings):
+    return str(Path(__file__).parent / "translations")

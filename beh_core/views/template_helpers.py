@@ -1,0 +1,39 @@
+"""Template globals every page may use: the language switch URL and a line's labelled values."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+
+from .access import runtime
+
+
+def language_url(locale: str) -> str:
+    """The current page in another language (its path and query kept, ``lang`` replaced)."""
+    args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
+    if request.endpoint and request.endpoint != "static" and request.method == "GET":
+        try:
+            return url_for(request.endpoint, **(request.view_args or {}), **args, lang=locale)
+        except Exception:  # noqa: BLE001 - an odd endpoint must never break the page; fall back to the query
+            pass
+    return f"?lang={locale}"
+
+
+def labelled(item_key: str | None, values: dict | None) -> list[tuple[str, str]]:
+    """(label, value) of filled-in field values of a catalogue item, labelled as the item's plugin names them.
+
+    A field of an item that no plugin offers any more keeps its stored name, capitalised.
+    """
+    item = runtime().registry.get(item_key) if item_key else None
+    labels = {field.name: field.label for field in (item.fields if item else ())}
+    return [(labels.get(name, name.capitalize()), value) for name, value in (values or {}).items() if value]
+
+
+def line_fields(line) -> list[tuple[str, str]]:
+    """(label, value) of an order line's filled-in fields ("Datornamn", not the raw key "dator"), as ordered."""
+    if getattr(line, "shown", None):
+        return [(label, value) for label, value in line.shown if value]
+    return labelled(line.item_key, line.values)
+
+
+def init_app(app: Flask) -> None:
+    """Make the helpers template globals."""
+    app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled)
