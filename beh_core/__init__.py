@@ -35,7 +35,7 @@ def _select_locale() -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal: settings, database, plugins, login, blueprints, CLI."""
-    from . import authz, cli, config as config_module, db, plugins
+    from . import authz, cli, config as config_module, db, input_guard, plugins, rate_limits, security_headers
     from .views import register_views
 
     app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     log_masking.install(logging.getLogger("werkzeug"))
     db.init_app(app)
     plugins.init_app(app)
+    input_guard.init_app(app)  # first of all before_request hooks; bounded <int:> ids before the routes
+    security_headers.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
@@ -54,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "sv")
     register_views(app)
+    rate_limits.init_app(app)  # wraps registered views: after register_views, before the rule check
     cli.init_app(app)
     authz.check_every_route_has_a_rule(app)
     return app

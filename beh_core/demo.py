@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from .identifiers import make_personnummer
@@ -69,11 +69,26 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
     delegations = _build_delegations(session, rng, units, person_ids, today, batch)
     held = _build_held(session, rng, person_ids, today, batch)
     made = _build_orders(session, rng, orders, units, person_ids, today, batch)
+    advance_sequences(session, (Person, Order, OrderLine))
     session.add(AuditEvent(actor_id=None, action="demo.built", object_type="region", object_id="demo",
                            details={"persons": len(person_ids), "orders": made}))
     session.commit()
     return {"förvaltningar": len(FORVALTNINGAR), "enheter": len(units), "personer": len(person_ids),
             "delegeringar": delegations, "behörigheter": held, "beställningar": made}
+
+
+def advance_sequences(session: Session, models) -> None:
+    """Move PostgreSQL's id sequences past the ids inserted explicitly (bulk inserts of persons and orders).
+
+    Without this the next ordinary insert (an order from the wizard, a person from the
+    KiV import) would draw an id the demo already used. SQLite needs nothing.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__table__.name
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"))
 
 
 def _build_units(session: Session) -> list[Enhet]:
@@ -201,12 +216,14 @@ def _build_held(session, rng, person_ids, today, batch) -> int:
     eriny1 = person_ids[4]
     for key, details, code in HELD_CHOICES[:4]:
         rows.append({"person_id": eriny1, "item_key": key, "forvaltning_id": forv.get(code), "details": details,
+                     "scope_key": str(forv[code]) if code else "",
                      "valid_from": today - timedelta(days=200), "valid_to": None})
     for n, pid in enumerate(person_ids[len(DEMO_ROLES):]):
         if n % 3:
             continue
         key, details, code = HELD_CHOICES[n % len(HELD_CHOICES)]
         rows.append({"person_id": pid, "item_key": key, "forvaltning_id": forv.get(code), "details": details,
+                     "scope_key": str(forv[code]) if code else "",
                      "valid_from": today - timedelta(days=100 + n % 900), "valid_to": None})
     for start in range(0, len(rows), batch):
         session.execute(insert(HeldPermission), rows[start:start + batch])

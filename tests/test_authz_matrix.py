@@ -24,7 +24,7 @@ from typing import Callable
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from beh_core.authz import PUBLIC, route_rule
 from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Order, OrderLine, OrderStatus, Person
@@ -175,6 +175,8 @@ def _order(db, unit: Enhet, orderer: Person, attestant: Person, end_user: Person
 
 
 def _delegation(db, unit: Enhet, who: Person, granted_by: Person) -> int:
+    # Fresh objects per endpoint: the previous probe's delegations go (the database refuses overlaps).
+    db.execute(delete(Delegation).where(Delegation.person_id == who.id))
     made = Delegation(person_id=who.id, scope=SCOPE_AREA, forvaltning_id=unit.omrade.forvaltning_id,
                       omrade_id=unit.omrade_id, is_bestallare=True, is_attestant=False, valid_from=TODAY,
                       valid_to=TODAY + timedelta(days=30), delegated_by_id=granted_by.id)

@@ -5,6 +5,7 @@ from .delegation import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation
 from .directory import Engagement, Enhet, Forvaltning, Kostnadsstalle, Omrade, Person
 from .orders import Order, OrderKind, OrderLine, OrderStatus
 from .permissions import HeldPermission
+from .sessions import LoginSession
 from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
 from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
 
@@ -12,5 +13,5 @@ __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
     "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "Order", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
-    "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession",
+    "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession", "LoginSession",
 ]

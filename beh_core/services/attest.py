@@ -3,46 +3,65 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, authz
 from ..authz import Actor
-from ..models import Enhet, Omrade, Order, OrderStatus, Person, utcnow
+from ..models import Enhet, Omrade, Order, OrderLine, OrderStatus, Person, utcnow
 from .errors import Conflict, NotFound, ValidationFailed
 from .ordering import attestants_for
-from .transitions import set_order_status
+from .transitions import CONFLICT_MESSAGE, set_order_status
 
 WAITING = OrderStatus.VANTAR_PA_ATTEST.value
 
 
 def get_order(session: Session, number: str) -> Order:
     """The order with the number, or NotFound."""
-    from sqlalchemy import select
-
     order = session.scalar(select(Order).where(Order.number == number))
     if order is None:
         raise NotFound("Beställningen finns inte.")
     return order
 
 
+KEEP_ONE = "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."
+
+
 def remove_lines(session: Session, actor: Actor, order: Order, line_ids: list[int]) -> Order:
-    """Ta bort markerade: the attestant removes lines before deciding. At least one must remain."""
+    """Ta bort markerade: the attestant removes lines before deciding. At least one must remain.
+
+    The rule is checked again under the order's row lock against the lines as committed, so two
+    removals sent at once (two tabs, a double click) can never leave an order without lines.
+    """
     authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
     wanted = {int(i) for i in line_ids}
     if not wanted:
         raise ValidationFailed({"lines": "Markera de behörigheter som ska tas bort."})
-    remaining = [line for line in order.active_lines if line.id not in wanted]
-    if not remaining:
-        raise ValidationFailed({"lines": "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."})
-    removed = [line for line in order.active_lines if line.id in wanted]
+    if not [line for line in order.active_lines if line.id not in wanted]:
+        raise ValidationFailed({"lines": KEEP_ONE})
     # Still waiting for attest, and locked for this transaction (compare-and-set on the status).
     set_order_status(session, order, expected={WAITING}, new=WAITING)
+    lines = [line for line in _committed_lines(session, order) if not line.removed]
+    removed = [line for line in lines if line.id in wanted]
+    if len(removed) == len(lines):
+        session.rollback()
+        raise ValidationFailed({"lines": KEEP_ONE})
+    if not removed:
+        session.rollback()
+        raise Conflict(CONFLICT_MESSAGE)  # someone else removed them first
     for line in removed:
         line.removed = True
     audit.record(session, actor.person, "order.lines_removed", "order", order.number,
                  lines=[line.item_name for line in removed])
     session.commit()
     return order
+
+
+def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
+    """The order's lines as committed now (call under the order's lock)."""
+    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.position, OrderLine.id)
+                                .execution_options(populate_existing=True)))
 
 
 def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
@@ -66,6 +85,9 @@ def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comme
     set_order_status(session, order, expected={WAITING},
                      new=(OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value,
                      decided_at=utcnow(), decision_comment=comment or None)
+    if approve and not [line for line in _committed_lines(session, order) if not line.removed]:
+        session.rollback()  # defence in depth: an order without lines would wait in the queue for ever
+        raise ValidationFailed({"lines": KEEP_ONE})
     audit.record(session, actor.person, "order.approved" if approve else "order.rejected", "order", order.number,
                  comment=comment or None, signature_id=signature_id,
                  lines=[line.item_name for line in order.active_lines])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
@@ -29,6 +30,8 @@ MAX_START_MONTHS = 12  # Gäller från at most a year ahead
 PAGE_SIZE = 25
 STATUSES = {"alla": _N("Alla"), "aktiv": _N("Aktiv"), "inaktiv": _N("Inaktiv")}
 OUTSIDE_UNITS = "Du kan bara delegera inom de enheter där du är verksamhetschef."
+RACE = ("En annan delegering för samma person och omfattning sparades samtidigt. "
+        "Se Visa/hantera delegeringar och försök igen.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -144,15 +147,23 @@ def _period(data: DelegationInput, today: date, errors: dict[str, str]) -> tuple
     return (start, end) if start and end and not {"valid_from", "valid_to"} & errors.keys() else None
 
 
-def _overlaps(session: Session, persons: list[Person], scope: str, where, period) -> dict[str, str]:
-    """A person may hold one delegation per scope at a time: refuse a second one for an overlapping period."""
+def _overlaps(session: Session, persons: list[Person], scope: str, where, period,
+              exclude_id: int | None = None) -> dict[str, str]:
+    """A person may hold one delegation per scope at a time: refuse a second one for an overlapping period.
+
+    The same rule is held by the database (migration 0201: an exclusion constraint on PostgreSQL,
+    triggers on SQLite); this query gives the message that names the delegation in the way.
+    """
     f_id, o_id, e_id = where
     stmt = select(Delegation).options(joinedload(Delegation.person)).where(
         Delegation.person_id.in_([p.id for p in persons]), Delegation.scope == scope,
         Delegation.forvaltning_id == f_id, Delegation.omrade_id == o_id,
+        Delegation.valid_from <= Delegation.valid_to,  # ended before it began: gives nothing
         Delegation.valid_from <= period[1], Delegation.valid_to >= period[0],
     )
-    if e_id is not None:
+    if exclude_id is not None:
+        stmt = stmt.where(Delegation.id != exclude_id)
+    if scope == SCOPE_UNIT and e_id is not None:
         stmt = stmt.where(Delegation.enhet_id == e_id)
     clashes = list(session.scalars(stmt.order_by(Delegation.id)))
     if not clashes:
@@ -191,7 +202,12 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
                                 valid_from=period[0], valid_to=period[1], delegated_by_id=actor.id)
         session.add(delegation)
         made.append(delegation)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The database refused an overlap (exclusion constraint / trigger): another Spara was first.
+        session.rollback()
+        raise ValidationFailed(_overlaps(session, persons, data.scope, where, period) or {"persons": RACE}) from None
     for d in made:
         audit.record(session, actor.person, "delegation.created", "delegation", d.id, person=d.person.vgr_id,
                      scope=d.scope, forvaltning_id=d.forvaltning_id, omrade_id=d.omrade_id, enhet_id=d.enhet_id,
@@ -288,10 +304,22 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
     if problems:
         raise ValidationFailed({"valda": " ".join(problems)})
     for d in rows:
+        clash = _overlaps(session, [d.person], d.scope, (d.forvaltning_id, d.omrade_id, d.enhet_id),
+                          (d.valid_from, new_end), exclude_id=d.id)
+        if clash:
+            problems.append(f"Delegeringen för {d.person.display} kan inte förlängas till {new_end.isoformat()}: "
+                            + clash["persons"])
+    if problems:
+        raise ValidationFailed({"valda": " ".join(problems)})
+    for d in rows:
         previous, d.valid_to, d.reminded_for = d.valid_to, new_end, None
         audit.record(session, actor.person, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
                      months=months, previous_valid_to=previous.isoformat(), valid_to=new_end.isoformat())
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # a delegation saved meanwhile would overlap the extended one
+        session.rollback()
+        raise ValidationFailed({"valda": RACE}) from None
     return rows
 
 

@@ -2,7 +2,7 @@
 
 Each pass
 1. carries out automatic lines whose start date has come (Schemalagd -> utförd);
-2. ends held permissions whose end date has passed (recorded once, audited);
+2. ends held permissions whose end date has passed (``ended_at``; recorded once, audited);
 3. reminds attestants of orders waiting longer than ATTEST_REMINDER_DAYS, once per
    order and reminder period.
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from .. import audit
 from ..catalogue import Catalogue
-from ..models import AttestReminder, HeldPermission, Order, OrderStatus, PermissionEnding
+from ..models import AttestReminder, HeldPermission, Order, OrderStatus, PermissionEnding, utcnow
 from . import mail
 from .fulfilment import run_due_lines
 
@@ -61,6 +61,8 @@ def end_expired_permissions(session: Session, today: date, limit: int = 1000) ->
     ended = 0
     for permission_id in candidates:
         permission = session.get(HeldPermission, permission_id)
+        if permission.ended_at is None:
+            permission.ended_at = utcnow()  # frees "one active permission per person, system and scope"
         session.add(PermissionEnding(held_permission_id=permission.id, ended_on=permission.valid_to + timedelta(days=1)))
         audit.record(session, None, "permission.ended", "held_permission", permission.id,
                      item_key=permission.item_key, person_id=permission.person_id,

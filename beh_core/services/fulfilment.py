@@ -14,12 +14,14 @@ from datetime import date, timedelta
 import pluggy
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import audit, authz
 from ..authz import Actor
 from ..catalogue import Catalogue, CatalogItem, FulfilmentResult
 from ..models import AuditEvent, Credential, HeldPermission, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus, utcnow
+from ..models.permissions import scope_key_for
 from ..models.fulfilment import LINE_AUTOMATIC, LINE_DONE, LINE_FAILED, LINE_SCHEDULED, LINE_WAITING
 from . import credentials, mail
 from .errors import Conflict, NotFound, ValidationFailed
@@ -250,7 +252,8 @@ def _complete_line(session: Session, order: Order, line: OrderLine, item: Catalo
             session.flush()
         session.add(Credential(order_id=order.id, line_id=line.id, ciphertext=credentials.encrypt(secret)))
     line.status = LINE_DONE
-    apply_to_held_permissions(session, order, line, today)
+    # Automatic fulfilment (no actor) joins a permission created at the same moment; a person is asked to retry.
+    apply_to_held_permissions(session, order, line, today, join_concurrent=actor is None)
     if refresh_status(order) == OrderStatus.AVSLUTAD.value:
         session.flush()
         has_credentials = session.scalar(select(Credential.id).where(Credential.order_id == order.id).limit(1))
@@ -259,21 +262,41 @@ def _complete_line(session: Session, order: Order, line: OrderLine, item: Catalo
     return False
 
 
-def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, today: date) -> None:
-    """Nyupplägg creates, Förändring updates, Avslut ends the end user's held permission (free text: nothing)."""
+HELD_RACE_MESSAGE = ("{item} registrerades samtidigt för användaren av en annan beställning. "
+                     "Ladda om sidan och markera raden som utförd igen.")
+
+
+def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, today: date, *,
+                              join_concurrent: bool = False) -> None:
+    """Nyupplägg creates, Förändring updates, Avslut ends the end user's held permission (free text: nothing).
+
+    At most one not-ended permission per person, system and scope is held by a partial unique index.
+    When another transaction created the same permission at the same moment, the insert fails
+    inside a savepoint: then the line joins that permission (``join_concurrent``, automatic
+    fulfilment: the target system has already acted) or the whole transaction is rolled back and
+    ``Conflict`` tells the user to try again (Service Desk, who can simply click again).
+    """
     if line.item_key is None:
         return
     if order.kind == "nyupplagg":
-        start = max(order.start_date, today)
-        held = session.scalar(select(HeldPermission).where(
-            HeldPermission.person_id == order.end_user_id, HeldPermission.item_key == line.item_key,
-            (HeldPermission.valid_to.is_(None)) | (HeldPermission.valid_to >= today)).limit(1))
+        scope_key = scope_key_for(line.scope, order.forvaltning_id)
+        held = _active_held(session, order.end_user_id, line.item_key, scope_key, today)
         if held is None:
-            item_scope_local = line.scope == "local"
             held = HeldPermission(person_id=order.end_user_id, item_key=line.item_key,
-                                  forvaltning_id=order.forvaltning_id if item_scope_local else None,
-                                  valid_from=start, valid_to=None, granted_by_line_id=line.id)
-            session.add(held)
+                                  forvaltning_id=order.forvaltning_id if line.scope == "local" else None,
+                                  scope_key=scope_key, valid_from=max(order.start_date, today), valid_to=None,
+                                  granted_by_line_id=line.id, details=dict(line.values or {}))
+            try:
+                with session.begin_nested():
+                    session.add(held)
+            except IntegrityError:
+                # Another completion inserted the same permission and committed first.
+                if not join_concurrent:
+                    session.rollback()
+                    raise Conflict(HELD_RACE_MESSAGE.format(item=line.item_name)) from None
+                held = _active_held(session, order.end_user_id, line.item_key, scope_key, today)
+                if held is None:
+                    raise
         held.details = dict(line.values or {})
         session.flush()
         line.held_permission_id = held.id
@@ -286,6 +309,24 @@ def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, t
     elif order.kind == "avslut":
         # Not held from the start date on (or from today, when carried out late).
         held.valid_to = max(order.start_date, today) - timedelta(days=1)
+        if held.valid_to < today and held.ended_at is None:
+            held.ended_at = utcnow()  # its end date has come: ended now (run-due records the ending)
+
+
+def _active_held(session: Session, person_id: int, item_key: str, scope_key: str, today: date
+                 ) -> HeldPermission | None:
+    """The person's not-ended permission in the item and scope; one whose end date passed is ended first.
+
+    (run-due ends such permissions too; ending it here frees the unique index for a new Nyupplägg.)
+    """
+    held = session.scalar(select(HeldPermission).where(
+        HeldPermission.person_id == person_id, HeldPermission.item_key == item_key,
+        HeldPermission.scope_key == scope_key, HeldPermission.ended_at.is_(None)).limit(1))
+    if held is not None and held.valid_to is not None and held.valid_to < today:
+        held.ended_at = utcnow()
+        session.flush()
+        return None
+    return held
 
 
 def request_komplettering(session: Session, actor: Actor, order: Order, message: str) -> Komplettering:
