@@ -68,10 +68,19 @@ def delegable_scopes(session: Session, actor: Actor) -> list[tuple[str, str]]:
             if (f_id, o_id) in actor.chef_scopes]
 
 
+def db_id(text: str | None) -> int | None:
+    """An id typed or posted as text ("12"), or None when it is no id a table can hold."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > 2**31 - 1:
+        return None
+    return int(text)
+
+
 def parse_scope_key(key: str | None) -> tuple[int, int] | None:
     """"12:34" -> (förvaltning id 12, område id 34), or None."""
     left, _, right = (key or "").partition(":")
-    return (int(left), int(right)) if left.isdigit() and right.isdigit() else None
+    pair = db_id(left), db_id(right)
+    return pair if None not in pair else None
 
 
 def find_candidates(session: Session, actor: Actor, *, first_name: str = "", last_name: str = "",
