@@ -124,6 +124,25 @@ def demo(persons: int, orders: int, seed: int) -> None:
     click.echo("Demoregionen är skapad: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
+sessions_cli = AppGroup("sessions", help="Inloggningssessioner.")
+beh_cli.add_command(sessions_cli)
+
+
+@sessions_cli.command("end-all")
+@click.argument("vgr_id")
+def sessions_end_all(vgr_id: str) -> None:
+    """End every open login session of the person VGR_ID (every browser, every copied cookie)."""
+    from .db import get_session
+    from .services.errors import ValidationFailed
+    from .services.sessions import end_all_sessions
+
+    try:
+        ended = end_all_sessions(get_session(), None, vgr_id, reason="admin_cli")
+    except ValidationFailed as failed:
+        raise click.ClickException("; ".join(failed.errors.values())) from None
+    click.echo(f"Avslutade sessioner för {vgr_id.strip().lower()}: {ended}")
+
+
 receipt_cli = AppGroup("receipt", help="Signeringskvitton för attester (SITHS).")
 beh_cli.add_command(receipt_cli)
 

@@ -147,6 +147,9 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         Probe("POST", CHEF, "L D D D D D D D", data=lambda o, me: {
             "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation, "action": "ta_bort"})]),
     "delegation.search": ("delegate", [Probe("GET", CHEF, args=lambda o, me: {"vgr_id": o.someone.vgr_id})]),
+    # --- Administratör: Avsluta alla sessioner (issue 8) --------------------------------
+    "admin.end_sessions": ("admin", [Probe("GET", "L D D D D D D A"),
+                                     Probe("POST", "L D D D D D D A", data=lambda o, me: {"vgr_id": ""})]),
 }
 
 # The order of these endpoints is in the state they act on; every other endpoint gets one waiting for attest.

@@ -8,7 +8,7 @@ from flask_babel import gettext
 def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager and the error pages."""
     from . import attest, auth, delegation, errors, orders, siths, start, wizard
-    from . import feedback, servicedesk
+    from . import admin, feedback, servicedesk
 
     from ..identifiers import mask_personnummer
 
@@ -21,5 +21,5 @@ def register_views(app: Flask) -> None:
     errors.init_app(app)
     for module in (auth, start, wizard, attest, orders, delegation, siths):
         app.register_blueprint(module.bp)
-    for module in (servicedesk, feedback):
+    for module in (servicedesk, feedback, admin):
         app.register_blueprint(module.bp)

@@ -20,6 +20,7 @@ def index():
         "attest": authz.allows(actor, "attest"),
         "delegate": authz.allows(actor, "delegate"),
         "fulfil": authz.allows(actor, "fulfil"),
+        "admin": authz.allows(actor, "admin"),
     }
     return render_template("start.html", tiles=tiles)
 
