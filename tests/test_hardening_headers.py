@@ -13,8 +13,23 @@ import pytest
 
 from beh_core import create_app
 from beh_core.authz import PUBLIC, route_rule
+from beh_core.db import get_database
 from helpers import Browser, make_config, make_order, person, person_without_permissions, text_of
 from test_hardening_input import ROLE_FOR_RULE
+
+@pytest.fixture
+def make_app(migrated, tmp_path):
+    """make_app(**settings) -> an app of its own; its database connections are closed afterwards."""
+    made = []
+
+    def _make(**extra):
+        made.append(create_app(make_config(migrated, tmp_path, **extra)))
+        return made[-1]
+
+    yield _make
+    for application in made:
+        get_database(application).engine.dispose()
+
 
 NONCE_RE = re.compile(r"script-src 'self' 'nonce-([\w-]+)'")
 
@@ -91,8 +106,8 @@ def test_hsts_bara_över_https(app, region, browser):
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
-def test_x_forwarded_proto_räknas_bara_från_en_betrodd_proxy(migrated, tmp_path):
-    app = create_app(make_config(migrated, tmp_path, TRUSTED_PROXIES=["10.0.0.5"]))
+def test_x_forwarded_proto_räknas_bara_från_en_betrodd_proxy(make_app):
+    app = make_app(TRUSTED_PROXIES=["10.0.0.5"])
     client = app.test_client()
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"}
     from_anyone = client.get("/login", headers=forwarded, environ_base={"REMOTE_ADDR": "203.0.113.9"})
@@ -101,10 +116,10 @@ def test_x_forwarded_proto_räknas_bara_från_en_betrodd_proxy(migrated, tmp_pat
     assert from_proxy.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
-def test_x_forwarded_for_ger_klientens_adress_bara_från_en_betrodd_proxy(migrated, tmp_path):
+def test_x_forwarded_for_ger_klientens_adress_bara_från_en_betrodd_proxy(make_app):
     from flask import request
 
-    app = create_app(make_config(migrated, tmp_path, TRUSTED_PROXIES=["10.0.0.5"]))
+    app = make_app(TRUSTED_PROXIES=["10.0.0.5"])
     seen = []
     app.before_request(lambda: seen.append(request.remote_addr))
     client = app.test_client()
@@ -114,9 +129,8 @@ def test_x_forwarded_for_ger_klientens_adress_bara_från_en_betrodd_proxy(migrat
 
 
 @pytest.mark.parametrize("demo, secure", [(True, False), (False, True)])
-def test_sessionskakan_är_secure_utanför_demoläge(migrated, tmp_path, demo, secure):
-    app = create_app(make_config(migrated, tmp_path, DEMO=demo, DEMO_LOGIN=demo,
-                                 ATTEST_SIGNING="off" if demo else "required"))
+def test_sessionskakan_är_secure_utanför_demoläge(make_app, demo, secure):
+    app = make_app(DEMO=demo, DEMO_LOGIN=demo, ATTEST_SIGNING="off" if demo else "required")
     assert app.config["SESSION_COOKIE_SECURE"] is secure
     response = app.test_client().get("/login?lang=sv", base_url="https://localhost")  # writes the session
     cookie = response.headers.get("Set-Cookie", "")
@@ -124,7 +138,7 @@ def test_sessionskakan_är_secure_utanför_demoläge(migrated, tmp_path, demo, s
     assert ("Secure" in cookie) is secure
 
 
-def test_secure_kan_stängas_av_uttryckligen_för_utveckling_över_http(migrated, tmp_path, monkeypatch):
+def test_secure_kan_stängas_av_uttryckligen_för_utveckling_över_http(make_app, monkeypatch):
     monkeypatch.setenv("BEH_SESSION_COOKIE_SECURE", "false")
-    app = create_app(make_config(migrated, tmp_path, DEMO=False, DEMO_LOGIN=False, ATTEST_SIGNING="required"))
+    app = make_app(DEMO=False, DEMO_LOGIN=False, ATTEST_SIGNING="required")
     assert app.config["SESSION_COOKIE_SECURE"] is False
