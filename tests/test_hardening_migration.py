@@ -6,6 +6,7 @@ others are ended. Card sessions move to login_sessions.
 """
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -16,7 +17,8 @@ from sqlalchemy import MetaData, create_engine, select, text
 from beh_core import create_app
 from beh_core.cli import alembic_config
 from beh_core.db import get_database
-from conftest import PG_ADMIN_URL
+
+PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 TODAY = date.today()
 NOW = datetime.now(timezone.utc)
