@@ -47,7 +47,7 @@ def _catalogue_converter(keys: list[str]) -> type[BaseConverter]:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal: settings, database, plugins, login, blueprints, CLI."""
-    from . import cli, config as config_module, db, log_masking
+    from . import cli, config as config_module, db, input_guard, log_masking, rate_limits, security_headers
     from .plugins import PluginHost, build_plugin_manager
     from .runtime import Runtime
     from .views import register_views
@@ -63,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
                       app.config)
     app.extensions[RUNTIME_KEY] = Runtime(config=app.config, plugins=host, templates=app.jinja_env)
     app.url_map.converters["catalogue"] = _catalogue_converter([c.key for c in host.registry.catalogues if c.wizard])
+    input_guard.init_app(app)  # first of all before_request hooks; bounded <int:> ids before the routes
+    security_headers.init_app(app)
     csrf.init_app(app)
     # The core's catalogue, then every plugin's: the texts plugins declare are translated too.
     folders = [str(Path(__file__).parent / "translations")] + [
@@ -75,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     for plugin_name, blueprints in host.broadcast("beh_blueprints"):
         for blueprint in blueprints or ():
             app.register_blueprint(blueprint)
+    rate_limits.init_app(app)  # wraps registered views: after every blueprint, before the rule check
     cli.init_app(app)
     check_every_route_has_a_rule(app)
     return app

@@ -35,6 +35,7 @@ AUDIT_LABELS: dict[str, str] = {
     "directory.imported": _N("Katalogen (KiV) importerad"),
     "permission.ended": _N("Behörighet avslutad"),
     "login": _N("Inloggning"),
+    "sessions.ended_all": _N("Alla sessioner avslutade"),
     "logout": _N("Utloggning"),
     "demo.built": _N("Demoregionen skapad"),
 }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -11,8 +12,41 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+log = logging.getLogger(__name__)
+
+
+class MaskedGroup(AppGroup):
+    """A command group whose unexpected errors are reported without personnummer.
+
+    The traceback goes to the log (masked by ``log_masking``) and the operator sees one
+    masked line, instead of Python printing the raw exception (a database error quotes
+    the values that failed, e.g. a personnummer).
+    """
+
+    def invoke(self, ctx: click.Context):
+        """Run the subcommand; turn an unexpected exception into a masked ClickException."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported, masked, with a non-zero exit
+            log.error("Kommandot %s misslyckades", ctx.invoked_subcommand, exc_info=True)
+            raise click.ClickException(f"Kommandot misslyckades: {describe_error(exc)}") from None
+
+
+def describe_error(exc: BaseException) -> str:
+    """One masked line about an error (a database error: the database's own first line)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .log_masking import mask_text
+
+    cause = getattr(exc, "orig", None) if isinstance(exc, SQLAlchemyError) else None
+    text = str(cause or exc).strip() or type(exc).__name__
+    return mask_text(" ".join(text.split())[:500])
+
+
 db_cli = AppGroup("db", help="Databasmigreringar (Alembic).")
-beh_cli = AppGroup("beh", help="BEH: katalog, demodata och bakgrundsjobb.")
+beh_cli = MaskedGroup("beh", help="BEH: katalog, demodata och bakgrundsjobb.")
 directory_cli = AppGroup("directory", help="Katalogen (KiV).")
 beh_cli.add_command(directory_cli)
 
@@ -70,15 +104,21 @@ def db_revision(message: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def directory_import(path: Path) -> None:
     """Import or update the directory from a JSON file (format: docs/directory-import.md)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from .db import get_session
     from .services.directory_import import import_directory
-
     from .services.errors import ValidationFailed
 
+    session = get_session()
     try:
-        counts = import_directory(get_session(), json.loads(path.read_text("utf-8")))
-    except ValidationFailed as failed:
-        raise click.ClickException("; ".join(failed.errors.values())) from None
+        counts = import_directory(session, json.loads(path.read_text("utf-8")))
+    except ValidationFailed as failed:  # the messages name the VGR-ID, never the personnummer
+        raise click.ClickException("Importen misslyckades: " + "; ".join(failed.errors.values())) from None
+    except (SQLAlchemyError, ValueError, KeyError, TypeError) as exc:
+        session.rollback()
+        log.error("Katalogimporten misslyckades", exc_info=True)
+        raise click.ClickException(f"Importen misslyckades, inget är ändrat: {describe_error(exc)}") from None
     click.echo("Importerat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
@@ -100,6 +140,25 @@ def demo(persons: int, orders: int, seed: int) -> None:
     click.echo("Prova att söka fram en användare (steg 1 i en beställning, Sök på):")
     for label, value, person in example_search_keys(get_session()):
         click.echo(f"  {label:13} {value:28} {person.display}")
+
+
+sessions_cli = AppGroup("sessions", help="Inloggningssessioner.")
+beh_cli.add_command(sessions_cli)
+
+
+@sessions_cli.command("end-all")
+@click.argument("vgr_id")
+def sessions_end_all(vgr_id: str) -> None:
+    """End every open login session of the person VGR_ID (every browser, every copied cookie)."""
+    from .db import get_session
+    from .services.errors import ValidationFailed
+    from .services.sessions import end_all_sessions
+
+    try:
+        ended = end_all_sessions(get_session(), None, vgr_id, reason="admin_cli")
+    except ValidationFailed as failed:
+        raise click.ClickException("; ".join(failed.errors.values())) from None
+    click.echo(f"Avslutade sessioner för {vgr_id.strip().lower()}: {ended}")
 
 
 receipt_cli = AppGroup("receipt", help="Signeringskvitton för attester (SITHS).")

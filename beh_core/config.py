@@ -17,6 +17,15 @@ DEFAULTS: dict = {
     "ORDER_PAGE_SIZE": 15,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: Secure outside demo mode (the cookie only travels over HTTPS)
+    "HSTS_MAX_AGE": 31536000,  # Strict-Transport-Security on HTTPS responses; 0 = off
+    # --- Rate limits (issue 8; docs/operations.md): Flask-Limiter, "N per minute;M per hour" ---
+    "RATELIMIT_STORAGE_URI": "memory://",  # production with several workers: redis://host:6379/0
+    "RATELIMIT_ENABLED": True,
+    "RATE_LIMIT_LOGIN": "20 per minute;200 per hour",  # per client address: demo, card and mTLS login
+    "RATE_LIMIT_SITHS_CHALLENGE": "30 per minute;300 per hour",  # per client address
+    "RATE_LIMIT_SEARCH": "60 per minute;1000 per hour",  # per logged-in user: person searches
+    "SITHS_CHALLENGES_MAX_OPEN": 10000,  # unused, unexpired challenges at most; then new ones are refused
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "FULFILLERS": [],  # VGR-IDs of Service Desk behörigheter
@@ -93,6 +102,12 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app)
     app.config["SQLALCHEMY_URL"] = app.config["DATABASE_URL"]
+    secure = app.config.get("SESSION_COOKIE_SECURE")
+    if secure is None:
+        secure = not app.config.get("DEMO")
+    elif isinstance(secure, str):
+        secure = _BOOL.get(secure.strip().lower(), True)
+    app.config["SESSION_COOKIE_SECURE"] = bool(secure)
     if app.config.get("DEMO_LOGIN") and not app.config.get("DEMO"):
         # The demo login lets anyone pick an identity: it must never be on in a real installation.
         raise RuntimeError("BEH_DEMO_LOGIN kräver BEH_DEMO: demoinloggningen finns bara i demoläge.")

@@ -10,7 +10,8 @@ class Database:
     """Holds the engine and session factory of one app."""
 
     def __init__(self, url: str, echo: bool = False) -> None:
-        kwargs: dict = {"echo": echo, "future": True}
+        # hide_parameters: a failing statement's values (a personnummer) never reach a traceback or log.
+        kwargs: dict = {"echo": echo, "future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from .identifiers import make_personnummer
@@ -107,11 +107,26 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
     held_samples, end_user_samples, order_samples = _samples(rt)
     held = _build_held(session, rng, person_ids, today, batch, held_samples, end_user_samples)
     made = _build_orders(session, rng, orders, units, person_ids, today, batch, order_samples, rt)
+    advance_sequences(session, (Person, Order, OrderLine))
     session.add(AuditEvent(actor_id=None, action="demo.built", object_type="region", object_id="demo",
                            details={"persons": len(person_ids), "orders": made}))
     session.commit()
     return {"förvaltningar": len(FORVALTNINGAR), "enheter": len(units), "personer": len(person_ids),
             "delegeringar": delegations, "behörigheter": held, "beställningar": made}
+
+
+def advance_sequences(session: Session, models) -> None:
+    """Move PostgreSQL's id sequences past the ids inserted explicitly (bulk inserts of persons and orders).
+
+    Without this the next ordinary insert (an order from the wizard, a person from the
+    KiV import) would draw an id the demo already used. SQLite needs nothing.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__table__.name
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"))
 
 
 def _build_units(session: Session) -> list[Enhet]:

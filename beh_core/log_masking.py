@@ -1,35 +1,84 @@
-"""Defence in depth: personnummer never reach the logs, whatever code logs them by mistake."""
+"""Defence in depth: personnummer never reach the logs, whatever code logs them by mistake.
+
+``install`` masks every log record of the process when it is created (a
+record factory), so also the records of loggers and handlers that appear
+later (werkzeug's and gunicorn's access logs, libraries), and puts the
+``PersonnummerFilter`` on every handler that exists. Masked are the message
+(after %-formatting, so the query string of an access-log line too), the
+formatted traceback of an exception (database errors quote the failing
+values) and a stack trace. The database engine hides statement parameters
+(``hide_parameters`` in db.py), so they never get this far.
+"""
 from __future__ import annotations
 
 import logging
 import re
 
-PNR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}[01]\d[0-9]\d)[-+]?\d{4}(?!\d)")
+_SEP = r"(?:[-+]|%2[bBdD])?"  # also URL-encoded: 19800101%2D1234
+# ÅÅÅÅMMDDNNNN (12 digits, day + 60 for a samordningsnummer) and ÅÅMMDD-NNNN (10 digits, date-shaped).
+PNR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}[01]\d[0-9]\d)" + _SEP + r"\d{4}(?!\d)")
+SHORT_PNR_RE = re.compile(r"(?<!\d)(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01]))"
+                          + _SEP + r"\d{4}(?!\d)")
+HANDLER_LOGGERS = ("", "werkzeug", "gunicorn", "gunicorn.access", "gunicorn.error", "sqlalchemy", "beh_core",
+                   "flask.app", "alembic")
 
 
 def mask_text(text: str) -> str:
     """Replace every personnummer-shaped number by its birth date and ****."""
-    return PNR_RE.sub(lambda m: f"{m.group(1)}-****", text)
+    text = PNR_RE.sub(lambda m: f"{m.group(1)}-****", text)
+    return SHORT_PNR_RE.sub(lambda m: f"{m.group(1)}-****", text)
+
+
+def mask_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Mask the record's message, traceback and stack in place; never fails."""
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken %-format is logging's to report, not ours
+        return record
+    masked = mask_text(message)
+    if masked != message:
+        record.msg, record.args = masked, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = mask_text(record.exc_text)
+    if record.stack_info:
+        record.stack_info = mask_text(record.stack_info)
+    return record
 
 
 class PersonnummerFilter(logging.Filter):
-    """A logging filter that masks personnummer in the formatted message."""
+    """A logging filter that masks personnummer in the formatted message and traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Mask the record's message; never drops a record."""
-        message = record.getMessage()
-        masked = mask_text(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        """Mask the record; never drops a record."""
+        mask_record(record)
         return True
 
 
+def _install_factory() -> None:
+    current = logging.getLogRecordFactory()
+    if getattr(current, "beh_masking", False):
+        return
+
+    def factory(*args, **kwargs) -> logging.LogRecord:
+        return mask_record(current(*args, **kwargs))
+
+    factory.beh_masking = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+def _filter(target) -> None:
+    if not any(isinstance(f, PersonnummerFilter) for f in target.filters):
+        target.addFilter(PersonnummerFilter())
+
+
 def install(logger: logging.Logger | None = None) -> None:
-    """Attach the filter to every handler of the root logger (and the given logger)."""
-    targets = [logging.getLogger()] + ([logger] if logger else [])
+    """Mask every record of the process; filter on every handler of the root, werkzeug, gunicorn,
+    SQLAlchemy and BEH loggers (and the given logger)."""
+    _install_factory()
+    targets = [logging.getLogger(name) for name in HANDLER_LOGGERS] + ([logger] if logger else [])
     for target in targets:
         for handler in target.handlers:
-            if not any(isinstance(f, PersonnummerFilter) for f in handler.filters):
-                handler.addFilter(PersonnummerFilter())
-        if not any(isinstance(f, PersonnummerFilter) for f in target.filters):
-            target.addFilter(PersonnummerFilter())
+            _filter(handler)
+        _filter(target)

@@ -282,6 +282,22 @@ EN_PLURAL = {
     "Delegeringen är sparad för %(num)s användare.":
         ("The delegation has been saved for %(num)s user.", "The delegation has been saved for %(num)s users."),
     "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
+    # --- Hardening (issue 8): input guard, rate limits, Avsluta alla sessioner ---
+    "Ogiltiga tecken": "Invalid characters",
+    "Förfrågan innehöll tecken som inte är tillåtna (till exempel styrtecken). Gå tillbaka, rätta texten och "
+    "försök igen.": "The request contained characters that are not allowed (for example control characters). "
+                    "Go back, correct the text and try again.",
+    "För många försök": "Too many attempts",
+    "Du har gjort för många försök på kort tid. Vänta en stund och försök igen.":
+        "You have made too many attempts in a short time. Wait a moment and try again.",
+    "Avsluta alla sessioner": "End all sessions",
+    "%(count)s sessioner för %(vgr_id)s är avslutade.": "%(count)s sessions of %(vgr_id)s have been ended.",
+    "Loggar ut personen överallt: varje webbläsare och varje kopia av inloggningen slutar gälla direkt. Använd "
+    "till exempel när ett SITHS-kort har kommit bort.":
+        "Logs the person out everywhere: every browser and every copy of the login stops working at once. "
+        "Use it for example when a SITHS card has been lost.",
+    "Logga ut en person överallt, till exempel när ett SITHS-kort har kommit bort.":
+        "Log a person out everywhere, for example when a SITHS card has been lost.",
 }
 
 

@@ -24,7 +24,7 @@ from typing import Callable
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from beh_core.authz import PUBLIC
 from beh_core.views.access import route_rule
@@ -158,6 +158,9 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "delegation.confirm_end": ("delegate", [Probe("GET", CHEF, "L D D D D D D D", args=lambda o, me: {
         "typ": SCOPE_AREA, "omrade": o.scope_key, "valda": o.delegation})]),
     "delegation.search": ("delegate", [Probe("GET", CHEF, args=lambda o, me: {"vgr_id": o.someone.vgr_id})]),
+    # --- Administratör: Avsluta alla sessioner (issue 8) --------------------------------
+    "admin.end_sessions": ("admin", [Probe("GET", "L D D D D D D A"),
+                                     Probe("POST", "L D D D D D D A", data=lambda o, me: {"vgr_id": ""})]),
 }
 
 # The order of these endpoints is in the state they act on; every other endpoint gets one waiting for attest.
@@ -187,6 +190,8 @@ def _order(db, unit: Enhet, orderer: Person, attestant: Person, end_user: Person
 
 
 def _delegation(db, unit: Enhet, who: Person, granted_by: Person) -> int:
+    # Fresh objects per endpoint: the previous probe's delegations go (the database refuses overlaps).
+    db.execute(delete(Delegation).where(Delegation.person_id == who.id))
     made = Delegation(person_id=who.id, scope=SCOPE_AREA, forvaltning_id=unit.omrade.forvaltning_id,
                       omrade_id=unit.omrade_id, is_bestallare=True, is_attestant=False, valid_from=TODAY,
                       valid_to=TODAY + timedelta(days=30), delegated_by_id=granted_by.id)

@@ -6,6 +6,7 @@ from .directory import Engagement, Enhet, Forvaltning, Kostnadsstalle, Omrade, P
 from .orders import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Order, OrderAttestStep, OrderDraft,
                      OrderKind, OrderLine, OrderStatus)
 from .permissions import HeldPermission
+from .sessions import LoginSession
 from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
 from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
 
@@ -13,5 +14,5 @@ __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
     "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "STEP_APPROVED", "STEP_LATER", "STEP_REJECTED", "STEP_WAITING", "Order", "OrderAttestStep", "OrderDraft", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
-    "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession",
+    "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession", "LoginSession",
 ]

@@ -3,32 +3,39 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 from .directory import Forvaltning, Person
 
 
-class HeldPermission(Base):
-    """A permission in a catalogue item held by a person, at a scope (e.g. a unit), from/to dates.
+# Not ended: what the unique index below and every "held now" question mean by active.
+ACTIVE = "ended_at IS NULL"
 
-    ``ended_at`` is set when the permission has ended (an Avslut carried out, or run-due after
-    ``valid_to``); a person holds one not-ended permission per item and scope at a time.
+
+class HeldPermission(Base):
+    """A permission in a catalogue item held by a person, at a scope, from/to dates.
+
+    ``scope_key`` says where it holds: "" (the person), the förvaltning id for a local system, or
+    e.g. a unit id for an uppdrag at a vårdenhet; set from the order line that granted it.
+    ``ended_at`` is set when the permission ends (an Avslut whose end date has come, or run-due
+    ending an expired one). At most one not-ended permission per person, item and scope: the
+    database holds that rule (a partial unique index), whatever the timing of two completions.
     """
 
     __tablename__ = "held_permissions"
     __table_args__ = (
         Index("ix_held_permissions_person_item", "person_id", "item_key"),
         Index("ix_held_permissions_valid_to", "valid_to"),  # run-due ends expired permissions by this
+        Index("uq_held_permissions_active", "person_id", "item_key", "scope_key", unique=True,
+              sqlite_where=text(ACTIVE), postgresql_where=text(ACTIVE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     item_key: Mapped[str] = mapped_column(String(80))
     forvaltning_id: Mapped[int | None] = mapped_column(ForeignKey("forvaltningar.id"))
-    # Where the permission applies within the item: "" (the person), a förvaltning id (local systems) or
-    # a unit id (uppdrag at a vårdenhet). Set from the order line that granted it.
     scope_key: Mapped[str] = mapped_column(String(40), default="", server_default="")
     details: Mapped[dict] = mapped_column(default=dict)
     # (label, value shown) pairs as ordered, e.g. [["Enhet 1", "Bengtsfors vårdcentral"], ["Titel", "Superuser"]].
@@ -43,5 +50,7 @@ class HeldPermission(Base):
     forvaltning: Mapped[Forvaltning | None] = relationship()
 
     def is_held(self, on: date) -> bool:
-        """True while the permission is valid on the given day and not ended."""
-        return self.ended_at is None and self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)
+        """True while the permission is valid on the given day (and, for today on, not ended)."""
+        if self.ended_at is not None and self.ended_at.date() <= on:
+            return False
+        return self.valid_from <= on and (self.valid_to is None or self.valid_to >= on)

@@ -4,8 +4,8 @@ attest signing requests and the stored attest signatures.
 * ``SithsChallenge`` backs ``DbChallengeStore`` (a ``siths.ChallengeStore``):
   ``take`` is one conditional UPDATE, so two concurrent logins can never both
   use one challenge.
-* ``SithsSession`` is the server-side record of a card login; logging out
-  (or pulling the card) ends it, and a copied session cookie is refused.
+* ``SithsSession`` is now ``LoginSession`` (models/sessions.py), the record
+  of every login; a card login is one with a certificate fingerprint.
 * ``AttestSigningRequest`` is the pending, short-lived one-time nonce of a
   signing window, bound to attestant, order and decision, with the exact
   document bytes to be signed.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, select, update
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +25,7 @@ from siths.challenge import ChallengeRecord
 from .base import Base, utcnow
 from .directory import Person
 from .orders import Order
+from .sessions import LoginSession
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -46,19 +47,8 @@ class SithsChallenge(Base):
     used_at: Mapped[datetime | None] = mapped_column()
 
 
-class SithsSession(Base):
-    """A portal session opened with a SITHS card (challenge or mutual TLS)."""
-
-    __tablename__ = "siths_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sid: Mapped[str] = mapped_column(String(64), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    method: Mapped[str] = mapped_column(String(20))
-    certificate_sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column()
-    end_reason: Mapped[str | None] = mapped_column(String(40))
+# Card sessions are login sessions with a certificate (models/sessions.py); the old name stays.
+SithsSession = LoginSession
 
 
 class AttestSigningRequest(Base):
@@ -131,6 +121,13 @@ class DbChallengeStore:
         if row is None:
             return None
         return ChallengeRecord(value, as_utc(row.created_at), used=taken != 1)
+
+    def count_open(self, since: datetime) -> int:
+        """Unused challenges created at or after ``since`` (those that may still be signed)."""
+        table = SithsChallenge.__table__
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(table).where(
+                table.c.created_at >= since, table.c.used.is_(False))).scalar_one()
 
     def purge(self, older_than: datetime) -> int:
         """Delete challenges created before ``older_than``; return how many."""

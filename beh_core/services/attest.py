@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 WAITING = OrderStatus.VANTAR_PA_ATTEST.value
 COMMENT_MAX = 2000
+KEEP_ONE = "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."
 
 
 def get_order(session: Session, number: str) -> Order:
@@ -49,16 +50,14 @@ def remove_lines(session: Session, rt: "Runtime", actor: Actor, order: Order, li
     if not wanted:
         raise ValidationFailed({"lines": "Markera de behörigheter som ska tas bort."})
     set_order_status(session, order, expected={WAITING}, new=WAITING)
-    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
-                                 .execution_options(populate_existing=True)))
-    active = [line for line in lines if not line.removed]
+    active = [line for line in _committed_lines(session, order) if not line.removed]
     removed = [line for line in active if line.id in wanted]
     if not removed:
         session.rollback()
         raise ValidationFailed({"lines": "De markerade behörigheterna finns inte längre i beställningen. Ladda om sidan."})
     if len(removed) == len(active):
         session.rollback()
-        raise ValidationFailed({"lines": "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."})
+        raise ValidationFailed({"lines": KEEP_ONE})
     for line in removed:
         line.removed = True
     audit.record(session, actor, "order.lines_removed", "order", order.number,
@@ -66,6 +65,19 @@ def remove_lines(session: Session, rt: "Runtime", actor: Actor, order: Order, li
     session.commit()
     events.fire(rt, events.ORDER_LINES_REMOVED, order, actor)
     return order
+
+
+def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
+    """The order's lines as committed now (call under the order's lock)."""
+    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .order_by(OrderLine.position, OrderLine.id)
+                                .execution_options(populate_existing=True)))
+
+
+def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
+    """The order's lines as committed (read again, e.g. under the order's row lock)."""
+    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                .execution_options(populate_existing=True)))
 
 
 def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
@@ -96,6 +108,9 @@ def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, appro
     # Compare-and-set on the step: of two decisions sent at once (two windows) only one is recorded.
     set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_APPROVED if approve else STEP_REJECTED,
                     decided_at=now, comment=comment or None)
+    if approve and not [line for line in _committed_lines(session, order) if not line.removed]:
+        session.rollback()  # defence in depth: an order without lines would wait in the queue for ever
+        raise ValidationFailed({"lines": KEEP_ONE})
     if approve and following is not None:
         set_order_status(session, order, expected={WAITING}, new=WAITING, attestant_id=following.attestant_id)
         set_step_status(session, following.id, expected={STEP_LATER}, new=STEP_WAITING)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 OUTSIDE_UNITS = "Du kan bara delegera inom de enheter där du är verksamhetschef."
+RACE = ("En annan delegering för samma person och omfattning sparades samtidigt. "
+        "Se Visa/hantera delegeringar och försök igen.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -70,10 +73,19 @@ def delegable_scopes(session: Session, actor: Actor) -> list[tuple[str, str]]:
             if (f_id, o_id) in actor.chef_scopes]
 
 
+def db_id(text: str | None) -> int | None:
+    """An id typed or posted as text ("12"), or None when it is no id a table can hold."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > 2**31 - 1:
+        return None
+    return int(text)
+
+
 def parse_scope_key(key: str | None) -> tuple[int, int] | None:
     """"12:34" -> (förvaltning id 12, område id 34), or None."""
     left, _, right = (key or "").partition(":")
-    return (int(left), int(right)) if left.isdigit() and right.isdigit() else None
+    pair = db_id(left), db_id(right)
+    return pair if None not in pair else None
 
 
 def find_candidates(session: Session, actor: Actor, *, first_name: str = "", last_name: str = "",
@@ -149,15 +161,23 @@ def _period(data: DelegationInput, today: date, errors: dict[str, str]) -> tuple
     return (start, end) if start and end and not {"valid_from", "valid_to"} & errors.keys() else None
 
 
-def _overlaps(session: Session, persons: list[Person], scope: str, where, period) -> dict[str, str]:
-    """A person may hold one delegation per scope at a time: refuse a second one for an overlapping period."""
+def _overlaps(session: Session, persons: list[Person], scope: str, where, period,
+              exclude_id: int | None = None) -> dict[str, str]:
+    """A person may hold one delegation per scope at a time: refuse a second one for an overlapping period.
+
+    The same rule is held by the database (migration 0008: an exclusion constraint on PostgreSQL,
+    triggers on SQLite); this query gives the message that names the delegation in the way.
+    """
     f_id, o_id, e_id = where
     stmt = select(Delegation).options(joinedload(Delegation.person)).where(
         Delegation.person_id.in_([p.id for p in persons]), Delegation.scope == scope,
         Delegation.forvaltning_id == f_id, Delegation.omrade_id == o_id,
+        Delegation.valid_from <= Delegation.valid_to,  # ended before it began: gives nothing
         Delegation.valid_from <= period[1], Delegation.valid_to >= period[0],
     )
-    if e_id is not None:
+    if exclude_id is not None:
+        stmt = stmt.where(Delegation.id != exclude_id)
+    if scope == SCOPE_UNIT and e_id is not None:
         stmt = stmt.where(Delegation.enhet_id == e_id)
     clashes = list(session.scalars(stmt.order_by(Delegation.id)))
     if not clashes:
@@ -196,7 +216,12 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
                                 valid_from=period[0], valid_to=period[1], delegated_by_id=actor.id)
         session.add(delegation)
         made.append(delegation)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The database refused an overlap (exclusion constraint / trigger): another Spara was first.
+        session.rollback()
+        raise ValidationFailed(_overlaps(session, persons, data.scope, where, period) or {"persons": RACE}) from None
     for d in made:
         audit.record(session, actor, "delegation.created", "delegation", d.id, person=d.person.vgr_id,
                      scope=d.scope, forvaltning_id=d.forvaltning_id, omrade_id=d.omrade_id, enhet_id=d.enhet_id,
@@ -293,10 +318,22 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
     if problems:
         raise ValidationFailed({"valda": " ".join(problems)})
     for d in rows:
+        clash = _overlaps(session, [d.person], d.scope, (d.forvaltning_id, d.omrade_id, d.enhet_id),
+                          (d.valid_from, new_end), exclude_id=d.id)
+        if clash:
+            problems.append(f"Delegeringen för {d.person.display} kan inte förlängas till {new_end.isoformat()}: "
+                            + clash["persons"])
+    if problems:
+        raise ValidationFailed({"valda": " ".join(problems)})
+    for d in rows:
         previous, d.valid_to, d.reminded_for = d.valid_to, new_end, None
         audit.record(session, actor, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
                      months=months, previous_valid_to=previous.isoformat(), valid_to=new_end.isoformat())
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # a delegation saved meanwhile would overlap the extended one
+        session.rollback()
+        raise ValidationFailed({"valda": RACE}) from None
     return rows
 
 

@@ -86,6 +86,7 @@ def held_permissions(session: Session, person_id: int, today: date) -> list[Held
     return list(session.scalars(
         select(HeldPermission).where(
             HeldPermission.person_id == person_id,
+            HeldPermission.ended_at.is_(None),
             HeldPermission.valid_from <= today,
             (HeldPermission.valid_to.is_(None)) | (HeldPermission.valid_to >= today),
         ).order_by(HeldPermission.item_key, HeldPermission.id)

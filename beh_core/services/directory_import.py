@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..identifiers import InvalidIdentifier, VGR_ID_RE, normalise_hsa_id, normalise_personnummer
-from ..models import Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Person
+from ..models import Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Person, utcnow
 from .errors import ValidationFailed
 
 
@@ -49,7 +49,26 @@ def _check_person(record: dict, errors: list[str]) -> dict:
     return clean
 
 
-def import_directory(session: Session, data: dict, actor: Person | None = None) -> dict[str, int]:
+def _upsert_permission(session: Session, person: Person, perm: dict, today: date) -> None:
+    """The person's permission in the item (regional scope): updated when held, else added.
+
+    Importing the same file twice changes nothing; one whose end date has passed is marked ended.
+    """
+    valid_to = date.fromisoformat(perm["to"]) if perm.get("to") else None
+    held = session.scalar(select(HeldPermission).where(
+        HeldPermission.person_id == person.id, HeldPermission.item_key == perm["item"],
+        HeldPermission.scope_key == "", HeldPermission.ended_at.is_(None)))
+    if held is None:
+        held = HeldPermission(person_id=person.id, item_key=perm["item"], scope_key="")
+        session.add(held)
+    held.details, held.valid_from, held.valid_to = perm.get("details", {}), date.fromisoformat(perm["from"]), valid_to
+    if valid_to is not None and valid_to < today:
+        held.ended_at = utcnow()
+    session.flush()
+
+
+def import_directory(session: Session, data: dict, actor: Person | None = None,
+                     today: date | None = None) -> dict[str, int]:
     """Upsert förvaltningar, områden, enheter, persons, engagements and held permissions in one transaction."""
     errors: list[str] = []
     people = [_check_person(p, errors) for p in data.get("persons", [])]
@@ -64,6 +83,7 @@ def import_directory(session: Session, data: dict, actor: Person | None = None) 
     if errors:
         raise ValidationFailed({"file": "; ".join(errors)})
 
+    today = today or date.today()
     counts = {"förvaltningar": 0, "enheter": 0, "personer": 0}
     units: dict[str, Enhet] = {u.code: u for u in session.scalars(select(Enhet))}
     chefs: dict[str, str] = {}
@@ -103,9 +123,7 @@ def import_directory(session: Session, data: dict, actor: Person | None = None) 
         session.add(person)
         session.flush()
         for perm in raw.get("permissions", []):
-            session.add(HeldPermission(person_id=person.id, item_key=perm["item"], details=perm.get("details", {}),
-                                       valid_from=date.fromisoformat(perm["from"]),
-                                       valid_to=date.fromisoformat(perm["to"]) if perm.get("to") else None))
+            _upsert_permission(session, person, perm, today)
         by_vgr[person.vgr_id] = person
         counts["personer"] += 1
     for code, vgr in chefs.items():

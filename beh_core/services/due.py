@@ -2,7 +2,7 @@
 
 Each pass
 1. carries out automatic lines whose start date has come (Schemalagd -> utförd);
-2. ends held permissions whose end date has passed (recorded once, audited);
+2. ends held permissions whose end date has passed (``ended_at``; recorded once, audited);
 3. reminds attestants of orders waiting longer than ATTEST_REMINDER_DAYS, once per
    order and reminder period;
 4. removes order drafts nobody touched for a week.

@@ -246,7 +246,8 @@ def _complete_line(session: Session, rt: "Runtime", order: Order, line: OrderLin
         session.add(Credential(order_id=order.id, line_id=line.id,
                                ciphertext=credentials.encrypt(secret, rt.config)))
     line.status = LINE_DONE
-    apply_to_held_permissions(session, order, line, today)
+    # Automatic fulfilment (no actor) joins a permission created at the same moment; a person is asked to retry.
+    apply_to_held_permissions(session, order, line, today, join_concurrent=actor is None)
     if refresh_status(order) == OrderStatus.AVSLUTAD.value:
         session.flush()
         has_credentials = session.scalar(select(Credential.id).where(Credential.order_id == order.id).limit(1))

@@ -21,14 +21,13 @@ import datetime as dt
 import ipaddress
 import logging
 import os
-import secrets
 from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import unquote
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from siths import (BadSignature, ChallengeInvalid, RevocationConfig, SithsError, UntrustedChain, VerifiedIdentity,
@@ -37,11 +36,12 @@ from siths import (BadSignature, ChallengeInvalid, RevocationConfig, SithsError,
 from siths.challenge import challenge_bytes
 
 from ..models import Person, utcnow
-from ..models.signing import DbChallengeStore, SithsSession
+from ..models.signing import DbChallengeStore
+from . import sessions
 
 log = logging.getLogger(__name__)
 
-SESSION_KEY = "siths_sid"  # the Flask session key holding the card session's id
+SESSION_KEY = "sid"  # the Flask session key holding the login session's id (every login, not only cards)
 MAX_CHAIN_CHARS = 32_000
 MAX_SIGNATURE_BYTES = 2048
 
@@ -127,14 +127,28 @@ def checked_chain(chain_pem: str, settings: PkiSettings) -> str:
     return chain_pem.strip() + "\n" + settings.intermediates_pem
 
 
+class TooManyChallenges(SithsError):
+    """More unused, unexpired challenges exist than ``SITHS_CHALLENGES_MAX_OPEN`` allows."""
+
+    code = "too_many_challenges"
+    default_sv = "Just nu pågår för många inloggningar med kort. Vänta en stund och försök igen."
+
+
 def new_login_challenge(session: Session, config: Mapping) -> dict:
     """Create and store a one-time challenge; return what the page sends the agent.
 
-    Old challenges (older than a day) are purged on the way.
+    Anonymous callers may ask, so the table is kept small: expired challenges
+    (older than ``SITHS_CHALLENGE_MAX_AGE``) are deleted on every insert, and
+    when ``SITHS_CHALLENGES_MAX_OPEN`` unused ones are still open no more are
+    made (``TooManyChallenges``). The rate limit per address comes first.
     """
     pki_settings(config)  # refuse early when SITHS is not configured
     store = DbChallengeStore(session.get_bind())
-    store.purge(utcnow() - dt.timedelta(days=1))
+    expired_before = utcnow() - dt.timedelta(seconds=int(config.get("SITHS_CHALLENGE_MAX_AGE", 300)))
+    store.purge(expired_before)
+    if store.count_open(expired_before) >= int(config.get("SITHS_CHALLENGES_MAX_OPEN", 10000)):
+        log.warning("SITHS challenge requests refused: %s open challenges", config.get("SITHS_CHALLENGES_MAX_OPEN"))
+        raise TooManyChallenges("too many open challenges")
     value = new_challenge(store)
     return {"challenge": value,
             "data_b64": base64.b64encode(challenge_bytes(value)).decode("ascii")}
@@ -218,27 +232,17 @@ def login_with_client_certificate(session: Session, config: Mapping, pem: str | 
 
 def record_session(session: Session, person: Person, ident: VerifiedIdentity, method: str) -> str:
     """Add the server-side record of a card session (caller commits); return its id."""
-    sid = secrets.token_urlsafe(32)
-    session.add(SithsSession(sid=sid, person_id=person.id, method=method,
-                             certificate_sha256=ident.fingerprint_sha256))
-    return sid
+    return sessions.open_session(session, person, method, certificate_sha256=ident.fingerprint_sha256)
 
 
 def session_active(session: Session, sid: str, person_id: int | None) -> bool:
-    """Is the card session ``sid`` of ``person_id`` still open?"""
-    row = session.scalar(select(SithsSession).where(SithsSession.sid == sid))
-    return row is not None and row.ended_at is None and row.person_id == person_id
+    """Is the session ``sid`` of ``person_id`` still open? (``services.sessions.is_active``)"""
+    return sessions.is_active(session, sid, person_id)
 
 
 def end_session(session: Session, sid: str, reason: str) -> bool:
-    """End the card session in the caller's transaction; True if it was open.
+    """End the session in the caller's transaction; True if it was open (``services.sessions.end_session``).
 
-    The caller adds its audit event (``logout`` with the reason) and commits,
-    so the end of the card session and its audit row are one transaction.  A
-    conditional UPDATE: of two concurrent ends only one returns True.
+    The caller adds its audit event (``logout`` with the reason) and commits.
     """
-    table = SithsSession.__table__
-    return session.execute(
-        update(table).where(table.c.sid == sid, table.c.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason=reason[:40])
-    ).rowcount == 1
+    return sessions.end_session(session, sid, reason)

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
-from flask_login import LoginManager, login_user, logout_user
+from flask_login import LoginManager, login_user, logout_user, user_logged_out
 from sqlalchemy import select
 
 from .. import audit
 from .access import public, requires
 from ..db import get_session
+from ..input_guard import safe_next
 from ..models import Person
+from ..services import sessions
+
+SESSION_KEY = "sid"  # the Flask session key naming the server-side session record
+CARD_KEY = "card"  # set for SITHS card sessions: the page watches the card
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -24,24 +29,89 @@ def _load_user(user_id: str) -> Person | None:
 
 
 def init_app(app) -> None:
-    """Attach the login manager."""
+    """Attach the login manager; any logout also ends the session record (``_on_logout``)."""
     login_manager.init_app(app)
+    user_logged_out.connect(_on_logout, app)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an e-mailed link brings the user back after login, never elsewhere.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("start.index")
+    """Where to go after login (demo and SITHS alike): a path on this site, else the start page.
+
+    An e-mailed link brings the user back after login, never elsewhere (``input_guard.safe_next``).
+    """
+    return safe_next(target, url_for("start.index"))
 
 
-def start_session(person: Person, method: str) -> None:
-    """Log the person in (new session id) and audit the login."""
+def start_session(person: Person, method: str, *, session_method: str | None = None,
+                  certificate_sha256: str | None = None) -> None:
+    """Log the person in: a new Flask session, a new server-side session record and the login audit event.
+
+    ``method`` is the audited login method ("demo", "siths"); ``session_method`` what the
+    record keeps ("demo", "challenge", "mtls"); card logins pass the certificate fingerprint.
+    """
     session.clear()
-    login_user(person)
     db = get_session()
+    sid = sessions.open_session(db, person, session_method or method, certificate_sha256)
     audit.record(db, person, "login", "person", person.vgr_id, method=method)
-    db.commit()
+    db.commit()  # the record and the audit event together, before the cookie names the record
+    login_user(person)
+    session[SESSION_KEY] = sid
+    if certificate_sha256:
+        session[CARD_KEY] = True
+
+
+def end_current_session(person: Person, reason: str) -> bool:
+    """End this browser's session record and audit ``logout`` (``reason``) in one transaction (commits).
+
+    True if a record was open. Call before ``logout_user``; on an error nothing is ended
+    (the user stays logged in and may try again).
+    """
+    sid = session.get(SESSION_KEY)
+    if not sid:
+        return False
+    db = get_session()
+    ended = sessions.end_session(db, sid, reason)
+    if ended:
+        audit.record(db, person, "logout", "person", person.vgr_id, reason=reason)
+        db.commit()
+    else:
+        db.rollback()
+    session.pop(SESSION_KEY, None)  # only after the commit: a failure keeps the session (and card watch)
+    return ended
+
+
+def _on_logout(app, user=None) -> None:
+    """Safety net: a logout that did not end its session record itself (Logga ut and card removal do,
+    in their own transaction) still ends it, with its audit event, so an old copied cookie is worthless."""
+    sid = session.get(SESSION_KEY)
+    if not sid:
+        return
+    from sqlalchemy.orm import Session as DbSession
+
+    with DbSession(bind=get_session().get_bind()) as db:
+        if sessions.end_session(db, sid, "logout"):
+            if user is not None and getattr(user, "id", None):
+                audit.record(db, user, "logout", "person", user.vgr_id, reason="logout")
+            db.commit()
+    session.pop(SESSION_KEY, None)
+
+
+@bp.before_app_request
+def _refuse_ended_session():
+    """Every request of a logged-in browser: its session record must still be open.
+
+    Logga ut, card removal or an administrator ended it: the cookie (and every copy) is refused.
+    """
+    if request.endpoint == "static" or "_user_id" not in session:
+        return
+    try:
+        user_id = int(session["_user_id"])
+    except (TypeError, ValueError):
+        user_id = None
+    if not sessions.is_active(get_session(), session.get(SESSION_KEY), user_id):
+        session.pop(SESSION_KEY, None)  # already ended: nothing to end on the way out
+        logout_user()
+        session.clear()
 
 
 @bp.get("/login")
@@ -53,7 +123,8 @@ def login():
         from ..demo import demo_identities
 
         demo_people = demo_identities(get_session())
-    return render_template("auth/login.html", demo_people=demo_people, next=request.args.get("next", ""))
+    return render_template("auth/login.html", demo_people=demo_people,
+                           next=safe_next(request.args.get("next"), ""))
 
 
 @bp.post("/login/demo")
@@ -78,11 +149,9 @@ def logout():
     any) in one transaction, then the Flask session goes."""
     from flask_login import current_user
 
-    from .siths import end_card_session
-
     person = current_user._get_current_object()
-    # A card session: ended and audited together (commits); else only the audit event.
-    if not end_card_session(person, "logout"):
+    # The session record: ended and audited together (commits); else (no record) only the audit event.
+    if not end_current_session(person, "logout"):
         db = get_session()
         audit.record(db, person, "logout", "person", person.vgr_id, reason="logout")
         db.commit()

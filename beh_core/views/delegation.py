@@ -52,8 +52,8 @@ def new():
     action = request.args.get("action", "")
     if action == "flytta":
         chosen = sorted(set(chosen) | set(_ids("traff")))
-    elif action.startswith("ta_bort:") and action[8:].isdigit():
-        chosen = [i for i in chosen if i != int(action[8:])]
+    elif action.startswith("ta_bort:") and ops.db_id(action[8:]) is not None:
+        chosen = [i for i in chosen if i != ops.db_id(action[8:])]
     own = ops.delegable_scopes(db, actor)  # default Organisation: the chef's own förvaltning
     form = {k: request.args.get(k, "").strip() for k in ("fornamn", "efternamn", "vgr_id")}
     form["organisation"] = request.args.get("organisation") or (own[0][0].split(":")[0] if own else ALL_FORVALTNINGAR)
@@ -65,7 +65,7 @@ def new():
         try:
             hits = ops.find_candidates(db, actor, first_name=form["fornamn"], last_name=form["efternamn"],
                                        vgr_id=form["vgr_id"],
-                                       forvaltning_id=int(organisation) if organisation.isdigit() else None)
+                                       forvaltning_id=ops.db_id(organisation))
         except ValidationFailed as failed:
             errors = failed.errors if action == "sok" else {}
     organisations = [(ALL_FORVALTNINGAR, gettext("Alla förvaltningar"))] + [

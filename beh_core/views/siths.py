@@ -3,8 +3,8 @@
 The work is done in ``services.siths_login`` and ``services.signing``; here
 we parse requests, call one operation and answer.  The blueprint also
 
-* refuses a card session after it ended (logout or card removal), even if the
-  browser - or someone with a copied cookie - still presents the old cookie;
+* opens card sessions through ``auth.start_session`` (the server-side record
+  that every request checks, so an ended session's copied cookie is refused);
 * adds ``static/siths.js`` to the pages of card sessions so that the page
   follows the card state in the local agent and logs out when it is removed.
 """
@@ -14,23 +14,24 @@ import base64
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, session, url_for)
-from flask_login import current_user, logout_user, user_logged_out
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from siths import SithsError
 
-from .. import audit, authz
-from .access import current_actor, public, requires, runtime
+from .. import authz
 from ..db import get_session
+from ..labels import KIND_LABELS
+from ..security_headers import peer_address
 from ..services import signing, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
-from ..labels import KIND_LABELS
-from .auth import _safe_next, start_session
+from .access import current_actor, public, requires, runtime
+from .auth import CARD_KEY, _on_logout, _safe_next, end_current_session, start_session  # noqa: F401 - _on_logout: tests
 
 bp = Blueprint("siths", __name__)
-SID_KEY = siths_login.SESSION_KEY
+
 # Why the page ended a card session (POST /siths/kort-borttaget, field "reason")
 # -> the login page's ?kort= value.
 END_REASONS = {"card_removed": "borttaget", "agent_unreachable": "agent"}
@@ -41,61 +42,17 @@ def _setup(state) -> None:
     signing.signing_mode(state.app.config)  # refuse to start with a bad ATTEST_SIGNING
     if state.app.config.get("SITHS_REVOCATION_FAIL_OPEN"):
         state.app.logger.warning("SITHS_REVOCATION_FAIL_OPEN is on: revoked cards may be accepted")
-    user_logged_out.connect(_on_logout, state.app)
 
 
 def end_card_session(person, reason: str) -> bool:
-    """End this browser's card session and audit ``logout`` (``reason``) in one
-    transaction (commits); True if a card session was open.  Call before
-    ``logout_user``."""
-    sid = session.get(SID_KEY)
-    if not sid:
-        return False
-    db = get_session()
-    ended = siths_login.end_session(db, sid, reason)
-    if ended:
-        audit.record(db, person, "logout", "person", person.vgr_id, reason=reason)
-        db.commit()
-    else:
-        db.rollback()
-    session.pop(SID_KEY, None)  # only after the commit: a failure keeps the card watch going
-    return ended
-
-
-def _on_logout(app, user=None) -> None:
-    """Safety net: any logout that did not end the card session itself (Logga ut and
-    card removal do, in their own transaction) still ends it, with its audit event,
-    in a transaction of its own, so that an old copied cookie is worthless."""
-    sid = session.get(SID_KEY)
-    if not sid:
-        return
-    from sqlalchemy.orm import Session as DbSession
-
-    with DbSession(bind=get_session().get_bind()) as db:
-        if siths_login.end_session(db, sid, "logout"):
-            if user is not None and getattr(user, "id", None):
-                audit.record(db, user, "logout", "person", user.vgr_id, reason="logout")
-            db.commit()
-    session.pop(SID_KEY, None)
-
-
-@bp.before_app_request
-def _refuse_ended_card_session():
-    sid = session.get(SID_KEY)
-    if sid and not siths_login.session_active(get_session(), sid, _user_id()):
-        session.pop(SID_KEY, None)  # already ended: nothing to end on the way out
-        logout_user()
-        session.clear()
-
-
-def _user_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
+    """End this browser's session (card or not) with its ``logout`` audit event (``auth.end_current_session``)."""
+    return end_current_session(person, reason)
 
 
 @bp.after_app_request
 def _add_card_watch(response):
     """Add siths.js to HTML pages of a card session (progressive enhancement)."""
-    if (not session.get(SID_KEY) or not current_app.config.get("SITHS_CARD_WATCH")
+    if (not session.get(CARD_KEY) or not current_app.config.get("SITHS_CARD_WATCH")
             or response.mimetype != "text/html" or response.direct_passthrough
             or response.is_streamed):
         return response
@@ -117,7 +74,7 @@ def _add_card_watch(response):
 def _login_context():
     def siths_login_info() -> dict:
         cfg = current_app.config
-        pem = siths_login.client_certificate_pem(request.headers, request.remote_addr, cfg)
+        pem = siths_login.client_certificate_pem(request.headers, peer_address(), cfg)
         return {"configured": bool(cfg.get("SITHS_TRUST_ANCHORS")), "agent": cfg["SITHS_AGENT_URL"],
                 "client_certificate": pem is not None,
                 "card_removed": request.args.get("kort") == "borttaget",
@@ -126,10 +83,8 @@ def _login_context():
 
 
 def _open_card_session(person, ident, method: str):
-    db = get_session()
-    sid = siths_login.record_session(db, person, ident, method)
-    start_session(person, "siths")  # commits the session record with the login audit event
-    session[SID_KEY] = sid
+    # Commits the session record (with the certificate) together with the login audit event.
+    start_session(person, "siths", session_method=method, certificate_sha256=ident.fingerprint_sha256)
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -168,7 +123,7 @@ def login():
 def login_client_certificate():
     """Log in with the client certificate a trusted reverse proxy verified (mutual TLS)."""
     cfg = current_app.config
-    pem = siths_login.client_certificate_pem(request.headers, request.remote_addr, cfg)
+    pem = siths_login.client_certificate_pem(request.headers, peer_address(), cfg)
     try:
         person, ident = siths_login.login_with_client_certificate(get_session(), cfg, pem)
     except SithsError as exc:
@@ -185,8 +140,8 @@ def card_removed():
     reason = request.form.get("reason") or "card_removed"
     if reason not in END_REASONS:
         reason = "card_removed"
-    if session.get(SID_KEY) and current_user.is_authenticated:
-        end_card_session(current_user._get_current_object(), reason)
+    if session.get(CARD_KEY) and current_user.is_authenticated:
+        end_current_session(current_user._get_current_object(), reason)
         logout_user()
         session.clear()
     return jsonify(redirect=url_for("auth.login", kort=END_REASONS[reason]))

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from flask import Flask, request, url_for
 
+from ..input_guard import safe_next
 from .access import runtime
 
 
 def language_url(locale: str) -> str:
     """The current page in another language (its path and query kept, ``lang`` replaced)."""
-    args = {k: v for k, v in request.args.items(multi=False) if k != "lang"}
+    # A hostile return path (next=//evil.example) is never repeated in a link of the page.
+    args = {k: v for k, v in request.args.items(multi=False)
+            if k != "lang" and (k != "next" or safe_next(v, "") == v)}
     if request.endpoint and request.endpoint != "static" and request.method == "GET":
         try:
             return url_for(request.endpoint, **(request.view_args or {}), **args, lang=locale)

@@ -1,0 +1,102 @@
+"""Rate limits (issue 8) with Flask-Limiter: logins, SITHS challenges and person searches.
+
+Each app gets its own ``Limiter``; the limits are put on the endpoints listed
+in ``LIMITED`` after the blueprints are registered, so views stay thin and a
+new endpoint (e.g. a suggestion list) is limited by adding one line here.
+
+* ``login``: demo login, card login and mutual-TLS login, counted together per
+  client address (``RATE_LIMIT_LOGIN``);
+* ``siths_challenge``: anonymous challenge requests per client address
+  (``RATE_LIMIT_SITHS_CHALLENGE``); each one writes a row, so this and the
+  clean-up in ``services.siths_login`` keep anyone from filling the table;
+* ``search``: person searches per logged-in user (``RATE_LIMIT_SEARCH``), so
+  colleagues behind one hospital NAT address do not share a budget.
+
+The counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default:
+demo, tests, a single process) or ``redis://host:6379/0`` in production,
+where several workers must share them (docs/operations.md). The client
+address is the proxy-corrected one (``security_headers.TrustedProxyFix``).
+Too many requests get a Swedish 429 page (or JSON for the challenge).
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext
+from flask_limiter import Limiter
+from flask_login import current_user
+
+EXTENSION_KEY = "beh_limiter"
+# scope -> (config key of the limit, key function name, endpoints, methods)
+def _is_search() -> bool:
+    """A request that searches persons: a POST of Sök fram användare, or Ny delegering's GET with a search."""
+    if request.method == "POST":
+        return True
+    return any((request.args.get(name) or "").strip() for name in ("fornamn", "efternamn", "vgr_id"))
+
+
+# scope -> (setting, counted per, endpoints, methods); every endpoint of a scope shares its budget.
+LIMITED: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
+    "login": ("RATE_LIMIT_LOGIN", "address",
+              ("auth.demo_login", "siths.login", "siths.login_client_certificate"), ("POST",)),
+    "siths_challenge": ("RATE_LIMIT_SITHS_CHALLENGE", "address", ("siths.challenge",), ("POST",)),
+    "search": ("RATE_LIMIT_SEARCH", "user", ("wizard.search", "delegation.new"), ("POST", "GET")),
+}
+# A scope whose requests count only when this says so (the search page itself is free to open).
+COUNTS_WHEN = {"search": _is_search}
+JSON_ENDPOINTS = {"siths.challenge", "siths.card_removed"}
+
+
+def client_address() -> str:
+    """The client's address (after a trusted proxy's X-Forwarded-For)."""
+    return request.remote_addr or "unknown"
+
+
+def user_or_address() -> str:
+    """The logged-in person (one budget per user), else the client address."""
+    if current_user and current_user.is_authenticated:
+        return f"person:{current_user.get_id()}"
+    return f"address:{client_address()}"
+
+
+KEY_FUNCTIONS = {"address": client_address, "user": user_or_address}
+
+
+def _too_many(error):
+    message = gettext("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")
+    if request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json":
+        response = jsonify(error="rate_limited", message_sv=message)
+    else:
+        response = current_app.make_response(
+            render_template("error.html", title=_N("För många försök"), message=message))
+    response.status_code = 429
+    retry = getattr(error, "retry_after", None)
+    if retry:
+        response.headers["Retry-After"] = str(retry)
+    return response
+
+
+def _N(text: str) -> str:  # noqa: N802 - marks a msgid that error.html translates
+    return text
+
+
+def init_app(app: Flask) -> Limiter:
+    """Create the app's limiter and put the limits of ``LIMITED`` on the registered endpoints."""
+    limiter = Limiter(key_func=client_address, storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+                      strategy="moving-window", headers_enabled=False)
+    limiter.init_app(app)
+    app.extensions[EXTENSION_KEY] = limiter
+    for scope, (setting, key, endpoints, methods) in LIMITED.items():
+        counts = COUNTS_WHEN.get(scope)
+        shared = limiter.shared_limit(lambda setting=setting: current_app.config[setting], scope=scope,
+                                      key_func=KEY_FUNCTIONS[key], methods=list(methods),
+                                      exempt_when=(lambda counts=counts: not counts()) if counts else None)
+        for endpoint in endpoints:
+            if endpoint in app.view_functions:  # a catalogue may be switched off
+                app.view_functions[endpoint] = shared(app.view_functions[endpoint])
+    app.register_error_handler(429, _too_many)
+    return limiter
+
+
+def reset(app: Flask) -> None:
+    """Forget every counter (tests, or an operator after a false alarm)."""
+    app.extensions[EXTENSION_KEY].reset()

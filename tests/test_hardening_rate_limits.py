@@ -1,0 +1,104 @@
+"""Issue 8, finding 9: rate limits on logins, SITHS challenges and person searches; challenges cleaned up.
+
+Limits are low here (3 per minute) so the tests are quick; production
+defaults and the Redis storage are in docs/operations.md.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from beh_core.models.signing import SithsChallenge
+from helpers import Browser, text_of
+from siths_portal import backdate, siths_config
+
+TOO_MANY = "Du har gjort för många försök på kort tid"
+
+
+@pytest.fixture
+def app_config(migrated, tmp_path, demo_pki):
+    return siths_config(migrated, tmp_path, demo_pki, ATTEST_SIGNING="off", RATE_LIMIT_LOGIN="3 per minute",
+                        RATE_LIMIT_SEARCH="3 per minute", RATE_LIMIT_SITHS_CHALLENGE="3 per minute")
+
+
+def from_address(app, address: str) -> Browser:
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    browser = Browser(client)
+    browser.get("/login")
+    return browser
+
+
+def challenges(db) -> int:
+    db.expire_all()
+    return db.scalar(select(func.count(SithsChallenge.id)))
+
+
+def ask_challenge(browser):
+    return browser.client.post("/siths/utmaning", headers={"X-CSRFToken": browser.token,
+                                                           "Accept": "application/json"})
+
+
+def test_för_många_inloggningsförsök_ger_en_svensk_429_sida(app, region):
+    browser = from_address(app, "192.0.2.10")
+    for _ in range(3):
+        assert browser.post("/login/demo", {"vgr_id": "finnsej9"}).status_code == 302
+    refused = browser.post("/login/demo", {"vgr_id": "sarbe1"})
+    assert refused.status_code == 429 and TOO_MANY in text_of(refused)
+    assert refused.headers["Cache-Control"] == "no-store"
+    # Card and mutual-TLS logins share the budget of the address ...
+    assert browser.post("/siths/login/certifikat", {}).status_code == 429
+    # ... and another address has its own.
+    other = from_address(app, "192.0.2.11")
+    assert other.post("/login/demo", {"vgr_id": "sarbe1"}).status_code == 302
+
+
+def test_anonyma_utmaningar_kan_inte_fylla_tabellen(app, region, db):
+    browser = from_address(app, "192.0.2.20")
+    for _ in range(3):
+        assert ask_challenge(browser).status_code == 200
+    refused = ask_challenge(browser)
+    assert refused.status_code == 429
+    assert TOO_MANY in refused.get_json()["message_sv"]  # siths.js shows message_sv
+    assert challenges(db) == 3
+
+
+def test_utgångna_utmaningar_städas_bort_när_en_ny_skapas(app, region, db):
+    browser = from_address(app, "192.0.2.30")
+    old = ask_challenge(browser).get_json()["challenge"]
+    backdate(db, SithsChallenge, "created_at", "value", old, app.config["SITHS_CHALLENGE_MAX_AGE"] + 5)
+    ask_challenge(browser)
+    db.expire_all()
+    assert db.scalar(select(SithsChallenge.value).where(SithsChallenge.value == old)) is None
+    assert challenges(db) == 1
+
+
+def test_för_många_öppna_utmaningar_totalt_ger_ett_tydligt_svar(app, region, db):
+    app.config["SITHS_CHALLENGES_MAX_OPEN"] = 2
+    answers = [ask_challenge(from_address(app, f"192.0.2.{40 + n}")) for n in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 503]
+    assert answers[2].get_json()["error"] == "too_many_challenges"
+    assert "för många inloggningar" in answers[2].get_json()["message_sv"]
+    assert challenges(db) == 2
+
+
+def test_personsökning_begränsas_per_användare(app, region, login):
+    orderer = login("sarbe1")
+    for _ in range(3):
+        assert orderer.post("/lr/", {"field": "vgr_id", "q": "eriny1"}).status_code == 200
+    refused = orderer.post("/lr/", {"field": "vgr_id", "q": "eriny1"})
+    assert refused.status_code == 429 and TOO_MANY in text_of(refused)
+    # Sök person in Ny delegering counts in the same budget (the chef is another user: own budget).
+    chef = login("marho1")
+    search = "/delegeringar/ny?action=sok&vgr_id=sar&organisation=alla"
+    for _ in range(3):
+        assert chef.get(search).status_code == 200
+    assert chef.get(search).status_code == 429
+    assert chef.get("/delegeringar/ny").status_code == 200  # opening the page is no search
+    assert orderer.get("/lr/").status_code == 200  # only the searches are limited
+
+
+def test_gränserna_och_lagringen_kommer_från_inställningarna(app):
+    limiter = app.extensions["beh_limiter"]
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert type(limiter.storage).__name__ == "MemoryStorage"
