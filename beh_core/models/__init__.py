@@ -7,10 +7,12 @@ from .orders import Order, OrderKind, OrderLine, OrderStatus
 from .permissions import HeldPermission
 from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
 from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
+from .directory_sync import DirectorySyncRun, DirectorySyncStaged, LeaverReminder
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
     "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "Order", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
     "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession",
+    "DirectorySyncRun", "DirectorySyncStaged", "LeaverReminder",
 ]

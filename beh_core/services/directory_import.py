@@ -27,7 +27,8 @@ def _date(value, where: str, errors: list[str]) -> date | None:
         return None
 
 
-def _check_person(record: dict, errors: list[str]) -> dict:
+def check_person(record: dict, errors: list[str]) -> dict:
+    """A person record checked and normalised; problems are appended to ``errors`` (naming the VGR-ID only)."""
     vgr = str(record.get("vgr_id", "")).strip().lower()
     where = f"person {vgr or '?'}"
     if not VGR_ID_RE.match(vgr):
@@ -52,7 +53,7 @@ def _check_person(record: dict, errors: list[str]) -> dict:
 def import_directory(session: Session, data: dict, actor: Person | None = None) -> dict[str, int]:
     """Upsert förvaltningar, områden, enheter, persons, engagements and held permissions in one transaction."""
     errors: list[str] = []
-    people = [_check_person(p, errors) for p in data.get("persons", [])]
+    people = [check_person(p, errors) for p in data.get("persons", [])]
     unit_codes = {e["code"] for f in data.get("forvaltningar", []) for o in f.get("omraden", [])
                   for e in o.get("enheter", [])}
     unit_codes |= set(session.scalars(select(Enhet.code)))
