@@ -349,3 +349,20 @@ def order_or_abort(number: str, rule: Callable[[Actor, "Order"], bool] | None):
     if rule is not None and not rule(current_actor(), order):
         abort(403)
     return order
+
+
+# --- Att avsluta and the directory sync (issue 14; docs/directory-sync.md) ---------------
+
+def may_see_leaver(actor: Actor, enhet: Enhet) -> bool:
+    """The unit's verksamhetschef, or a beställare whose active delegation covers the unit (L/R its område, U it)."""
+    return (
+        enhet.id in actor.chef_enhet_ids
+        or any(d.omrade_id == enhet.omrade_id and d.enhet_id in (None, enhet.id) for d in actor.lr_bestallare)
+        or any(d.enhet_id == enhet.id for d in actor.u_bestallare)
+    )
+
+
+ROUTE_RULES.update({
+    # The Att avsluta list: chefs and beställare (the list is filtered to their units, one leaver by may_see_leaver).
+    "leavers": lambda actor: actor.is_chef or bool(actor.lr_bestallare) or bool(actor.u_bestallare),
+})

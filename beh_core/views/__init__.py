@@ -9,6 +9,7 @@ def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager and the error pages."""
     from . import attest, auth, delegation, errors, orders, siths, start, wizard
     from . import feedback, servicedesk
+    from . import admin, leavers
 
     from ..identifiers import mask_personnummer
 
@@ -22,4 +23,6 @@ def register_views(app: Flask) -> None:
     for module in (auth, start, wizard, attest, orders, delegation, siths):
         app.register_blueprint(module.bp)
     for module in (servicedesk, feedback):
+        app.register_blueprint(module.bp)
+    for module in (leavers, admin):
         app.register_blueprint(module.bp)
