@@ -186,6 +186,12 @@ def run_due_command(today) -> None:
     sent = send_end_reminders(get_session(), today=day, days=int(current_app.config.get("DELEGATION_REMINDER_DAYS", 14)),
                               config=current_app.config)
     click.echo(f"Påminnelser om delegeringar: {sent} e-postmeddelanden.")
+    # Att avsluta (issue 14): the beställare and chef of a unit hear once about each ended engagement.
+    from .services.leavers import send_leaver_reminders
+
+    sent = send_leaver_reminders(get_session(), today=day,
+                                 lookback_days=int(current_app.config.get("LEAVER_REMINDER_LOOKBACK_DAYS", 30)))
+    click.echo(f"Påminnelser om att avsluta behörigheter: {sent} e-postmeddelanden.")
 
 
 @beh_cli.command("rotate-credentials")
