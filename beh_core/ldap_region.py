@@ -172,3 +172,71 @@ def write_ldif(out: TextIO, persons: int, base_ldif: str = "", today: date | Non
     for number, (dn, attributes) in enumerate(entries(persons, today)):
         stamp = (start + timedelta(seconds=number)).strftime("%Y%m%d%H%M%SZ")
         out.write(ldif_entry(dn, {**attributes, "createTimestamp": [stamp], "modifyTimestamp": [stamp]}))
+
+
+# --- The portal's own directory as KiV entries (the demo's slapd) -------------------------
+
+def _rdn(name: str, value: str) -> str:
+    import ldap.dn
+
+    return f"{name}={ldap.dn.escape_dn_chars(value)}"
+
+
+def database_entries(session) -> Iterator[tuple[str, dict[str, list[str]]]]:
+    """The directory tables as KiV LDAP entries: units, kostnadsställen and persons with their engagements.
+
+    The demo serves its own region this way, so a sync against the demo slapd finds the portal up to date.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from .models import Enhet, Forvaltning, Kostnadsstalle, Omrade, Person
+
+    hsa_of = {pid: hsa for pid, hsa in session.execute(select(Person.id, Person.hsa_id))}
+    for forvaltning in session.scalars(select(Forvaltning).order_by(Forvaltning.code)):
+        f_dn = f"{_rdn('ou', forvaltning.name)},{UNIT_BASE}"
+        yield f_dn, {"objectClass": ["organizationalUnit", "kivUnit"], "ou": [forvaltning.name],
+                     "kivUnitCode": [forvaltning.code]}
+        for omrade in session.scalars(select(Omrade).where(Omrade.forvaltning_id == forvaltning.id).order_by(Omrade.code)):
+            o_dn = f"{_rdn('ou', omrade.name)},{f_dn}"
+            yield o_dn, {"objectClass": ["organizationalUnit", "kivUnit"], "ou": [omrade.name],
+                         "kivUnitCode": [omrade.code]}
+            for unit in session.scalars(select(Enhet).where(Enhet.omrade_id == omrade.id).order_by(Enhet.code)):
+                attributes = {"objectClass": ["organizationalUnit", "kivUnit"], "ou": [unit.name],
+                              "kivUnitCode": [unit.code], "kivVardenhet": ["TRUE" if unit.is_vardenhet else "FALSE"],
+                              "kivPrivateProvider": ["TRUE" if unit.private_provider else "FALSE"]}
+                if unit.hsa_id:
+                    attributes["hsaIdentity"] = [unit.hsa_id]
+                if unit.chef_id and hsa_of.get(unit.chef_id):
+                    attributes["kivChef"] = [hsa_of[unit.chef_id]]
+                yield f"{_rdn('ou', unit.name)},{o_dn}", attributes
+    codes = {fid: code for fid, code in session.execute(select(Forvaltning.id, Forvaltning.code))}
+    for ks in session.scalars(select(Kostnadsstalle).where(Kostnadsstalle.active.is_(True)).order_by(Kostnadsstalle.code)):
+        attributes = {"objectClass": ["kivKostnadsstalle"], "kivKostnadsstalleCode": [ks.code], "description": [ks.name]}
+        if ks.forvaltning_id:
+            attributes["kivForvaltningCode"] = [codes[ks.forvaltning_id]]
+        if ks.ansvarig_id and hsa_of.get(ks.ansvarig_id):
+            attributes["kivAnsvarig"] = [hsa_of[ks.ansvarig_id]]
+        yield f"{_rdn('kivKostnadsstalleCode', ks.code)},{KOSTNADSSTALLE_BASE}", attributes
+    units = {uid: code for uid, code in session.execute(select(Enhet.id, Enhet.code))}
+    last = 0
+    while True:  # in chunks, like the sync: a region of any size
+        people = list(session.scalars(select(Person).where(Person.id > last, Person.active.is_(True))
+                                      .options(selectinload(Person.engagements)).order_by(Person.id).limit(2000)))
+        if not people:
+            return
+        last = people[-1].id
+        for p in people:
+            attributes = {"objectClass": ["inetOrgPerson", "kivPerson"], "uid": [p.vgr_id], "cn": [p.full_name],
+                          "givenName": [p.first_name], "sn": [p.last_name]}
+            for name, value in (("hsaIdentity", p.hsa_id), ("personalIdentityNumber", p.personnummer),
+                                ("kivPassportNumber", p.passnummer), ("mail", p.email), ("title", p.titel),
+                                ("kivAnsvarsnummer", p.ansvarsnummer)):
+                if value:
+                    attributes[name] = [value]
+            values = [engagement_value(units[e.enhet_id], e.kind, e.start_date, e.end_date, e.is_primary,
+                                       e.kostnadsstalle) for e in p.engagements]
+            if values:
+                attributes["kivEngagement"] = values
+            yield f"{_rdn('uid', p.vgr_id)},{PERSON_BASE}", attributes
+        session.expunge_all()

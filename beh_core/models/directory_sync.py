@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from .base import Base, PrefixString, utcnow
 
 RUN_RUNNING = "running"
 RUN_OK = "ok"
@@ -47,7 +47,8 @@ class DirectorySyncStaged(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("directory_sync_runs.id"))
     kind: Mapped[str] = mapped_column(String(12))  # unit, kostnad, person, present
-    key: Mapped[str] = mapped_column(String(200))
+    # Compared with persons.vgr_id: the same collation ("C" on PostgreSQL), so the index serves the anti-join.
+    key: Mapped[str] = mapped_column(PrefixString(200))
     data: Mapped[dict] = mapped_column(default=dict)
 
 

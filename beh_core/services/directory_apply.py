@@ -22,16 +22,18 @@ PERSON_FIELDS = ("hsa_id", "personnummer", "passnummer", "first_name", "last_nam
 
 
 def _staged(session: Session, run_id: int, kind: str):
+    """The run's staged rows of one kind, streamed (a server-side cursor on PostgreSQL), never all at once."""
     return session.execute(select(DirectorySyncStaged.key, DirectorySyncStaged.data).where(
-        DirectorySyncStaged.run_id == run_id, DirectorySyncStaged.kind == kind).order_by(DirectorySyncStaged.id))
+        DirectorySyncStaged.run_id == run_id, DirectorySyncStaged.kind == kind).order_by(DirectorySyncStaged.id)
+        .execution_options(yield_per=CHUNK))
 
 
 def apply_staged(session: Session, run_id: int, *, today: date, skip: Callable[[str, str], None],
-                 deactivate, kostnadsstallen_synced: bool) -> dict[str, int]:
+                 deactivate: list[int], kostnadsstallen_synced: bool) -> dict[str, int]:
     """Apply a run's staged rows to the directory tables (no commit); returns the counts of what changed.
 
     :param skip: called with (key, reason) for an entry that cannot be applied (unknown unit, taken HSA-ID).
-    :param deactivate: a SELECT of the ids of active persons missing from LDAP.
+    :param deactivate: the ids of active persons missing from LDAP (decided before the apply, by the guard).
     """
     counts: dict[str, int] = {}
 
@@ -124,16 +126,16 @@ def _chunks(session: Session, run_id: int):
 
 def _taken(session: Session, chunk: list[tuple[str, dict]]) -> dict[tuple[str, str], str]:
     """(field, value) -> VGR-ID of another person who already has that HSA-ID, personnummer or passnummer."""
-    keys = [k for k, _ in chunk]
+    keys = {k for k, _ in chunk}
     taken: dict[tuple[str, str], str] = {}
     for name in ("hsa_id", "personnummer", "passnummer"):
         values = [d[name] for _, d in chunk if d.get(name)]
         if not values:
             continue
         column = getattr(Person, name)
-        for vgr, value in session.execute(select(Person.vgr_id, column).where(column.in_(values),
-                                                                               Person.vgr_id.not_in(keys))):
-            taken[(name, value)] = vgr
+        for vgr, value in session.execute(select(Person.vgr_id, column).where(column.in_(values))):
+            if vgr not in keys:
+                taken[(name, value)] = vgr
     return taken
 
 
@@ -240,9 +242,8 @@ def _apply_engagements(session: Session, people: list[tuple[int, dict]], units: 
     return changed
 
 
-def _deactivate(session: Session, missing, today: date, add) -> None:
+def _deactivate(session: Session, ids: list[int], today: date, add) -> None:
     """Persons missing from LDAP: inactive (never deleted), their open engagements end yesterday."""
-    ids = list(session.scalars(missing))
     yesterday = today - timedelta(days=1)
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -253,8 +253,14 @@ def sync_directory(session: Session, config, *, full: bool = False, confirm: boo
         log.warning("Directory sync %s failed while reading LDAP: %s", run.id, error)
         _finish_failed(session, state, RUN_FAILED, message)
         return _report(state, RUN_FAILED, message)
+    if session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, so the planner joins the staged keys to persons by hash, not row by row.
+        session.execute(text("ANALYZE directory_sync_staged"))
+        session.commit()
     active = session.scalar(select(func.count(Person.id)).where(Person.active.is_(True))) or 0
-    leaving = session.scalar(select(func.count()).select_from(_to_deactivate(session, run.id).subquery())) or 0
+    # Decided once, on the committed directory: the apply adds or reactivates only persons that are present.
+    missing = list(session.scalars(_to_deactivate(session, run.id)))
+    leaving = len(missing)
     limit = int(config.get("LDAP_MAX_DEACTIVATE_PERCENT", 5))
     if active and leaving * 100 > active * limit and not confirm:
         message = (f"Körningen skulle inaktivera {leaving} av {active} aktiva personer, mer än {limit} %. "
@@ -265,7 +271,7 @@ def sync_directory(session: Session, config, *, full: bool = False, confirm: boo
         return _report(state, RUN_STOPPED, message)
     try:
         counts = apply_staged(session, run.id, today=today, skip=state.skip,
-                              deactivate=_to_deactivate(session, run.id),
+                              deactivate=missing,
                               kostnadsstallen_synced=bool(settings.kostnadsstalle_base))
         for name, value in counts.items():
             state.add(name, value)

@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(12), nullable=False),
-        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql"), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["run_id"], ["directory_sync_runs.id"],
                                 name="fk_directory_sync_staged_run_id_directory_sync_runs"),
