@@ -167,9 +167,14 @@ def write_ldif(out: TextIO, persons: int, base_ldif: str = "", today: date | Non
     KiV had been filled over time; so a later change is the only entry newer than
     the last one read (slapadd keeps operational attributes it is given).
     """
+    write_entries(out, entries(persons, today), base_ldif)
+
+
+def write_entries(out: TextIO, region: Iterator[tuple[str, dict[str, list[str]]]], base_ldif: str = "") -> None:
+    """Write entries as LDIF for slapadd, each stamped one second after the one before (from 2026-01-01)."""
     out.write(base_ldif)
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    for number, (dn, attributes) in enumerate(entries(persons, today)):
+    for number, (dn, attributes) in enumerate(region):
         stamp = (start + timedelta(seconds=number)).strftime("%Y%m%d%H%M%SZ")
         out.write(ldif_entry(dn, {**attributes, "createTimestamp": [stamp], "modifyTimestamp": [stamp]}))
 

@@ -42,9 +42,7 @@ def start(app) -> int:
     server.configure()
     ldif = folder / "region.ldif"
     with get_database(app).sessionmaker() as session, open(ldif, "w", encoding="utf-8") as out:
-        out.write(server.base_ldif())
-        for dn, attributes in ldap_region.database_entries(session):
-            out.write(ldap_region.ldif_entry(dn, attributes))
+        ldap_region.write_entries(out, ldap_region.database_entries(session), server.base_ldif())
     server.load(ldif)
     server.start()
     password_file = folder / "bind-password"
@@ -56,7 +54,7 @@ def start(app) -> int:
     (folder / "ldap.env").write_text("".join(f"export BEH_{k}={shlex.quote(v)}\n" for k, v in settings.items()))
     app.config.update({**settings, "LDAP_STARTTLS": False})
     with get_database(app).sessionmaker() as session:
-        report = sync_directory(session, app.config, started_by="demo")
+        report = sync_directory(session, app.config, full=True, started_by="demo")  # a new server: read it all
     print(f"KiV (demo) på {server.url}; inställningar i {folder / 'ldap.env'}")
     print(report)
     return 0 if report.status == "ok" else 1

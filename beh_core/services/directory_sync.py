@@ -77,8 +77,8 @@ class SyncReport:
     message: str | None = None
 
     def __str__(self) -> str:
-        counts = ", ".join(f"{k} {v}" for k, v in self.counts.items())
-        return f"Katalogsynk {self.run_id} ({self.mode}): {self.status}. {counts}. Överhoppade poster: {self.error_count}." \
+        counts = "".join(f"{k} {v}, " for k, v in self.counts.items())
+        return f"Katalogsynk {self.run_id} ({self.mode}): {self.status}. {counts}överhoppade poster {self.error_count}." \
             + (f" {self.message}" if self.message else "")
 
 
