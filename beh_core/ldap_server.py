@@ -73,9 +73,12 @@ class Slapd:
     """
 
     def __init__(self, folder: Path, *, port: int | None = None, sync_password: str = "beh-sync",
-                 admin_password: str = "beh-admin") -> None:
+                 admin_password: str = "beh-admin", tls: tuple[Path, Path] | None = None) -> None:
         self.folder = Path(folder)
         self.port = port or free_port()
+        # (certificate, key) PEM files: then StartTLS on the ldap:// port and LDAPS on ``tls_port``.
+        self.tls = tls
+        self.tls_port = free_port() if tls else None
         self.sync_password = sync_password
         self.admin_password = admin_password
         self.process: subprocess.Popen | None = None
@@ -86,6 +89,11 @@ class Slapd:
         return f"ldap://127.0.0.1:{self.port}"
 
     @property
+    def ldaps_url(self) -> str:
+        """The LDAPS URL (with ``tls`` only). By address: libldap checks "localhost" against the host's own name."""
+        return f"ldaps://127.0.0.1:{self.tls_port}"
+
+    @property
     def config_dir(self) -> Path:
         """The cn=config folder (slapd.d)."""
         return self.folder / "slapd.d"
@@ -93,12 +101,13 @@ class Slapd:
     def _config_ldif(self) -> str:
         schemas = "".join(f"include: file://{_schema_dir() / name}.ldif\n" for name in SYSTEM_SCHEMAS)
         data = self.folder / "data"
+        tls = f"olcTLSCertificateFile: {self.tls[0]}\nolcTLSCertificateKeyFile: {self.tls[1]}\n" if self.tls else ""
         return f"""dn: cn=config
 objectClass: olcGlobal
 cn: config
 olcPidFile: {self.folder / 'slapd.pid'}
 olcArgsFile: {self.folder / 'slapd.args'}
-
+{tls}
 dn: cn=module{{0}},cn=config
 objectClass: olcModuleList
 cn: module{{0}}
@@ -188,7 +197,8 @@ userPassword: {ssha(self.sync_password)}
         """Start slapd in the foreground of a child process and wait until it answers."""
         log = open(self.folder / "slapd.log", "ab")  # noqa: SIM115 - closed with the process in stop()
         self.process = subprocess.Popen(
-            [find_program("slapd"), "-h", self.url, "-F", str(self.config_dir), "-d", "0"],
+            [find_program("slapd"), "-h", self.url + (f" ldaps://127.0.0.1:{self.tls_port}" if self.tls else ""),
+             "-F", str(self.config_dir), "-d", "0"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self._log = log
         deadline = time.monotonic() + timeout

@@ -134,7 +134,10 @@ def connect(settings: LdapSettings):
     except ldap.INVALID_CREDENTIALS:
         raise LdapUnavailable(f"LDAP-servern godtog inte inloggningen för {settings.bind_dn}.") from None
     except ldap.LDAPError as error:
-        raise LdapUnavailable(f"LDAP-servern {settings.url} svarar inte: {_describe(error)}") from None
+        tls = settings.url.startswith("ldaps://") or settings.starttls
+        hint = " Kontrollera serverns certifikat och LDAP_CA_FILE." if tls and isinstance(
+            error, (ldap.CONNECT_ERROR, ldap.SERVER_DOWN)) else ""
+        raise LdapUnavailable(f"LDAP-servern {settings.url} svarar inte: {_describe(error)}.{hint}") from None
     finally:
         password = ""  # noqa: F841 - drop the only reference as soon as the bind is done
     return conn
