@@ -217,6 +217,38 @@ EN = {
         "Type %(label)s again. For security reasons it is not shown again.",
     "Komplettering är begärd för %(number)s. Beställaren har fått ett e-postmeddelande.":
         "Additional information has been requested for %(number)s. The orderer has been sent an e-mail.",
+    # --- Directory sync (Katalogsynk) and Att avsluta (issue 14) ---
+    "Att avsluta": "To terminate", "Tillbaka till Att avsluta": "Back to To terminate",
+    "Behörigheter att avsluta": "Permissions to terminate",
+    "Behörigheter som personer som slutat på dina enheter fortfarande har.":
+        "Permissions still held by people who have left your units.",
+    "Det finns inga behörigheter att avsluta.": "There are no permissions to terminate.",
+    "Personer vars engagemang på dina enheter har upphört men som fortfarande har behörigheter knutna till "
+    "engagemanget. Beställ Avslut för behörigheterna.":
+        "People whose engagement at your units has ended but who still hold permissions tied to it. "
+        "Order Termination of the permissions.",
+    "Engagemanget gällde": "Engagement period", "Engagemanget upphörde": "Engagement ended",
+    "Status i KiV": "Status in KiV", "Finns inte längre i KiV": "No longer in KiV",
+    "finns inte längre i KiV": "no longer in KiV", "Namn": "Name",
+    "Katalogsynk": "Directory sync", "Tillbaka till Katalogsynk": "Back to Directory sync",
+    "Körningar av katalogsynken från KiV (LDAP), senaste först.": "Runs of the directory sync from KiV (LDAP), newest first.",
+    "Körningar av katalogsynken från KiV.": "Runs of the directory sync from KiV.",
+    "Katalogsynken har inte körts.": "The directory sync has not run yet.",
+    "Körning": "Run", "Startad": "Started", "Klar": "Done", "Ändringar": "Changes", "Antal": "Counts",
+    "Meddelande": "Message", "Post": "Entry", "Fel": "Error", "Överhoppade poster": "Skipped entries",
+    "Inga överhoppade poster.": "No skipped entries.", "Inga ändringar.": "No changes.",
+    "Visar de första %(shown)s.": "Showing the first %(shown)s.",
+    "Full avstämning": "Full reconciliation", "Ändringar sedan förra körningen": "Changes since the last run",
+    "Pågår": "Running", "Misslyckades": "Failed", "Stoppad: kräver --confirm": "Stopped: needs --confirm",
+    "Lästa enheter": "Units read", "Lästa kostnadsställen": "Cost centres read", "Lästa personer": "Persons read",
+    "Nya förvaltningar": "New administrations", "Nya områden": "New areas", "Nya enheter": "New units",
+    "Ändrade enheter": "Changed units", "Enheter som saknas i LDAP (behålls)": "Units missing from LDAP (kept)",
+    "Nya personer": "New persons", "Ändrade personer": "Changed persons",
+    "Återaktiverade personer": "Reactivated persons", "Inaktiverade personer": "Deactivated persons",
+    "Skulle inaktiveras": "Would be deactivated", "Nya engagemang": "New engagements",
+    "Ändrade engagemang": "Changed engagements", "Avslutade engagemang": "Ended engagements",
+    "Ändrade verksamhetschefer": "Changed heads of unit", "Nya kostnadsställen": "New cost centres",
+    "Ändrade kostnadsställen": "Changed cost centres", "Inaktiverade kostnadsställen": "Deactivated cost centres",
 }
 
 

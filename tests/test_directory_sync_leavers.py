@@ -121,6 +121,8 @@ def test_att_avsluta_visas_för_rätt_beställare_och_verksamhetschef_och_ingen_
         assert detail.status_code == 200
         assert "NAVET" in text_of(detail) and "esMaker" in text_of(detail)  # the catalogue's names
         assert "Corpus" not in text_of(detail) and "ELVIS" not in text_of(detail)
+    english = text_of(login("marho1").get(f"/att-avsluta/{ended.id}?lang=en"))
+    assert "Permissions to terminate" in english and "Behörigheter att avsluta" not in english
     rh = login(other.vgr_id)
     assert who.display not in text_of(rh.get("/att-avsluta/"))
     assert rh.get(f"/att-avsluta/{ended.id}").status_code == 403
