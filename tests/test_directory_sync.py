@@ -230,3 +230,16 @@ def test_en_enhet_under_fel_nivå_rapporteras(app, kiv, db):
     assert report.status == "ok" and report.error_count == 1  # the unit outside the unit base is not read at all
     assert db.get(DirectorySyncRun, report.run_id).errors["poster"] == [
         {"post": f"ou=Utan område,ou=Närhälsan,{UNIT_BASE}", "fel": "enheten saknar kod"}]
+
+
+def test_när_databasen_vägrar_en_ändring_sparas_ingenting_av_körningen(app, kiv, db):
+    sync(app)
+    before = snapshot(db)
+    first, second = ldap_region.leaf_units()[0], ldap_region.leaf_units()[1]
+    kiv.replace(ldap_region.person_dn(10), title=["Överläkare"])
+    kiv.replace(second.dn, hsaIdentity=[first.hsa_id])  # two units with one HSA-ID: the database refuses
+    report = sync(app)
+    assert report.status == "failed" and "kunde inte sparas (IntegrityError)" in report.message
+    assert changed_rows(before, snapshot(db)) == set()  # not even the title of the same run
+    assert db.get(DirectorySyncRun, report.run_id).status == "failed"
+    assert db.scalar(select(func.count(DirectorySyncStaged.id))) == 0

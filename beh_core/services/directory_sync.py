@@ -221,8 +221,9 @@ def _to_deactivate(session: Session, run_id: int):
 def _finish_failed(session: Session, state: _Run, status: str, message: str) -> None:
     """Mark the run failed or stopped and drop its staged rows, in one transaction."""
     session.rollback()
-    session.execute(delete(DirectorySyncStaged).where(DirectorySyncStaged.run_id == state.run.id))
-    run = session.get(DirectorySyncRun, state.run.id)
+    run_id = state.run.id  # reloaded after the rollback
+    session.execute(delete(DirectorySyncStaged).where(DirectorySyncStaged.run_id == run_id))
+    run = session.get(DirectorySyncRun, run_id)
     state.run = run
     state.save()
     run.status, run.finished_at, run.message = status, utcnow(), message
@@ -244,13 +245,14 @@ def sync_directory(session: Session, config, *, full: bool = False, confirm: boo
     incremental_from = previous.high_water if previous is not None else None
     mode = "incremental" if incremental_from else "full"
     run = _claim(session, mode, started_by, int(config.get("LDAP_STALE_RUN_SECONDS", 4 * 3600)))
+    run_id = run.id  # usable in messages even after a failed transaction
     state = _Run(session, run)
     report = SyncReport(run_id=run.id, status=RUN_RUNNING, mode=mode)
     try:
         high_water = _read(session, state, settings, incremental_from, on_page)
     except (LdapUnavailable, SyncConfigError) as error:
         message = f"{error} Inget har ändrats i katalogen."
-        log.warning("Directory sync %s failed while reading LDAP: %s", run.id, error)
+        log.warning("Directory sync %s failed while reading LDAP: %s", run_id, error)
         _finish_failed(session, state, RUN_FAILED, message)
         return _report(state, RUN_FAILED, message)
     if session.get_bind().dialect.name == "postgresql":
@@ -285,7 +287,7 @@ def sync_directory(session: Session, config, *, full: bool = False, confirm: boo
     except Exception as error:  # noqa: BLE001 - any failure of the apply transaction: nothing of it stays
         # The class name only: a database error's text may quote the values of a row.
         message = f"Ändringarna kunde inte sparas ({type(error).__name__}). Inget har ändrats i katalogen."
-        log.error("Directory sync %s failed while applying: %s", run.id, type(error).__name__)
+        log.error("Directory sync %s failed while applying: %s", run_id, type(error).__name__)
         _finish_failed(session, state, RUN_FAILED, message)
         return _report(state, RUN_FAILED, message)
     return _report(state, RUN_OK, None)
