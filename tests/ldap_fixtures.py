@@ -1,4 +1,4 @@
-"""A real slapd per test, loaded with a generated KiV region; import the fixtures into a test module.
+"""A real slapd per test, loaded with a generated KiV region (a pytest plugin named in conftest.py).
 
 Without slapd the tests skip, except under BEH_REQUIRE_HARDWARE_SIM=1 (scripts/test.sh, CI),
 where a missing slapd fails them: nothing may skip in CI.

@@ -16,14 +16,13 @@ from beh_core.models import (
 )
 from beh_core.services.directory_sync import sync_directory
 from helpers import make_config
-from ldap_fixtures import kiv  # noqa: F401 - the fixture
 
 TODAY = date.today()
 YESTERDAY = TODAY - timedelta(days=1)
 
 
 @pytest.fixture
-def app_config(migrated, tmp_path, kiv):  # noqa: F811
+def app_config(migrated, tmp_path, kiv):
     return make_config(migrated, tmp_path, **kiv.settings())
 
 

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from beh_core import ldap_region
 from beh_core.models import AuditEvent, DirectorySyncRun
 from helpers import make_config, text_of
-from ldap_fixtures import BIND_PASSWORD, kiv  # noqa: F401 - the fixture
+from ldap_fixtures import BIND_PASSWORD
 
 ADMIN = ldap_region.vgr_id(0)
 
 
 @pytest.fixture
-def app_config(migrated, tmp_path, kiv):  # noqa: F811
+def app_config(migrated, tmp_path, kiv):
     # The login page offers the demo form (and its CSRF token) only for the demo region's identities.
     return make_config(migrated, tmp_path, ADMINS=[ADMIN], WTF_CSRF_ENABLED=False, **kiv.settings())
 

@@ -247,7 +247,6 @@ def sync_directory(session: Session, config, *, full: bool = False, confirm: boo
     run = _claim(session, mode, started_by, int(config.get("LDAP_STALE_RUN_SECONDS", 4 * 3600)))
     run_id = run.id  # usable in messages even after a failed transaction
     state = _Run(session, run)
-    report = SyncReport(run_id=run.id, status=RUN_RUNNING, mode=mode)
     try:
         high_water = _read(session, state, settings, incremental_from, on_page)
     except (LdapUnavailable, SyncConfigError) as error:
