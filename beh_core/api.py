@@ -1,8 +1,49 @@
-"""The public API for plugins. Plugins import from here and nowhere else in the core."""
+"""The public API for plugins: import from here and nowhere else in the core (docs/plugins.md).
+
+Declarations (what a plugin describes as data), the snapshots hooks receive, the
+event names, the read-only directory, and the building blocks a plugin's own
+pages use: authorization decorators, the database session of the request, the
+order operations, person search and the server-side draft.
+"""
 import pluggy
 
-from .catalogue import ALL_KINDS, CatalogItem, Field, FulfilmentResult
+from .catalogue import (ALL_KINDS, AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, CatalogItem, Catalogue, Choice,
+                        ChoiceGroup, Field, FieldOptions, FulfilmentResult, WizardPage)
+from .models import SCOPE_AREA as DELEGATION_AREA
+from .models import SCOPE_UNIT as DELEGATION_UNIT
+from .models import Base
+from .services.demo_samples import DemoSample, DemoSamples
+from .services.directory_api import (DelegationInfo, Directory, EngagementInfo, ForvaltningInfo,
+                                     HeldPermissionInfo, KostnadsstalleInfo, PersonInfo, UnitInfo)
+from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED, ORDER_APPROVED,
+                              ORDER_ATTESTANT_CHANGED, ORDER_COMPLETED, ORDER_CREATED, ORDER_KOMPLETTERING_ANSWERED,
+                              ORDER_KOMPLETTERING_REQUESTED, ORDER_LINES_REMOVED, ORDER_REJECTED,
+                              ORDER_STEP_APPROVED, ORDER_WITHDRAWN)
+from .services.order_info import LineInfo, OrderContext, OrderInfo
+from .web import (Conflict, Forbidden, LineInput, NotFound, OrderRequest, ValidationFailed, create_orders,
+                  current_actor, db_session, directory, draft_data, draft_discard, draft_save, draft_start,
+                  find_person, may_order, may_order_at, orderable_units, public, requires, runtime, validate_order)
 
 hookimpl = pluggy.HookimplMarker("beh")
 
-__all__ = ["hookimpl", "CatalogItem", "Field", "FulfilmentResult", "ALL_KINDS"]
+EVENTS = ALL_EVENTS
+
+__all__ = [
+    "hookimpl",
+    # declarations
+    "Catalogue", "CatalogItem", "Field", "FieldOptions", "WizardPage", "AttestStep", "Choice", "ChoiceGroup",
+    "FulfilmentResult", "DemoSample", "DemoSamples", "Base",
+    "ALL_KINDS", "NYUPPLAGG", "FORANDRING", "AVSLUT", "DELEGATION_AREA", "DELEGATION_UNIT",
+    # what hooks receive
+    "OrderInfo", "LineInfo", "OrderContext", "Directory", "PersonInfo", "EngagementInfo", "UnitInfo",
+    "ForvaltningInfo", "DelegationInfo", "HeldPermissionInfo", "KostnadsstalleInfo",
+    # events
+    "EVENTS", "ORDER_CREATED", "ORDER_ATTESTANT_CHANGED", "ORDER_LINES_REMOVED", "ORDER_STEP_APPROVED",
+    "ORDER_APPROVED", "ORDER_REJECTED", "ORDER_WITHDRAWN", "ORDER_KOMPLETTERING_REQUESTED",
+    "ORDER_KOMPLETTERING_ANSWERED", "ORDER_COMPLETED", "LINE_FULFILLED", "LINE_FULFILMENT_FAILED",
+    # building blocks for a plugin's own pages
+    "requires", "public", "current_actor", "runtime", "db_session", "directory", "find_person", "may_order",
+    "may_order_at", "orderable_units", "OrderRequest", "LineInput", "validate_order", "create_orders",
+    "draft_start", "draft_data", "draft_save", "draft_discard",
+    "ValidationFailed", "Conflict", "NotFound", "Forbidden",
+]

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, Person
 
 
-def record(session: Session, actor: Person | None, action: str, obj_type: str, obj_id: Any, **details: Any) -> AuditEvent:
-    """Add one append-only audit row (actor, time, action, object, details) to the session.
+def record(session: Session, actor: Any, action: str, obj_type: str, obj_id: Any, **details: Any) -> AuditEvent:
+    """Add one append-only audit row (actor, time, action, object, details, address) to the session.
 
-    Never put a personnummer in ``details``.
+    ``actor`` is an ``authz.Actor`` (its person and remote address are recorded), a ``Person``, or
+    None for background jobs. Never put a personnummer in ``details``.
     """
+    person: Person | None = getattr(actor, "person", actor)
     event = AuditEvent(
-        actor_id=actor.id if actor else None, action=action, object_type=obj_type,
-        object_id=str(obj_id), details=details,
-        remote_addr=request.remote_addr if has_request_context() else None,
+        actor_id=person.id if person is not None else None, action=action, object_type=obj_type,
+        object_id=str(obj_id), details=details, remote_addr=getattr(actor, "remote_addr", None),
     )
     session.add(event)
     return event

@@ -1,31 +1,33 @@
-"""The one authorization module: every view, API call and background action asks here.
+"""The one authorization module: every view, API call, operation and background action asks here.
 
 Two levels:
-- route rules: every endpoint is decorated with ``@requires(RULE)`` (or ``@public``);
-  ``create_app`` refuses to start when an endpoint has neither, so no view can
-  forget to ask.
-- object rules: ``may_*`` functions that views *and* operations call with the
-  acting user and the object (an order, a delegation, ...).
+- route rules (``ROUTE_RULES``): every endpoint is decorated with ``@requires(RULE)`` (or
+  ``@public``, in ``beh_core.views.access``); ``create_app`` refuses to start when an endpoint
+  has neither, so no view can forget to ask.
+- object rules: ``may_*`` functions that views *and* operations call with the acting user and
+  the object (an order, a delegation, ...).
 
-Every rule is written once, here; docs/authorization.md explains them.
+Every rule is written once, here; docs/authorization.md explains them. This module has no web
+imports: the operations below the views use it too.
 
-Rights come only from the directory (chef of a unit), active delegations and
-the configured fulfiller/admin lists; nobody gets order or attest rights
-automatically.
+Rights come only from the directory (chef of a unit), active delegations, the person who answers
+for something a catalogue's plugin names (an attest rule), and the configured fulfiller/admin
+lists; nobody gets order or attest rights automatically.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
-from flask import Flask, abort, current_app, g
-from flask_login import current_user
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from .catalogue import Catalogue, CatalogueRegistry
 from .models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Omrade, Order, OrderStatus, Person
+
+if TYPE_CHECKING:
+    from .models import OrderAttestStep
 
 
 class Forbidden(Exception):
@@ -36,9 +38,22 @@ class Forbidden(Exception):
         self.message = message
 
 
+class Portal(Protocol):
+    """What the rules need from the running portal: the catalogues and plugin attest rules."""
+
+    registry: CatalogueRegistry
+
+    def plugin_attestants(self, session: Session, order: Order, step: "OrderAttestStep") -> set[int]:
+        """Person ids a plugin's attest rule allows for the step of the order."""
+
+
 @dataclass
 class Actor:
-    """The acting user's rights, computed once per request from the database."""
+    """The acting user's rights, computed once per request from the database.
+
+    ``portal`` and ``session`` let the rules ask the catalogues and plugin attest rules;
+    ``remote_addr`` goes into audit events.
+    """
 
     person: Person
     today: date
@@ -47,40 +62,62 @@ class Actor:
     chef_scopes: frozenset[tuple[int, int]] = frozenset()  # (förvaltning id, område id) of units headed
     is_fulfiller: bool = False
     is_admin: bool = False
+    portal: Portal | None = None
+    session: Session | None = None
+    remote_addr: str | None = None
+    _waiting_attest: bool | None = None
 
     @property
     def id(self) -> int:
         """The acting person's id."""
         return self.person.id
 
-    def _lr(self, role: str) -> list[Delegation]:
-        return [d for d in self.delegations if d.scope == SCOPE_AREA and getattr(d, role)]
+    def _with(self, scope: str, role: str) -> list[Delegation]:
+        return [d for d in self.delegations if d.scope == scope and getattr(d, role)]
 
     @property
-    def lr_bestallare(self) -> list[Delegation]:
-        """Active L/R delegations with the role beställare."""
-        return self._lr("is_bestallare")
+    def area_bestallare(self) -> list[Delegation]:
+        """Active L/R (förvaltning + område) delegations with the role beställare."""
+        return self._with(SCOPE_AREA, "is_bestallare")
 
     @property
-    def lr_attestant(self) -> list[Delegation]:
+    def area_attestant(self) -> list[Delegation]:
         """Active L/R delegations with the role attestant."""
-        return self._lr("is_attestant")
+        return self._with(SCOPE_AREA, "is_attestant")
 
     @property
-    def u_bestallare(self) -> list[Delegation]:
-        """Active U (uppdrag) delegations with the role beställare."""
-        return [d for d in self.delegations if d.scope == SCOPE_UNIT and d.is_bestallare]
+    def unit_bestallare(self) -> list[Delegation]:
+        """Active U (vårdenhet) delegations with the role beställare."""
+        return self._with(SCOPE_UNIT, "is_bestallare")
+
+    @property
+    def unit_attestant(self) -> list[Delegation]:
+        """Active U delegations with the role attestant."""
+        return self._with(SCOPE_UNIT, "is_attestant")
 
     @property
     def is_chef(self) -> bool:
         """Verksamhetschef of at least one unit in KiV: may delegate."""
         return bool(self.chef_enhet_ids)
 
+    @property
+    def has_waiting_attest(self) -> bool:
+        """An order waits at a step a catalogue's plugin gave this person (e.g. answering for a kostnadsställe)."""
+        if self._waiting_attest is None:
+            from .models import OrderAttestStep
 
-def load_actor(session: Session, person: Person, today: date | None = None, config: dict | None = None) -> Actor:
+            self._waiting_attest = bool(self.session is not None and self.session.scalar(select(exists().where(
+                Order.attestant_id == self.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
+                OrderAttestStep.order_id == Order.id, OrderAttestStep.attestant_id == self.id,
+                OrderAttestStep.status == "vantar", OrderAttestStep.rule == "plugin"))))
+        return self._waiting_attest
+
+
+def load_actor(session: Session, person: Person, today: date | None = None, config: Mapping[str, Any] | None = None,
+               *, portal: Portal | None = None, remote_addr: str | None = None) -> Actor:
     """Compute a person's rights: active delegations, units headed, configured roles."""
     today = today or date.today()
-    config = config if config is not None else current_app.config
+    config = config or {}
     delegations = list(session.scalars(
         select(Delegation).where(
             Delegation.person_id == person.id, Delegation.valid_from <= today, Delegation.valid_to >= today
@@ -95,54 +132,103 @@ def load_actor(session: Session, person: Person, today: date | None = None, conf
         chef_enhet_ids=frozenset(row[0] for row in headed), chef_scopes=frozenset((row[1], row[2]) for row in headed),
         is_fulfiller=person.vgr_id in config.get("FULFILLERS", ()),
         is_admin=person.vgr_id in config.get("ADMINS", ()),
+        portal=portal, session=session, remote_addr=remote_addr,
     )
 
 
-def current_actor() -> Actor:
-    """The Actor of the logged-in user, cached for the request."""
-    if "beh_actor" not in g:
-        from .db import get_session
+# --- Ordering ------------------------------------------------------------------
 
-        g.beh_actor = load_actor(get_session(), current_user._get_current_object())
-    return g.beh_actor
+def _catalogue(actor: Actor, catalogue: "Catalogue | str | None") -> Catalogue | None:
+    if isinstance(catalogue, Catalogue) or catalogue is None:
+        return catalogue
+    return actor.portal.registry.catalogue(catalogue) if actor.portal else None
 
 
-# --- Object rules --------------------------------------------------------------
+def bestallare_delegations(actor: Actor, catalogue: "Catalogue | str") -> list[Delegation]:
+    """The actor's active beställare delegations of the kind the catalogue orders through."""
+    spec = _catalogue(actor, catalogue)
+    if spec is None:
+        return []
+    return actor.unit_bestallare if spec.delegation == SCOPE_UNIT else actor.area_bestallare
 
-def may_order(actor: Actor, catalogue: str = "lr") -> bool:
-    """May the actor open the order wizard of the catalogue at all?"""
-    if catalogue == "lr":
-        return bool(actor.lr_bestallare)
-    return bool(actor.u_bestallare)
+
+def may_order(actor: Actor, catalogue: "Catalogue | str") -> bool:
+    """May the actor order in the catalogue at all? An active beställare delegation of its kind."""
+    return bool(bestallare_delegations(actor, catalogue))
 
 
 def orderable_scopes(actor: Actor) -> set[tuple[int, int]]:
-    """(förvaltning id, område id) pairs where the actor may order L/R permissions."""
-    return {(d.forvaltning_id, d.omrade_id) for d in actor.lr_bestallare if d.omrade_id}
+    """(förvaltning id, område id) pairs where the actor may order through L/R delegations."""
+    return {(d.forvaltning_id, d.omrade_id) for d in actor.area_bestallare if d.omrade_id}
 
 
 def may_order_in(actor: Actor, forvaltning_id: int, omrade_id: int | None = None) -> bool:
-    """May the actor order L/R permissions in the förvaltning (and område, when given)?"""
+    """May the actor order through L/R delegations in the förvaltning (and område, when given)?"""
     return any(f == forvaltning_id and (omrade_id is None or o == omrade_id) for f, o in orderable_scopes(actor))
 
 
+def orderable_units(actor: Actor) -> set[int]:
+    """Vårdenheter where the actor may order through U delegations."""
+    return {d.enhet_id for d in actor.unit_bestallare if d.enhet_id}
+
+
+def may_order_at(actor: Actor, catalogue: "Catalogue | str", forvaltning_id: int, omrade_id: int | None,
+                 enhet_id: int | None) -> bool:
+    """May the actor place an order of the catalogue at this place (its delegation kind covers it)?"""
+    spec = _catalogue(actor, catalogue)
+    if spec is None:
+        return False
+    if spec.delegation == SCOPE_UNIT:
+        return enhet_id is not None and enhet_id in orderable_units(actor)
+    return any(d.forvaltning_id == forvaltning_id and d.omrade_id == omrade_id
+               and (d.enhet_id is None or d.enhet_id == enhet_id) for d in actor.area_bestallare)
+
+
+# --- Attest ----------------------------------------------------------------------
+
 def _covers(delegations: list[Delegation], order: Order) -> bool:
-    return any(
-        d.forvaltning_id == order.forvaltning_id and d.omrade_id == order.omrade_id
-        and (d.enhet_id is None or d.enhet_id == order.enhet_id)
-        for d in delegations
-    )
+    """Does one of the delegations cover the order's place (område [+ verksamhet], or vårdenhet)?"""
+    for d in delegations:
+        if d.scope == SCOPE_UNIT:
+            if d.enhet_id is not None and d.enhet_id == order.enhet_id:
+                return True
+        elif (d.forvaltning_id == order.forvaltning_id and d.omrade_id == order.omrade_id
+              and (d.enhet_id is None or d.enhet_id == order.enhet_id)):
+            return True
+    return False
+
+
+def _step_of(order: Order):
+    """The waiting attest step of the order (orders always have at least one)."""
+    return order.current_step
 
 
 def may_attest(actor: Actor, order: Order) -> bool:
-    """The assigned attestant, with an active attestant delegation covering the order; never its end user or orderer."""
-    return (
-        order.status == OrderStatus.VANTAR_PA_ATTEST.value
-        and order.attestant_id == actor.id
-        and order.end_user_id != actor.id
-        and order.orderer_id != actor.id
-        and _covers(actor.lr_attestant, order)
-    )
+    """The assigned attestant of the waiting step, with the right that step's rule asks for.
+
+    ``area``: an active L/R attestant delegation covering the order's förvaltning + område
+    (+ verksamhet); ``unit``: an active U attestant delegation for the order's vårdenhet;
+    ``plugin``: the catalogue's plugin names the actor (e.g. who answers for the kostnadsställe).
+    Never the order's end user or its orderer (four eyes), and only while it waits.
+    """
+    if (order.status != OrderStatus.VANTAR_PA_ATTEST.value or order.attestant_id != actor.id
+            or order.end_user_id == actor.id or order.orderer_id == actor.id):
+        return False
+    step = _step_of(order)
+    if step is None or step.attestant_id != actor.id:
+        return False
+    if step.rule == "area":
+        return _covers(actor.area_attestant, order)
+    if step.rule == "unit":
+        return _covers(actor.unit_attestant, order)
+    if step.rule == "plugin" and actor.portal is not None and actor.session is not None:
+        return actor.id in actor.portal.plugin_attestants(actor.session, order, step)
+    return False
+
+
+def may_attest_any(actor: Actor) -> bool:
+    """Does the actor attest at all: an attestant delegation, or a plugin-named attest step waiting for them?"""
+    return bool(actor.area_attestant or actor.unit_attestant) or actor.has_waiting_attest
 
 
 def may_be_attestant(delegation_holder: Person, order_end_user_id: int) -> bool:
@@ -150,35 +236,53 @@ def may_be_attestant(delegation_holder: Person, order_end_user_id: int) -> bool:
     return delegation_holder.id != order_end_user_id
 
 
+# --- Orders ----------------------------------------------------------------------
+
+def _delegations(actor: Actor) -> list[Delegation]:
+    return [d for d in actor.delegations if d.is_bestallare or d.is_attestant]
+
+
 def may_view_order(actor: Actor, order: Order) -> bool:
-    """Orderer, assigned attestant, Service Desk, admin, or a delegation covering the order (Alla)."""
+    """Orderer, an attestant of one of its steps, Service Desk, admin, or a delegation covering it (Alla)."""
     return (
         order.orderer_id == actor.id
         or order.attestant_id == actor.id
+        or any(step.attestant_id == actor.id for step in order.attest_steps)
         or actor.is_fulfiller
         or actor.is_admin
-        or _covers(actor.lr_bestallare + actor.lr_attestant, order)
+        or _covers(_delegations(actor), order)
     )
 
 
 def may_change_attestant(actor: Actor, order: Order) -> bool:
-    """The orderer may change attestant while the order waits for attest."""
-    return order.orderer_id == actor.id and order.status == OrderStatus.VANTAR_PA_ATTEST.value
+    """The orderer may change the attestant of the waiting step, when the orderer chose it, before attest."""
+    step = _step_of(order)
+    return (order.orderer_id == actor.id and order.status == OrderStatus.VANTAR_PA_ATTEST.value
+            and step is not None and step.rule in ("area", "unit") and _chosen_by_orderer(actor, order, step))
+
+
+def _chosen_by_orderer(actor: Actor, order: Order, step) -> bool:
+    spec = _catalogue(actor, order.catalogue)
+    declared = next((s for s in spec.attest_steps if s.key == step.key), None) if spec else None
+    return declared is None or declared.chosen_by_orderer
 
 
 def all_orders_scopes(actor: Actor) -> list | None:
-    """'Alla beställningar': one WHERE clause per delegation (område, or område + verksamhet).
+    """'Alla beställningar': one WHERE clause per delegation (område, område + verksamhet, or vårdenhet).
 
-    None means every order (administrators and Service Desk); an empty list means none.
-    An område decides its förvaltning, so the clauses match the (omrade_id, created_at) index.
+    None means every order (administrators and Service Desk); an empty list means none. Each clause
+    matches one index: (omrade_id, created_at) or (enhet_id, created_at).
     """
     if actor.is_admin or actor.is_fulfiller:
         return None
-    whole = {d.omrade_id for d in actor.lr_bestallare + actor.lr_attestant if d.omrade_id and d.enhet_id is None}
-    narrow = {(d.omrade_id, d.enhet_id) for d in actor.lr_bestallare + actor.lr_attestant
-              if d.omrade_id and d.enhet_id is not None and d.omrade_id not in whole}
+    area = [d for d in _delegations(actor) if d.scope == SCOPE_AREA and d.omrade_id]
+    whole = {d.omrade_id for d in area if d.enhet_id is None}
+    narrow = {(d.omrade_id, d.enhet_id) for d in area if d.enhet_id is not None and d.omrade_id not in whole}
+    units = {d.enhet_id for d in _delegations(actor) if d.scope == SCOPE_UNIT and d.enhet_id}
+    units -= {e for _, e in narrow}
     return ([Order.omrade_id == omrade for omrade in sorted(whole)]
-            + [and_(Order.omrade_id == omrade, Order.enhet_id == enhet) for omrade, enhet in sorted(narrow)])
+            + [and_(Order.omrade_id == omrade, Order.enhet_id == enhet) for omrade, enhet in sorted(narrow)]
+            + [Order.enhet_id == enhet for enhet in sorted(units)])
 
 
 def all_orders_filter(actor: Actor):
@@ -236,68 +340,7 @@ def require(allowed: bool, message: str = "Du saknar behörighet för detta.") -
         raise Forbidden(message)
 
 
-# --- Route rules ---------------------------------------------------------------
-
-ROUTE_RULES: dict[str, Callable[[Actor], bool]] = {
-    "logged_in": lambda actor: True,
-    "order_lr": lambda actor: may_order(actor, "lr"),
-    "attest": lambda actor: bool(actor.lr_attestant) or actor.is_admin,
-    "list_orders": lambda actor: True,  # the list itself is filtered per actor
-    "delegate": lambda actor: may_delegate(actor),
-    "fulfil": lambda actor: actor.is_fulfiller,
-    "admin": lambda actor: actor.is_admin,
-}
-
-PUBLIC = "public"
-
-
-def allows(actor: Actor, rule: str) -> bool:
-    """Does the named route rule allow the actor? (Start page tiles ask this, not the actor's fields.)"""
-    return ROUTE_RULES[rule](actor)
-
-
-def requires(rule: str):
-    """Decorate a view: log-in required and the named route rule must allow the actor."""
-    if rule not in ROUTE_RULES:
-        raise KeyError(f"Unknown authorization rule {rule!r}")
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
-            if not ROUTE_RULES[rule](current_actor()):
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapper.beh_rule = rule
-        return wrapper
-
-    return decorator
-
-
-def public(view):
-    """Decorate a view that anyone may reach (login page, health check)."""
-    view.beh_rule = PUBLIC
-    return view
-
-
-def check_every_route_has_a_rule(app: Flask) -> None:
-    """Refuse to start when a view lacks @requires or @public: no view may decide on its own."""
-    missing = [
-        endpoint for endpoint, view in app.view_functions.items()
-        if endpoint != "static" and not getattr(view, "beh_rule", None)
-    ]
-    if missing:
-        raise RuntimeError(f"Views without an authorization rule: {sorted(missing)}")
-
-
-def route_rule(app: Flask, endpoint: str) -> str | None:
-    """The rule name of an endpoint (for the authorization matrix test)."""
-    return getattr(app.view_functions.get(endpoint), "beh_rule", None)
-
-
-# --- Fulfilment and feedback (issue 3) -------------------------------------------
+# --- Fulfilment and feedback -------------------------------------------------------
 
 FULFILMENT_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value,
                        OrderStatus.KOMPLETTERING.value, OrderStatus.SCHEMALAGD.value)
@@ -328,41 +371,42 @@ def may_withdraw(actor: Actor, order: Order) -> bool:
     return order.orderer_id == actor.id and order.status == OrderStatus.VANTAR_PA_ATTEST.value
 
 
-ROUTE_RULES.update({
-    # The Återkoppling page and e-mailed links: any logged-in user reaches the view; the object rule
-    # (orderer / addressee) decides, so a forwarded link or a guessed URL gives 403.
-    "feedback": lambda actor: True,
-    "mail_link": lambda actor: True,
-})
-
-
-# --- Views' shared object check -------------------------------------------------------
-
-def order_or_abort(number: str, rule: Callable[[Actor, "Order"], bool] | None):
-    """The order with the number for the current actor: 404 when it does not exist, 403 when ``rule`` denies it."""
-    from .db import get_session
-    from .services.order_queries import load_order
-
-    order = load_order(get_session(), number)
-    if order is None:
-        abort(404)
-    if rule is not None and not rule(current_actor(), order):
-        abort(403)
-    return order
-
-
-# --- Att avsluta and the directory sync (issue 14; docs/directory-sync.md) ---------------
+# --- Att avsluta (issue 14; docs/directory-sync.md) ------------------------------------
 
 def may_see_leaver(actor: Actor, enhet: Enhet) -> bool:
     """The unit's verksamhetschef, or a beställare whose active delegation covers the unit (L/R its område, U it)."""
     return (
         enhet.id in actor.chef_enhet_ids
-        or any(d.omrade_id == enhet.omrade_id and d.enhet_id in (None, enhet.id) for d in actor.lr_bestallare)
-        or any(d.enhet_id == enhet.id for d in actor.u_bestallare)
+        or any(d.omrade_id == enhet.omrade_id and d.enhet_id in (None, enhet.id) for d in actor.area_bestallare)
+        or any(d.enhet_id == enhet.id for d in actor.unit_bestallare)
     )
 
 
-ROUTE_RULES.update({
-    # The Att avsluta list: chefs and beställare (the list is filtered to their units, one leaver by may_see_leaver).
-    "leavers": lambda actor: actor.is_chef or bool(actor.lr_bestallare) or bool(actor.u_bestallare),
-})
+# --- Route rules ---------------------------------------------------------------------
+# A rule gets the actor and the view's URL arguments (e.g. the catalogue of the wizard).
+
+RouteRule = Callable[[Actor, Mapping[str, Any]], bool]
+
+ROUTE_RULES: dict[str, RouteRule] = {
+    "logged_in": lambda actor, args: True,
+    "order": lambda actor, args: may_order(actor, args.get("catalogue", "")),
+    "attest": lambda actor, args: may_attest_any(actor),
+    "list_orders": lambda actor, args: True,  # the list itself is filtered per actor
+    "delegate": lambda actor, args: may_delegate(actor),
+    "fulfil": lambda actor, args: actor.is_fulfiller,
+    "admin": lambda actor, args: actor.is_admin,
+    # Att avsluta: chefs and beställare; the list is filtered to their units, one leaver by may_see_leaver.
+    "leavers": lambda actor, args: actor.is_chef or bool(actor.area_bestallare or actor.unit_bestallare),
+    # The Återkoppling page and e-mailed links: any logged-in user reaches the view; the object rule
+    # (orderer / addressee) decides, so a forwarded link or a guessed URL gives 403.
+    "feedback": lambda actor, args: True,
+    "mail_link": lambda actor, args: True,
+}
+
+PUBLIC = "public"
+
+
+def allows(actor: Actor, rule: str, args: Mapping[str, Any] | None = None) -> bool:
+    """Does the named route rule allow the actor? (Start page tiles ask this, not the actor's fields.)"""
+    return ROUTE_RULES[rule](actor, args or {})
+

@@ -17,19 +17,31 @@ directory_cli = AppGroup("directory", help="Katalogen (KiV).")
 beh_cli.add_command(directory_cli)
 
 
-def alembic_config(app: Flask) -> Config:
-    """An Alembic Config pointing at the packaged migrations and the app's database."""
+def alembic_config(app: Flask, plugin: str | None = None, versions: str | None = None) -> Config:
+    """An Alembic Config for the core's migrations, or for one plugin's (its own versions and version table)."""
     here = Path(__file__).parent / "migrations"
     cfg = Config()
     cfg.set_main_option("script_location", str(here))
     cfg.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
+    if plugin is not None:
+        cfg.set_main_option("version_locations", versions)
+        cfg.attributes["version_table"] = f"alembic_version_{plugin}"
     cfg.attributes["beh_app"] = app
     return cfg
 
 
+def plugin_migrations(app: Flask) -> list[tuple[str, str]]:
+    """(plugin, versions folder) of every installed plugin that ships migrations."""
+    from .views.access import runtime
+
+    return [(name, folder) for name, folder in runtime(app).plugins.broadcast("beh_migrations") if folder]
+
+
 def upgrade_database(app: Flask, revision: str = "heads") -> None:
-    """Bring the app's database schema to the given revision."""
+    """Bring the core's schema to the revision, then every installed plugin's schema to its newest."""
     command.upgrade(alembic_config(app), revision)
+    for name, folder in plugin_migrations(app):
+        command.upgrade(alembic_config(app, name, folder), "heads")
 
 
 @db_cli.command("upgrade")
@@ -61,7 +73,12 @@ def directory_import(path: Path) -> None:
     from .db import get_session
     from .services.directory_import import import_directory
 
-    counts = import_directory(get_session(), json.loads(path.read_text("utf-8")))
+    from .services.errors import ValidationFailed
+
+    try:
+        counts = import_directory(get_session(), json.loads(path.read_text("utf-8")))
+    except ValidationFailed as failed:
+        raise click.ClickException("; ".join(failed.errors.values())) from None
     click.echo("Importerat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
@@ -99,8 +116,10 @@ def demo(persons: int, orders: int, seed: int) -> None:
     from .db import get_session
     from .demo import build_demo_region
 
+    from .views.access import runtime
+
     upgrade_database(current_app)
-    summary = build_demo_region(get_session(), persons=persons, orders=orders, seed=seed)
+    summary = build_demo_region(get_session(), persons=persons, orders=orders, seed=seed, rt=runtime())
     click.echo("Demoregionen är skapad: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
@@ -136,9 +155,10 @@ def delegation_reminders(days: int | None) -> None:
     """E-mail chefs about delegations they granted that end soon (once per delegation); run-due does this too."""
     from .db import get_session
     from .services.delegation import send_end_reminders
+    from .views.access import runtime
 
     days = current_app.config.get("DELEGATION_REMINDER_DAYS", 14) if days is None else days
-    sent = send_end_reminders(get_session(), today=date.today(), days=days, config=current_app.config)
+    sent = send_end_reminders(get_session(), runtime(), today=date.today(), days=days)
     click.echo(f"Påminnelser om delegeringar: {sent} e-postmeddelanden.")
 
 
@@ -175,22 +195,22 @@ def send_mail(loop: bool, retry_failed: bool) -> None:
 def run_due_command(today) -> None:
     """Dated actions: activate automatic lines at their start date, end expired permissions, remind attestants."""
     from .db import get_session
-    from .services.due import run_due
-
     from .services.delegation import send_end_reminders
+    from .services.due import run_due
+    from .views.access import runtime
 
     day = today.date() if today else date.today()
-    report = run_due(get_session(), today=day, reminder_days=int(current_app.config.get("ATTEST_REMINDER_DAYS", 3)))
+    rt = runtime()
+    report = run_due(get_session(), rt, today=day, reminder_days=int(rt.config.get("ATTEST_REMINDER_DAYS", 3)))
     click.echo(str(report))
     # The chefs' reminders about delegations that end soon ride on the same cron job.
-    sent = send_end_reminders(get_session(), today=day, days=int(current_app.config.get("DELEGATION_REMINDER_DAYS", 14)),
-                              config=current_app.config)
+    sent = send_end_reminders(get_session(), rt, today=day, days=int(rt.config.get("DELEGATION_REMINDER_DAYS", 14)))
     click.echo(f"Påminnelser om delegeringar: {sent} e-postmeddelanden.")
     # Att avsluta (issue 14): the beställare and chef of a unit hear once about each ended engagement.
     from .services.leavers import send_leaver_reminders
 
-    sent = send_leaver_reminders(get_session(), today=day,
-                                 lookback_days=int(current_app.config.get("LEAVER_REMINDER_LOOKBACK_DAYS", 30)))
+    sent = send_leaver_reminders(get_session(), rt, today=day,
+                                 lookback_days=int(rt.config.get("LEAVER_REMINDER_LOOKBACK_DAYS", 30)))
     click.echo(f"Påminnelser om att avsluta behörigheter: {sent} e-postmeddelanden.")
 
 
@@ -200,7 +220,7 @@ def rotate_credentials() -> None:
     from .db import get_session
     from .services.credentials import rotate_all
 
-    click.echo(f"Omkrypterade inloggningsuppgifter: {rotate_all(get_session())}")
+    click.echo(f"Omkrypterade inloggningsuppgifter: {rotate_all(get_session(), current_app.config)}")
 
 
 @beh_cli.command("new-credentials-key")

@@ -117,6 +117,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
             app.config[name] = _parse(value, app.config.get(name, DEFAULTS.get(name, "")))
     if overrides:
         app.config.update(overrides)
+    # beh.cfg names only the attributes that differ from the HSA defaults.
+    app.config["LDAP_ATTRIBUTES"] = {**DEFAULTS["LDAP_ATTRIBUTES"], **(app.config.get("LDAP_ATTRIBUTES") or {})}
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "beh.sqlite")

@@ -13,11 +13,13 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from .identifiers import make_personnummer
+from .labels import _N
 from .models import (
     SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle,
-    Omrade, Order, OrderLine, Person,
+    Omrade, Order, OrderAttestStep, OrderLine, Person,
 )
-from .services.ordering import ORDER_NUMBER_OFFSET, _N
+from .services.demo_samples import DemoSample
+from .services.ordering import ORDER_NUMBER_OFFSET
 
 FORVALTNINGAR = [
     ("NH", "Närhälsan", ["Område Norr", "Område Söder", "Område Väster"], "vårdcentral"),
@@ -56,9 +58,27 @@ def demo_identities(session: Session) -> list[tuple[str, Person]]:
     return [(label, people[vgr]) for label, vgr, _, _ in DEMO_ROLES if vgr in people]
 
 
+def _samples(rt) -> tuple[list[DemoSample], list[DemoSample], list[DemoSample]]:
+    """The plugins' example permissions (held, held by the demo end user, ordered), for items that exist."""
+    held, by_end_user, ordered = [], [], []
+    if rt is None:
+        return held, by_end_user, ordered
+    for _, samples in rt.plugins.broadcast("beh_demo_samples"):
+        if samples is None:
+            continue
+        held += [s for s in samples.held if rt.registry.get(s.item_key)]
+        by_end_user += [s for s in samples.held_by_end_user if rt.registry.get(s.item_key)]
+        ordered += [s for s in samples.orders if rt.registry.get(s.item_key)]
+    return held, by_end_user, ordered
+
+
 def build_demo_region(session: Session, persons: int = 600, orders: int = 200, seed: int = 2026,
-                      today: date | None = None, batch: int = 5000) -> dict[str, int]:
-    """Fill an empty database with a coherent fictional region; returns counts."""
+                      today: date | None = None, batch: int = 5000, rt=None) -> dict[str, int]:
+    """Fill an empty database with a coherent fictional region; returns counts.
+
+    ``rt`` (the app's Runtime) brings the plugins' example permissions and orders; without it the
+    region has people, units and delegations only.
+    """
     if session.scalar(select(func.count(Person.id))):
         raise RuntimeError("Databasen innehåller redan personer; demoregionen skapas bara i en tom databas.")
     rng = random.Random(seed)
@@ -68,8 +88,9 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
     _assign_chefs(session, rng, units, person_ids)
     kostnadsstallen = _build_kostnadsstallen(session, units)
     delegations = _build_delegations(session, rng, units, person_ids, today, batch)
-    held = _build_held(session, rng, person_ids, today, batch)
-    made = _build_orders(session, rng, orders, units, person_ids, today, batch)
+    held_samples, end_user_samples, order_samples = _samples(rt)
+    held = _build_held(session, rng, person_ids, today, batch, held_samples, end_user_samples)
+    made = _build_orders(session, rng, orders, units, person_ids, today, batch, order_samples, rt)
     session.add(AuditEvent(actor_id=None, action="demo.built", object_type="region", object_id="demo",
                            details={"persons": len(person_ids), "orders": made}))
     session.commit()
@@ -206,44 +227,42 @@ def _build_delegations(session, rng, units, person_ids, today, batch) -> int:
     return len(rows)
 
 
-HELD_CHOICES = [("lr.slvd", {"roll": "VGR;SLVD_Sjukskoterska"}, None), ("lr.esmaker", {}, None), ("lr.corpus", {}, None),
-                ("lr.nh.navet", {"motivering": "Folkbokföringskontroll"}, "NH"), ("lr.su.flexlab", {}, "SU"),
-                ("lr.elvis", {}, None)]
+def _held_row(sample: DemoSample, person_id: int, forv: dict[str, int], valid_from: date) -> dict:
+    forvaltning_id = forv.get(sample.forvaltning_code) if sample.forvaltning_code else None
+    return {"person_id": person_id, "item_key": sample.item_key, "forvaltning_id": forvaltning_id,
+            "scope_key": sample.scope_key or (str(forvaltning_id) if forvaltning_id else ""),
+            "details": dict(sample.values), "shown": [], "valid_from": valid_from, "valid_to": None}
 
 
-def _build_held(session, rng, person_ids, today, batch) -> int:
+def _build_held(session, rng, person_ids, today, batch, samples, end_user_samples) -> int:
     forv = {f.code: f.id for f in session.scalars(select(Forvaltning))}
     rows = []
     eriny1 = person_ids[4]
-    for key, details, code in HELD_CHOICES[:4]:
-        rows.append({"person_id": eriny1, "item_key": key, "forvaltning_id": forv.get(code), "details": details,
-                     "valid_from": today - timedelta(days=200), "valid_to": None})
-    for n, pid in enumerate(person_ids[len(DEMO_ROLES):]):
-        if n % 3:
-            continue
-        key, details, code = HELD_CHOICES[n % len(HELD_CHOICES)]
-        rows.append({"person_id": pid, "item_key": key, "forvaltning_id": forv.get(code), "details": details,
-                     "valid_from": today - timedelta(days=100 + n % 900), "valid_to": None})
+    for sample in end_user_samples:
+        rows.append(_held_row(sample, eriny1, forv, today - timedelta(days=200)))
+    if samples:
+        for n, pid in enumerate(person_ids[len(DEMO_ROLES):]):
+            if n % 3:
+                continue
+            rows.append(_held_row(samples[n % len(samples)], pid, forv, today - timedelta(days=100 + n % 900)))
     for start in range(0, len(rows), batch):
         session.execute(insert(HeldPermission), rows[start:start + batch])
     return len(rows)
 
 
-ORDER_ITEMS = [("lr.esmaker", "esMaker", "regional", {}), ("lr.corpus", "Corpus", "regional", {}),
-               ("lr.slvd", "Slutenvårdsdos (SLVD)", "regional", {"roll": "VGR;SLVD_Farmaceut"}),
-               ("lr.elvis", "ELVIS", "regional", {})]
 STATUS_MIX = ["vantar_pa_attest", "attesterad", "avslutad", "avslutad", "avslutad", "avslagen", "under_utforande"]
+STEP_STATUS = {"vantar_pa_attest": "vantar", "avslagen": "avslagen"}
 
 
-def _build_orders(session, rng, count, units, person_ids, today, batch) -> int:
-    if count <= 0:
+def _build_orders(session, rng, count, units, person_ids, today, batch, samples, rt) -> int:
+    if count <= 0 or not samples:
         return 0
     demo = dict(zip([r[1] for r in DEMO_ROLES], person_ids))
     attestable = [u for u in units if u.omrade_id in (units[0].omrade_id,)]
     first_id = (session.scalar(select(func.max(Order.id))) or 0) + 1
     line_id = (session.scalar(select(func.max(OrderLine.id))) or 0) + 1
     now = datetime.now(timezone.utc)
-    orders, lines = [], []
+    orders, lines, steps = [], [], []
     for n in range(count):
         oid = first_id + n
         unit = attestable[n % len(attestable)] if n % 4 == 0 else units[n % len(units)]
@@ -251,23 +270,33 @@ def _build_orders(session, rng, count, units, person_ids, today, batch) -> int:
         orderer = demo["sarbe1"] if n % 4 == 0 else person_ids[len(DEMO_ROLES) + (n * 31) % (len(person_ids) - len(DEMO_ROLES))]
         end_user = person_ids[len(DEMO_ROLES) + (n * 17) % (len(person_ids) - len(DEMO_ROLES))]
         status = STATUS_MIX[n % len(STATUS_MIX)]
+        sample = samples[n % len(samples)]
+        item = rt.registry.get(sample.item_key)
         orders.append({
-            "id": oid, "number": f"c{ORDER_NUMBER_OFFSET + oid}", "catalogue": "lr",
+            "id": oid, "number": f"c{ORDER_NUMBER_OFFSET + oid}", "catalogue": item.catalogue,
             "kind": "nyupplagg" if n % 5 else "avslut", "status": status, "orderer_id": orderer, "end_user_id": end_user,
             "attestant_id": demo["johek1"] if n % 4 == 0 else person_ids[len(DEMO_ROLES) + (n * 13) % 50],
             "forvaltning_id": unit.omrade.forvaltning_id, "omrade_id": unit.omrade_id, "enhet_id": unit.id,
-            "start_date": created.date(), "akut": False, "created_at": created,
+            "start_date": created.date(), "akut": False, "created_at": created, "fields": {}, "fields_shown": [],
             "decided_at": None if status == "vantar_pa_attest" else created + timedelta(hours=3),
             "decision_comment": "Behörigheten behövs inte i tjänsten." if status == "avslagen" else None,
         })
-        key, name, scope, values = ORDER_ITEMS[n % len(ORDER_ITEMS)]
-        lines.append({"id": line_id + n, "order_id": oid, "position": 0, "item_key": key, "item_name": name,
-                      "scope": scope, "values": values, "removed": False, "status": ""})
+        lines.append({"id": line_id + n, "order_id": oid, "position": 0, "item_key": item.key, "item_name": item.name,
+                      "scope": item.page, "scope_key": sample.scope_key, "values": dict(sample.values), "shown": [],
+                      "removed": False, "status": ""})
+        first = rt.registry.catalogue(item.catalogue).attest_steps[0]
+        steps.append({"order_id": oid, "position": 0, "key": first.key, "label": first.label, "rule": first.rule,
+                      "attestant_id": orders[-1]["attestant_id"], "status": STEP_STATUS.get(status, "godkand"),
+                      "decided_at": orders[-1]["decided_at"]})
         if len(orders) >= batch:
-            session.execute(insert(Order), orders)
-            session.execute(insert(OrderLine), lines)
-            orders, lines = [], []
+            _insert_orders(session, orders, lines, steps)
+            orders, lines, steps = [], [], []
     if orders:
-        session.execute(insert(Order), orders)
-        session.execute(insert(OrderLine), lines)
+        _insert_orders(session, orders, lines, steps)
     return count
+
+
+def _insert_orders(session, orders, lines, steps) -> None:
+    session.execute(insert(Order), orders)
+    session.execute(insert(OrderLine), lines)
+    session.execute(insert(OrderAttestStep), steps)

@@ -39,6 +39,7 @@ echo "== Installing BEH (core, plugins, test and SITHS dependencies) into .venv"
 .venv/bin/pip install -q --upgrade pip setuptools wheel
 plugin_args=()
 for plugin in plugins/*/; do plugin_args+=(-e "$plugin"); done
-.venv/bin/pip install -q -e ".[postgresql,test,siths-agent]" "${plugin_args[@]}"
+# siths/ is its own distribution (beh-siths: the card agent installs without the portal); the core needs it.
+.venv/bin/pip install -q -e "./siths[agent]" -e ".[postgresql,test,siths-agent]" "${plugin_args[@]}"
 as_root scripts/siths/install-deps.sh .venv >/dev/null
 echo "== Setup done"

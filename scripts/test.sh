@@ -42,6 +42,8 @@ fi
 
 export BEH_REQUIRE_HARDWARE_SIM=1
 status=0
+echo "== Architecture contracts (import-linter, .importlinter)"
+.venv/bin/lint-imports || status=1
 echo "== Tests on SQLite"
 BEH_TEST_DB=sqlite .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=1
 echo "== Tests on PostgreSQL"

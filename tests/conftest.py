@@ -95,9 +95,15 @@ def db(app):
 
 
 @pytest.fixture
-def region(app, db):
-    """The demo region, small: 60 persons, the fixed demo identities, no orders."""
-    build_demo_region(db, persons=60, orders=0, seed=7)
+def rt(app):
+    """The app's Runtime (config, plugins, mail templates), as operations take it."""
+    return app.extensions["beh_runtime"]
+
+
+@pytest.fixture
+def region(app, db, rt):
+    """The demo region, small: 60 persons, the fixed demo identities, the plugins' held permissions, no orders."""
+    build_demo_region(db, persons=60, orders=0, seed=7, rt=rt)
     return db
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -60,6 +61,15 @@ class Browser:
         return response
 
 
+def attest_step(attestant_id: int, order_status: str = "vantar_pa_attest"):
+    """The one attest step of an order inserted directly (L/R: Attest by an area attestant)."""
+    from beh_core.models import OrderAttestStep
+
+    status = {"vantar_pa_attest": "vantar", "avslagen": "avslagen"}.get(order_status, "godkand")
+    return OrderAttestStep(position=0, key="attest", label="Attest", rule="area", attestant_id=attestant_id,
+                           status=status)
+
+
 def person(db, vgr_id: str) -> Person:
     """The person with the VGR-ID."""
     return db.scalar(select(Person).where(Person.vgr_id == vgr_id))
@@ -88,6 +98,27 @@ def first_unit(db, forvaltning_code: str, omrade_name: str):
     return omrade.id, enhet.id
 
 
+def people_without_permissions(db, count: int, today: date | None = None) -> list[Person]:
+    """``count`` persons with an active engagement who hold nothing (fresh end users); adds persons if needed."""
+    from beh_core.identifiers import make_personnummer
+    from beh_core.models import Engagement, Enhet
+
+    found: list[Person] = []
+    for n in range(count):
+        someone = person_without_permissions(db, today, exclude=tuple(p.vgr_id for p in found))
+        if someone is None:
+            unit = db.scalar(select(Enhet).order_by(Enhet.id))
+            someone = Person(vgr_id=f"tillf{n}", first_name="Tillfällig", last_name=f"Person{n}",
+                             first_name_lc="tillfällig", last_name_lc=f"person{n}", email=f"tillf{n}@demo.beh.example",
+                             personnummer=make_personnummer(date(1990, 1, 1 + n % 28), 500 + n),
+                             hsa_id=f"SE2321000131-T{n:012d}")
+            someone.engagements.append(Engagement(enhet_id=unit.id, start_date=date(2020, 1, 1), is_primary=True))
+            db.add(someone)
+            db.commit()
+        found.append(someone)
+    return found
+
+
 def person_without_permissions(db, today: date | None = None, exclude: tuple[str, ...] = ()) -> Person:
     """A person with an active engagement who holds nothing (a fresh end user)."""
     from beh_core.models import Engagement, HeldPermission
@@ -107,23 +138,32 @@ def start_wizard(browser, end_user: Person, forvaltning: int, kind: str = "nyupp
     assert found.status_code == 200 and end_user.vgr_id in text_of(found)
     assert browser.post("/lr/person", {"person_id": end_user.id}).status_code == 302
     response = browser.post("/lr/behorigheter", {"forvaltning_id": forvaltning, "kind": kind})
-    assert response.status_code == 302, text_of(response)
+    assert response.status_code == 302 and "/sida/" in response.headers["Location"], text_of(response)
     return response
 
 
-def choose_systems(browser, scope: str, choices: dict[str, dict[str, str]], **extra):
+def post_step(browser, url: str, data: dict):
+    """POST a wizard step like a browser: a redirect back to the same page (Post/Redirect/Get with the
+    errors) is followed and that page returned; a redirect onwards (the step passed) is returned as is."""
+    response = browser.post(url, data)
+    if response.status_code == 302 and urlsplit(response.headers["Location"]).path == url:
+        return browser.get(url)
+    return response
+
+
+def choose_systems(browser, scope: str, choices: dict[str, dict[str, str]], *, catalogue: str = "lr", **extra):
     """Tick systems on the Lokala/Regionala page: {token: {field: value}}; press Nästa."""
     data: dict = {"action": "next", "choose": list(choices), **extra}
     for token, values in choices.items():
         for name, value in values.items():
             data[f"f.{token}.{name}"] = value
-    return browser.post(f"/lr/system/{scope}", data)
+    return post_step(browser, f"/{catalogue}/sida/{scope}", data)
 
 
-def review(browser, **fields):
+def review(browser, *, catalogue: str = "lr", **fields):
     """Post step 3 (Granska / Beställ) with the given fields (action=submit by default)."""
     fields.setdefault("action", "submit")
-    return browser.post("/lr/granska", fields)
+    return post_step(browser, f"/{catalogue}/granska", fields)
 
 
 def make_order(db, *, orderer: Person, end_user: Person, attestant: Person, forvaltning_code: str,
@@ -136,6 +176,7 @@ def make_order(db, *, orderer: Person, end_user: Person, attestant: Person, forv
                   attestant_id=attestant.id, forvaltning_id=forvaltning_id(db, forvaltning_code),
                   omrade_id=omrade_id, enhet_id=enhet_id, start_date=date.today())
     order.lines.append(OrderLine(position=0, item_key=item[0], item_name=item[1], scope="regional", values={}))
+    order.attest_steps.append(attest_step(attestant.id, status))
     db.add(order)
     db.flush()
     order.number = f"c{900000 + order.id}"

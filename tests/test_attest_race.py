@@ -17,11 +17,12 @@ def test_två_samtidiga_beslut_ger_ett_beslut(app, region):
     try:
         with app.app_context():
             order_a, order_b = first.get(Order, order.id), second.get(Order, order.id)  # both see "väntar"
-            actor_a = load_actor(first, first.get(type(order_a.attestant), order_a.attestant_id))
-            actor_b = load_actor(second, second.get(type(order_b.attestant), order_b.attestant_id))
-            attest.decide(first, actor_a, order_a, approve=True)
+            rt = app.extensions["beh_runtime"]
+            actor_a = load_actor(first, first.get(type(order_a.attestant), order_a.attestant_id), portal=rt)
+            actor_b = load_actor(second, second.get(type(order_b.attestant), order_b.attestant_id), portal=rt)
+            attest.decide(first, rt, actor_a, order_a, approve=True)
             with pytest.raises(Conflict):
-                attest.decide(second, actor_b, order_b, approve=False, comment="Samtidigt avslag")
+                attest.decide(second, rt, actor_b, order_b, approve=False, comment="Samtidigt avslag")
     finally:
         first.close()
         second.close()

@@ -13,7 +13,7 @@ MAX_PAGES = 250
 
 @pytest.fixture
 def busy_region(app, db):
-    build_demo_region(db, persons=80, orders=60, seed=11)
+    build_demo_region(db, persons=80, orders=60, seed=11, rt=app.extensions["beh_runtime"])
     return db
 
 

@@ -6,11 +6,14 @@ from datetime import date
 from sqlalchemy import select
 
 from beh_core.models import Delegation, Enhet, Forvaltning, Omrade, Order, Person
-from helpers import person, text_of
-from test_delegation import delegate, delegations_of, fresh_people, scope_key, unit
+from beh_core.api import DELEGATION_UNIT, Catalogue
 from beh_core.models import SCOPE_AREA, SCOPE_UNIT
+from helpers import person, review, text_of
+from test_delegation import delegate, delegations_of, fresh_people, scope_key, unit
 
 TODAY = date.today()
+# A catalogue ordered through U (vårdenhet) delegations, as uppdrag are.
+UNIT_CATALOGUE = Catalogue(key="u_prov", title="Uppdrag (prov)", delegation=DELEGATION_UNIT)
 
 
 def omrade(db, code: str) -> Omrade:
@@ -28,8 +31,9 @@ def wizard_to_review(browser, db, end_user: Person, forvaltning_code: str = "NH"
     chosen = browser.post("/lr/behorigheter", {"forvaltning_id": forvaltning(db, forvaltning_code).id,
                                                "kind": "nyupplagg"})
     assert chosen.status_code == 302, text_of(chosen)
-    assert browser.post("/lr/system/local", {"action": "next"}).status_code == 302
-    assert browser.post("/lr/system/regional", {"action": "next", "choose": ["lr.esmaker"]}).status_code == 302
+    assert browser.post("/lr/sida/local", {"action": "next"}).headers["Location"].endswith("/lr/sida/regional")
+    assert browser.post("/lr/sida/regional", {"action": "next",
+                                              "choose": ["lr.esmaker"]}).headers["Location"].endswith("/lr/granska")
 
 
 def remove(chef, db, delegation: Delegation, omrade_code: str):
@@ -54,9 +58,8 @@ def test_beställare_för_ett_område_kan_beställa_där_och_ingen_annanstans_ti
     assert "Område Norr" in page and "Område Söder" not in page and "Område Väster" not in page
     norr, soder = omrade(region, "NH-O1"), omrade(region, "NH-O2")
     johek1 = person(region, "johek1")
-    refused = text_of(orderer.post("/lr/granska", {"omrade_id": soder.id, "enhet_id": unit(region, "NH-O2-E1").id,
-                                                   "attestant_id": johek1.id, "start_date": TODAY.isoformat(),
-                                                   "action": "submit"}))
+    refused = text_of(review(orderer, **{"omrade_id": soder.id, "enhet_id": unit(region, "NH-O2-E1").id,
+                                         "attestant_id": johek1.id, "start_date": TODAY.isoformat()}))
     assert "Du har ingen beställardelegering för detta område." in refused
     placed = orderer.post("/lr/granska", {"omrade_id": norr.id, "enhet_id": unit(region, "NH-O1-E1").id,
                                           "attestant_id": johek1.id, "start_date": TODAY.isoformat(),
@@ -68,8 +71,8 @@ def test_beställare_för_ett_område_kan_beställa_där_och_ingen_annanstans_ti
     # another förvaltning is not offered at all
     assert orderer.post("/lr/", {"field": "vgr_id", "q": end_user.vgr_id}).status_code == 200
     orderer.post("/lr/person", {"person_id": end_user.id})
-    other = text_of(orderer.post("/lr/behorigheter", {"forvaltning_id": forvaltning(region, "SU").id,
-                                                      "kind": "nyupplagg"}))
+    orderer.post("/lr/behorigheter", {"forvaltning_id": forvaltning(region, "SU").id, "kind": "nyupplagg"})
+    other = text_of(orderer.get("/lr/behorigheter"))
     assert "Välj förvaltning." in other
 
     (given,) = delegations_of(region, newbie)
@@ -91,7 +94,7 @@ def test_attestantlistan_följer_delegeringar_gjorda_i_gränssnittet(region, log
     wizard_to_review(orderer, region, end_user)
     norr, enhet = omrade(region, "NH-O1"), unit(region, "NH-O1-E1")
     form = {"omrade_id": norr.id, "enhet_id": enhet.id, "start_date": TODAY.isoformat()}
-    listed = text_of(orderer.post("/lr/granska", {**form, "action": "refresh"}))
+    listed = text_of(review(orderer, **form, action="refresh"))
     assert attestant.display in listed and later.display not in listed
     placed = orderer.post("/lr/granska", {**form, "attestant_id": attestant.id, "action": "submit"})
     assert placed.status_code == 302, text_of(placed)
@@ -106,7 +109,7 @@ def test_attestantlistan_följer_delegeringar_gjorda_i_gränssnittet(region, log
     remove(chef, region, given, "NH-O1")
     assert approver.get("/attest/").status_code == 403
     assert approver.get(f"/attest/{order.number}").status_code == 403
-    assert attestant.display not in text_of(orderer.post("/lr/granska", {**form, "action": "refresh"}))
+    assert attestant.display not in text_of(review(orderer, **form, action="refresh"))
 
 
 def test_U_ger_uppdrag_för_en_vårdenhet_men_inte_lokala_och_regionala_system(region, login, app):
@@ -117,14 +120,15 @@ def test_U_ger_uppdrag_för_en_vårdenhet_men_inte_lokala_och_regionala_system(r
     assert delegate(chef, [newbie], scope=SCOPE_UNIT, enhet_id=unit(region, "NH-O1-E1").id, bestallare="1").status_code == 302
     (given,) = delegations_of(region, newbie)
     assert (given.scope, given.enhet_id, given.omrade.code) == (SCOPE_UNIT, unit(region, "NH-O1-E1").id, "NH-O1")
-    actor = authz.load_actor(region, newbie, TODAY, app.config)
-    assert authz.may_order(actor, "vmu") and not authz.may_order(actor, "lr")
+    rt = app.extensions["beh_runtime"]
+    actor = authz.load_actor(region, newbie, TODAY, app.config, portal=rt)
+    assert authz.may_order(actor, UNIT_CATALOGUE) and not authz.may_order(actor, "lr")
     assert login(newbie.vgr_id).get("/lr/").status_code == 403
     # a unit that is no vårdenhet cannot carry U; L/R gives no U
     other = fresh_people(region)[0]
     delegate(chef, [other], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"), bestallare="1")
-    lr_actor = authz.load_actor(region, other, TODAY, app.config)
-    assert authz.may_order(lr_actor, "lr") and not authz.may_order(lr_actor, "vmu")
+    lr_actor = authz.load_actor(region, other, TODAY, app.config, portal=rt)
+    assert authz.may_order(lr_actor, "lr") and not authz.may_order(lr_actor, UNIT_CATALOGUE)
     assert authz.may_order_in(lr_actor, given.forvaltning_id, given.omrade_id)
     assert not authz.may_order_in(lr_actor, given.forvaltning_id, omrade(region, "NH-O2").id)
 

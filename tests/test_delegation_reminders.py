@@ -36,7 +36,7 @@ def mails_to(db, vgr_id: str) -> list[OutboxMessage]:
 
 
 def remind(db, app, today=TODAY, days=14) -> int:
-    return ops.send_end_reminders(db, today=today, days=days, config=app.config)
+    return ops.send_end_reminders(db, app.extensions["beh_runtime"], today=today, days=days)
 
 
 def test_chefen_får_ett_mejl_dagar_före_slutdatum_och_bara_en_gång(region, ctx):

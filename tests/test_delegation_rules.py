@@ -25,7 +25,7 @@ def chef(region, app):
 def rights(db, app, who, on: date) -> authz.Actor:
     """The person's rights on the given day, as every request computes them."""
     db.expire_all()
-    return authz.load_actor(db, who, on, app.config)
+    return authz.load_actor(db, who, on, app.config, portal=app.extensions["beh_runtime"])
 
 
 def lr(db, chef, who, *, start: date = DAY, end: date | None = None, omrade: str = "NH-O1", **roles) -> Delegation:
@@ -111,11 +111,11 @@ def test_överlappande_delegeringar_i_olika_områden_läggs_ihop_och_avslutas_va
                bestallare=False, attestant=True)
     both = rights(region, app, who, DAY + timedelta(days=40))
     assert authz.may_order_in(both, norr.forvaltning_id, norr.omrade_id)
-    assert [d.omrade_id for d in both.lr_attestant] == [soder.omrade_id]
+    assert [d.omrade_id for d in both.area_attestant] == [soder.omrade_id]
     assert not authz.may_order_in(both, soder.forvaltning_id, soder.omrade_id)  # attestant there, not beställare
     ops.end_delegations(region, chef, [soder.id], today=DAY + timedelta(days=40))
     after = rights(region, app, who, DAY + timedelta(days=40))
-    assert authz.may_order_in(after, norr.forvaltning_id, norr.omrade_id) and not after.lr_attestant
+    assert authz.may_order_in(after, norr.forvaltning_id, norr.omrade_id) and not after.area_attestant
 
 
 def test_överlappande_delegering_i_samma_område_nekas(region, chef):

@@ -62,8 +62,8 @@ def test_import_via_kommandoraden(app, tmp_path):
     assert "personer 1" in result.output
 
 
-def test_demoregionen_är_sammanhängande(db):
-    summary = build_demo_region(db, persons=500, orders=50, seed=3)
+def test_demoregionen_är_sammanhängande(app, db):
+    summary = build_demo_region(db, persons=500, orders=50, seed=3, rt=app.extensions["beh_runtime"])
     assert summary["personer"] == 500
     names = set(db.scalars(select(Forvaltning.name)))
     assert {"Närhälsan", "Regionhälsan"} <= names

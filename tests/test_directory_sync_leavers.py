@@ -11,6 +11,7 @@ from beh_core.models import (
     OutboxMessage, PermissionEnding,
 )
 from beh_core.services.leavers import held_permission_ids_to_end, send_leaver_reminders
+from beh_core.views.access import runtime
 from helpers import forvaltning_id, person, person_without_permissions, text_of
 
 TODAY = date.today()
@@ -136,9 +137,9 @@ def test_att_avsluta_visas_för_rätt_beställare_och_verksamhetschef_och_ingen_
 def test_run_due_påminner_ansvariga_en_gång_per_engagemang(app, region, leaver):
     who, ended, _, _ = leaver
     other = rh_bestallare(region)
-    with app.app_context():
-        sent = send_leaver_reminders(region, today=TODAY, lookback_days=30)
-        assert send_leaver_reminders(region, today=TODAY, lookback_days=30) == 0
+    rt = runtime(app)
+    sent = send_leaver_reminders(region, rt, today=TODAY, lookback_days=30)
+    assert send_leaver_reminders(region, rt, today=TODAY, lookback_days=30) == 0
     region.expire_all()
     every = list(region.scalars(select(OutboxMessage).where(OutboxMessage.template == "leavers/mail_reminder.txt")))
     mails = [m for m in every if who.display in m.subject]  # the demo region has leavers of its own

@@ -18,7 +18,7 @@ def counts(db):
 def due(app, db, today):
     """run-due for a given day, as cron would run it."""
     with app.app_context():
-        return run_due(db, today=today, reminder_days=3)
+        return run_due(db, app.extensions["beh_runtime"], today=today, reminder_days=3)
 
 
 def test_en_daterad_automatisk_rad_aktiveras_på_sin_dag_och_inte_före(app, region, login):
@@ -110,3 +110,4 @@ def test_run_due_från_kommandoraden_är_säker_att_köra_varje_minut(app, regio
     second = runner.invoke(args=["beh", "run-due", "--today", days(1).isoformat()])
     assert "Aktiverade rader: 0, avslutade behörigheter: 0, påminnelser: 0" in second.output
     assert counts(region) == before
+

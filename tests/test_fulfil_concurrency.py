@@ -21,7 +21,7 @@ from beh_core.services import attest as attest_ops
 from beh_core.services import fulfilment
 from beh_core.services.errors import Conflict
 from helpers import make_config, person_without_permissions
-from test_fulfil_support import actor, approve, place
+from test_fulfil_support import actor, approve, place, runtime_of
 
 RELOAD = "Beställningen har ändrats av någon annan. Ladda om sidan."
 TWO_MANUAL_LINES = (("lr.corpus", {}, None), ("lr.elvis", {}, None))
@@ -35,13 +35,11 @@ class SlowSystem:
         self.calls = 0
 
     @hookimpl
-    def beh_catalogue_items(self, config):
-        return [CatalogItem(key="test.långsam", name="Långsamt system", scope="regional", fulfilment="on_start")]
+    def beh_catalogue_items(self):
+        return [CatalogItem(key="test.långsam", name="Långsamt system", catalogue="lr", page="regional", fulfilment="on_start")]
 
     @hookimpl
     def beh_fulfil_line(self, item, line, order):
-        if item.key != "test.långsam":
-            return None
         self.calls += 1
         self.started.set()
         time.sleep(0.5)
@@ -118,7 +116,7 @@ def mark_done_step(app, number, line_id, who):
         order = attest_ops.get_order(session, number)
         person_actor = actor(app, session, who)
         _ = order.active_lines
-        return lambda: fulfilment.mark_line_done(session, person_actor, order, line_id, {})
+        return lambda: fulfilment.mark_line_done(session, runtime_of(app), person_actor, order, line_id, {})
     return step
 
 
@@ -150,9 +148,9 @@ def test_en_gammal_sida_kan_inte_utföra_en_rad_som_redan_är_utförd(app, regio
     with app.app_context(), session_of(app) as first, session_of(app) as second:
         seen_first, seen_second = (attest_ops.get_order(s, order.number) for s in (first, second))
         _ = seen_first.active_lines, seen_second.active_lines  # both pages show the line as not done
-        assert fulfilment.mark_line_done(first, actor(app, first, "lensa1"), seen_first, line_id, {}) is True
+        assert fulfilment.mark_line_done(first, runtime_of(app), actor(app, first, "lensa1"), seen_first, line_id, {}) is True
         with pytest.raises(Conflict, match="redan utförd eller har ändrats av någon annan. Ladda om sidan."):
-            fulfilment.mark_line_done(second, actor(app, second, "perwi1"), seen_second, line_id, {})
+            fulfilment.mark_line_done(second, runtime_of(app), actor(app, second, "perwi1"), seen_second, line_id, {})
     assert events(region, "line.fulfilled") == 1 and mails(region, "completed") == 1
 
 
@@ -179,9 +177,9 @@ def test_utförd_på_en_gammal_sida_när_komplettering_just_har_begärts_nekas(a
     with app.app_context(), session_of(app) as asking, session_of(app) as doing:
         asked, done = attest_ops.get_order(asking, order.number), attest_ops.get_order(doing, order.number)
         _ = done.active_lines
-        fulfilment.request_komplettering(asking, actor(app, asking, "lensa1"), asked, "Vilken klinik?")
+        fulfilment.request_komplettering(asking, runtime_of(app), actor(app, asking, "lensa1"), asked, "Vilken klinik?")
         with pytest.raises(Conflict, match=RELOAD):
-            fulfilment.mark_line_done(doing, actor(app, doing, "perwi1"), done, line_id, {})
+            fulfilment.mark_line_done(doing, runtime_of(app), actor(app, doing, "perwi1"), done, line_id, {})
     region.expire_all()
     assert region.get(OrderLine, line_id).status == ""  # not done
     assert region.get(Order, order.id).status == OrderStatus.KOMPLETTERING.value
@@ -196,7 +194,7 @@ def test_komplettering_begärs_en_gång_och_besvaras_en_gång_även_från_två_f
         def step(session):
             seen = attest_ops.get_order(session, order.number)
             person_actor = actor(app, session, who)
-            return lambda: fulfilment.request_komplettering(session, person_actor, seen, text)
+            return lambda: fulfilment.request_komplettering(session, runtime_of(app), person_actor, seen, text)
         return step
 
     results = race(app, ask("lensa1", "Vilken klinik?"), ask("perwi1", "Vilket datum?"))
@@ -208,7 +206,7 @@ def test_komplettering_begärs_en_gång_och_besvaras_en_gång_även_från_två_f
         def step(session):
             seen = attest_ops.get_order(session, order.number)
             person_actor = actor(app, session, "sarbe1")
-            return lambda: fulfilment.answer_komplettering(session, person_actor, seen, text)
+            return lambda: fulfilment.answer_komplettering(session, runtime_of(app), person_actor, seen, text)
         return step
 
     results = race(app, answer("Medicinkliniken"), answer("Medicinkliniken, avd 12"))
@@ -226,7 +224,7 @@ def test_makulera_på_en_gammal_sida_efter_att_attestanten_godkänt_nekas(app, r
         assert seen.status == OrderStatus.VANTAR_PA_ATTEST.value  # the orderer's page still offers Makulera
         approve(app, region, order)  # the attestant, in another session, is first
         with pytest.raises(Conflict, match=RELOAD):
-            fulfilment.withdraw_order(orderer_session, actor(app, orderer_session, "sarbe1"), seen)
+            fulfilment.withdraw_order(orderer_session, runtime_of(app), actor(app, orderer_session, "sarbe1"), seen)
     assert region.get(Order, order.id).status == OrderStatus.ATTESTERAD.value
     assert events(region, "order.withdrawn") == 0 and mails(region, "withdrawn") == 0
 
@@ -237,7 +235,7 @@ def test_makulera_två_gånger_samtidigt_ger_en_händelse_och_ett_mejl(app, regi
     def withdraw(session):
         seen = attest_ops.get_order(session, order.number)
         person_actor = actor(app, session, "sarbe1")
-        return lambda: fulfilment.withdraw_order(session, person_actor, seen)
+        return lambda: fulfilment.withdraw_order(session, runtime_of(app), person_actor, seen)
 
     results = race(app, withdraw, withdraw)
     assert sum(isinstance(r, Conflict) for r in results) == 1
@@ -256,7 +254,7 @@ def test_service_desk_kan_inte_utföra_en_rad_som_det_automatiska_utförandet_h�
 
     def run_due():
         with app.app_context(), session_of(app) as session:
-            outcome["automatic"] = fulfilment.run_due_lines(session, tomorrow)
+            outcome["automatic"] = fulfilment.run_due_lines(session, runtime_of(app), tomorrow)
 
     def service_desk():
         with app.app_context(), session_of(app) as session:
@@ -265,7 +263,7 @@ def test_service_desk_kan_inte_utföra_en_rad_som_det_automatiska_utförandet_h�
             desk = actor(app, session, "lensa1")
             assert slow_system.started.wait(10)  # the plugin is carrying out the line right now
             try:
-                outcome["desk"] = fulfilment.mark_line_done(session, desk, seen, line_id, {})
+                outcome["desk"] = fulfilment.mark_line_done(session, runtime_of(app), desk, seen, line_id, {})
             except Conflict as conflict:
                 outcome["desk"] = conflict
 
@@ -287,13 +285,13 @@ def test_makulera_och_godkänn_samtidigt_ger_ett_utfall(app, region):
     def withdraw(session):
         seen = attest_ops.get_order(session, order.number)
         orderer = actor(app, session, "sarbe1")
-        return lambda: fulfilment.withdraw_order(session, orderer, seen)
+        return lambda: fulfilment.withdraw_order(session, runtime_of(app), orderer, seen)
 
     def approve_step(session):
         seen = attest_ops.get_order(session, order.number)
         _ = seen.active_lines
         attestant = actor(app, session, "johek1")
-        return lambda: attest_ops.decide(session, attestant, seen, approve=True)
+        return lambda: attest_ops.decide(session, runtime_of(app), attestant, seen, approve=True)
 
     results = race(app, withdraw, approve_step)
     assert sum(isinstance(r, Conflict) for r in results) == 1

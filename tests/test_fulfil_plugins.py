@@ -14,19 +14,17 @@ class TestSystems:
     """Two automatic test systems: one raises, one answers done=False."""
 
     @hookimpl
-    def beh_catalogue_items(self, config):
+    def beh_catalogue_items(self):
         feedback = (Field("login", "Login"), Field("losenord", "Lösenord", secret=True))
-        return [CatalogItem(key="test.trasig", name="Trasigt system", scope="regional", fulfilment="on_attest",
+        return [CatalogItem(key="test.trasig", name="Trasigt system", catalogue="lr", page="regional", fulfilment="on_attest",
                             feedback_fields=feedback),
-                CatalogItem(key="test.nej", name="Nekande system", scope="regional", fulfilment="on_start")]
+                CatalogItem(key="test.nej", name="Nekande system", catalogue="lr", page="regional", fulfilment="on_start")]
 
     @hookimpl
     def beh_fulfil_line(self, item, line, order):
         if item.key == "test.trasig":
             raise ConnectionError("målsystemet svarar inte")
-        if item.key == "test.nej":
-            return FulfilmentResult(done=False, error="Kontot är spärrat i målsystemet.")
-        return None
+        return FulfilmentResult(done=False, error="Kontot är spärrat i målsystemet.")
 
 
 @pytest.fixture

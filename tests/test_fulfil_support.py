@@ -21,10 +21,9 @@ from sqlalchemy.engine import make_url
 from beh_core import authz
 from beh_core.db import get_database
 from beh_core.models import Enhet, Forvaltning, Omrade, OutboxMessage
-from beh_core.plugins import catalogue, plugin_manager
 from beh_core.services import attest as attest_ops
 from beh_core.services.mail import send_pending
-from beh_core.services.ordering import LineInput, ReviewInput, create_order
+from beh_core.services.ordering import LineInput, OrderRequest, create_order
 from helpers import person
 
 LINK_RE = re.compile(r"http://localhost(/l/\S+)")
@@ -109,27 +108,31 @@ def su_medicin(db) -> tuple[int, int, int]:
     return forvaltning.id, omrade.id, enhet.id
 
 
+def runtime_of(app):
+    """The app's Runtime, as operations take it."""
+    return app.extensions["beh_runtime"]
+
+
 def actor(app, db, vgr_id: str, today: date | None = None):
     """The authz Actor of a demo identity."""
-    return authz.load_actor(db, person(db, vgr_id), today=today, config=app.config)
+    return authz.load_actor(db, person(db, vgr_id), today=today, config=app.config, portal=runtime_of(app))
 
 
 def place(app, db, end_user, *, items=(("lr.su.flexlab", {}, None),), kind="nyupplagg", start: date | None = None,
-          orderer="sarbe1", attestant="johek1"):
+          orderer="sarbe1", attestant="johek1", catalogue="lr", **extra):
     """Place an order through create_order (as the wizard does) and return it."""
     forvaltning_id, omrade_id, enhet_id = su_medicin(db)
     lines = [LineInput(key, dict(values), held) for key, values, held in items]
-    review = ReviewInput(omrade_id, enhet_id, person(db, attestant).id, (start or date.today()).isoformat())
-    with app.app_context():
-        return create_order(db, actor(app, db, orderer), catalogue(app), plugin_manager(app),
-                            end_user_id=end_user.id, forvaltning_id=forvaltning_id, kind=kind, lines=lines,
-                            review=review)
+    request = OrderRequest(catalogue=catalogue, kind=kind, end_user_id=end_user.id, lines=lines,
+                           forvaltning_id=forvaltning_id, omrade_id=omrade_id, enhet_id=enhet_id,
+                           attestants={"attest": person(db, attestant).id},
+                           start_date=(start or date.today()).isoformat(), **extra)
+    return create_order(db, runtime_of(app), actor(app, db, orderer), request)
 
 
 def approve(app, db, order, attestant="johek1", today: date | None = None):
     """Godkänn as the attestant (automatic lines due today are carried out at once)."""
-    with app.app_context():
-        return attest_ops.decide(db, actor(app, db, attestant, today), order, approve=True)
+    return attest_ops.decide(db, runtime_of(app), actor(app, db, attestant, today), order, approve=True)
 
 
 def outbox(db) -> list[OutboxMessage]:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from beh_core.db import get_database
 from beh_core.models import OutboxMessage, utcnow
 from beh_core.services.mail import enqueue_mail, send_pending
-from helpers import make_config, person, person_without_permissions, text_of
+from helpers import make_config, people_without_permissions, person, person_without_permissions, text_of
 from test_fulfil_support import Inbox, SmtpServer, link_path, outbox, place, send_all, smtp_settings
 
 
@@ -26,14 +26,15 @@ def app_config(migrated, tmp_path, smtp):
 
 def test_enqueue_mail_har_den_överenskomna_signaturen():
     signature = inspect.signature(enqueue_mail)
-    assert list(signature.parameters) == ["session", "to", "subject", "template", "context", "link_path"]
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for name, p in signature.parameters.items() if name != "session")
+    assert list(signature.parameters) == ["session", "rt", "to", "subject", "template", "context", "link_path"]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for name, p in signature.parameters.items()
+               if name not in ("session", "rt"))
     assert signature.parameters["link_path"].default is None
 
 
 def test_smtp_nere_när_50_beställningar_läggs_inget_försvinner_och_allt_skickas_en_gång(app, region, smtp):
-    end_user = person_without_permissions(region)
-    orders = [place(app, region, end_user) for _ in range(50)]
+    end_users = people_without_permissions(region, 50)
+    orders = [place(app, region, end_user) for end_user in end_users]
     assert len(outbox(region)) == 50
 
     # The server is down: every message is kept and scheduled again with back-off.
@@ -163,8 +164,8 @@ def test_mottagare_utan_epostadress_sparas_som_misslyckad_och_försvinner_inte(a
     someone.email = None
     region.commit()
     with app.app_context():
-        message = enqueue_mail(region, to=someone, subject="Hej", template="mail/_footer.txt", context={},
-                               link_path="/")
+        message = enqueue_mail(region, app.extensions["beh_runtime"], to=someone, subject="Hej",
+                               template="mail/_footer.txt", context={}, link_path="/")
     region.commit()
     assert message.status == "failed" and "saknar e-postadress" in message.last_error
     assert region.scalar(select(func.count(OutboxMessage.id))) == 1

@@ -69,8 +69,8 @@ def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app
     with pg_app.app_context(), database.sessionmaker() as session:
         people = list(session.scalars(select(Person).order_by(Person.id).limit(40)))
         for n in range(120):
-            enqueue_mail(session, to=people[n % len(people)], subject=f"Meddelande {n}", template="mail/_footer.txt",
-                         context={}, link_path="/")
+            enqueue_mail(session, pg_app.extensions["beh_runtime"], to=people[n % len(people)],
+                         subject=f"Meddelande {n}", template="mail/_footer.txt", context={}, link_path="/")
         session.commit()
 
     reports, errors = {}, []

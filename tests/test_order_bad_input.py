@@ -110,8 +110,9 @@ def test_nyupplägg_kräver_aktivt_engagemang(region, orderer):
     andlu1 = person(region, "andlu1")
     orderer.post("/lr/", {"field": "vgr_id", "q": "andlu1"})
     orderer.post("/lr/person", {"person_id": andlu1.id})
-    page = text_of(orderer.post("/lr/behorigheter", {"forvaltning_id": forvaltning_id(region, "NH"),
-                                                     "kind": "nyupplagg"}))
+    refused = orderer.post("/lr/behorigheter", {"forvaltning_id": forvaltning_id(region, "NH"), "kind": "nyupplagg"})
+    assert refused.headers["Location"].endswith("/lr/behorigheter")  # the same page again, with the message
+    page = text_of(orderer.get("/lr/behorigheter"))
     assert "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas." in page
 
 

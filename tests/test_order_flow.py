@@ -32,10 +32,10 @@ def place_slvd_and_flexlab(db, orderer, end_user, start=None):
     su = forvaltning_id(db, "SU")
     omrade, enhet = first_unit(db, "SU", "Område Medicin")
     start_wizard(orderer, end_user, su)
-    local = text_of(orderer.get("/lr/system/local"))
+    local = text_of(orderer.get("/lr/sida/local"))
     assert "Lokala system" in local and "Flexlab" in local
     assert choose_systems(orderer, "local", {"lr.su.flexlab": {}}).status_code == 302
-    regional = text_of(orderer.get("/lr/system/regional"))
+    regional = text_of(orderer.get("/lr/sida/regional"))
     assert "Regionala system" in regional and "Slutenvårdsdos (SLVD)" in regional
     assert choose_systems(orderer, "regional", {"lr.slvd": {"roll": "VGR;SLVD_Farmaceut"}}).status_code == 302
     page = text_of(orderer.get("/lr/granska"))
@@ -99,11 +99,11 @@ def test_förändring_och_avslut_listar_användarens_behörigheter(region, order
     held = region.scalars(select(HeldPermission).where(HeldPermission.person_id == eriny1.id)).all()
     assert {h.item_key for h in held} >= {"lr.slvd", "lr.esmaker"}
     start_wizard(orderer, eriny1, forvaltning_id(region, "NH"), kind="forandring")
-    regional = text_of(orderer.get("/lr/system/regional"))
+    regional = text_of(orderer.get("/lr/sida/regional"))
     assert "Slutenvårdsdos (SLVD)" in regional and "esMaker" in regional and "Corpus" in regional
     assert "Melior" not in regional  # not held: Förändring lists held permissions only
     start_wizard(orderer, eriny1, forvaltning_id(region, "NH"), kind="avslut")
-    local = text_of(orderer.get("/lr/system/local"))
+    local = text_of(orderer.get("/lr/sida/local"))
     assert "NAVET" in local and "Admin-konto" not in local
     assert "Klicka här för avslut av behörigheter som inte finns i listan ovanför." in local
 
@@ -141,8 +141,8 @@ def test_föregående_tappar_inget_som_skrivits(region, orderer):
     start_wizard(orderer, end_user, forvaltning_id(region, "SU"))
     choose_systems(orderer, "local", {"lr.su.admin_konto": {"dator": "VGR12345"}})
     choose_systems(orderer, "regional", {"lr.slvd": {"roll": "VGR;SLVD_Lakare"}}, action="back")
-    assert 'value="VGR12345"' in text_of(orderer.get("/lr/system/local"))
-    regional = text_of(orderer.get("/lr/system/regional"))
+    assert 'value="VGR12345"' in text_of(orderer.get("/lr/sida/local"))
+    regional = text_of(orderer.get("/lr/sida/regional"))
     assert '<option value="VGR;SLVD_Lakare" selected>' in regional
 
 

@@ -14,11 +14,12 @@ def run(*args, **kwargs):
 
 def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
     wheels = tmp_path / "wheels"
-    for project in (ROOT, ROOT / "plugins" / "lr_systems"):
+    for project in (ROOT / "siths", ROOT, ROOT / "plugins" / "lr_systems"):
         run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels),
             str(project))
     names = sorted(p.name for p in wheels.iterdir())
     assert any(n.startswith("beh_core-") for n in names) and any(n.startswith("beh_lr_systems-") for n in names)
+    assert any(n.startswith("beh_siths-") for n in names)
     # Install the wheels into a folder and run with this venv's third-party packages but not our editable sources.
     site = next(Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
     target = tmp_path / "site"
@@ -38,9 +39,8 @@ def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
         upgrade_database(app)
         page = app.test_client().get("/login").get_data(as_text=True)
         assert "Med TjänsteId+" in page
-        from beh_core.plugins import catalogue
         with app.app_context():
-            assert catalogue().get("lr.slvd") is not None
+            assert app.extensions["beh_runtime"].registry.get("lr.slvd") is not None
         print("wheel ok")
     """)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
@@ -48,3 +48,22 @@ def test_hjul_för_kärnan_och_lr_systems_fungerar_installerade(tmp_path):
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "wheel ok" in result.stdout
+
+
+def test_kortagenten_är_en_egen_distribution_utan_portalens_beroenden(tmp_path):
+    """A workstation installs beh-siths[agent]: it needs neither Flask nor SQLAlchemy (nor the portal)."""
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
+        str(ROOT / "siths"))
+    (wheel,) = tmp_path.glob("beh_siths-*.whl")
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(next(n for n in archive.namelist() if n.endswith("METADATA"))).decode()
+        names = archive.namelist()
+    requires = [line.split(":", 1)[1].strip().lower() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert not any(r.startswith(("flask", "sqlalchemy", "beh-core", "alembic")) for r in requires), requires
+    assert any(r.startswith("pyscard") and "agent" in r for r in requires)
+    assert "siths/agent.py" in names and not any(n.startswith("beh_core/") for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert "beh-siths-agent = siths.agent:main" in archive.read(entry_points).decode()

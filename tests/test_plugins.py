@@ -7,7 +7,6 @@ import pytest
 from beh_core import create_app
 from beh_core.api import CatalogItem, Field, hookimpl
 from beh_core.catalogue import CatalogueError
-from beh_core.plugins import catalogue
 from helpers import choose_systems, forvaltning_id, person_without_permissions, start_wizard, text_of
 
 
@@ -16,13 +15,11 @@ class LabSystemPlugin:
 
     @hookimpl
     def beh_catalogue_items(self):
-        return [CatalogItem(key="test.provlabb", name="Provlabbet", scope="regional",
+        return [CatalogItem(key="test.provlabb", name="Provlabbet", catalogue="lr", page="regional",
                             fields=(Field("avdelning", "Avdelning", required=True),))]
 
     @hookimpl
     def beh_validate_line(self, item, values):
-        if item.key != "test.provlabb":
-            return None
         if values.get("avdelning", "").isdigit():
             return {"avdelning": "Avdelning ska anges med namn, inte nummer."}
         return {}
@@ -31,14 +28,12 @@ class LabSystemPlugin:
 def test_lr_systems_hittas_genom_sin_entry_point(app):
     names = {ep.name for ep in entry_points(group="beh.plugins")}
     assert "lr_systems" in names
-    pm = app.extensions["beh_plugins"]
-    assert pm.get_plugin("lr_systems") is not None
-    with app.app_context():
-        keys = {item.key for item in catalogue()}
+    registry = app.extensions["beh_runtime"].registry
+    assert app.extensions["beh_runtime"].plugins.pm.get_plugin("lr_systems") is not None
+    keys = {item.key for item in registry}
     assert {"lr.slvd", "lr.esmaker", "lr.corpus", "lr.su.flexlab", "lr.melior", "lr.elvis", "lr.asynja_visph",
             "lr.nh.navet", "lr.nh.admin_konto"} <= keys
-    with app.app_context():
-        akut = {item.name for item in catalogue() if item.akut}
+    akut = {item.name for item in registry if item.akut}
     assert akut == {"Melior", "ELVIS", "Asynja Visph"}
 
 
@@ -51,7 +46,7 @@ def test_ett_registrerat_plugins_system_syns_i_guiden_och_valideras(region, logi
     orderer = login("sarbe1")
     start_wizard(orderer, person_without_permissions(region), forvaltning_id(region, "SU"))
     choose_systems(orderer, "local", {})
-    page = text_of(orderer.get("/lr/system/regional"))
+    page = text_of(orderer.get("/lr/sida/regional"))
     assert "Provlabbet" in page and "Avdelning" in page
     refused = text_of(choose_systems(orderer, "regional", {"test.provlabb": {"avdelning": "42"}}))
     assert "Avdelning ska anges med namn, inte nummer." in refused and 'value="42"' in refused
@@ -74,12 +69,12 @@ def test_dubbla_systemnamn_stoppar_starten(migrated, tmp_path):
     class Twin:
         @hookimpl
         def beh_catalogue_items(self):
-            return [CatalogItem(key="lr.slvd", name="Kopia av SLVD")]
+            return [CatalogItem(key="lr.slvd", name="Kopia av SLVD", catalogue="lr")]
 
     class SameName:
         @hookimpl
         def beh_catalogue_items(self):
-            return [CatalogItem(key="other.esmaker", name="esMaker")]
+            return [CatalogItem(key="other.esmaker", name="esMaker", catalogue="lr", page="regional")]
 
     from helpers import make_config
 

@@ -74,7 +74,7 @@ def test_godkann_opens_the_signing_window_and_signing_records_the_decision(johan
     url, page, doc_b64 = open_signing(browser, attest_order.number)
     for text in (f"Signering av beställning {attest_order.number}", "Signera beställning",
                  "Tänk på att använda PIN-koden för Underskrift/Signering",
-                 "Slutenvårdsdos (SLVD)", "roll: VGR;SLVD_Farmaceut", "Flexlab", "Beslut: Godkänn"):
+                 "Slutenvårdsdos (SLVD)", "Roll: VGR;SLVD_Farmaceut", "Flexlab", "Beslut: Godkänn"):
         assert text in page
     nothing_recorded(db, attest_order)  # opening the window records nothing
 

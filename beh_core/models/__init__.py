@@ -3,7 +3,8 @@ from .audit import AuditEvent
 from .base import Base, utcnow
 from .delegation import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation
 from .directory import Engagement, Enhet, Forvaltning, Kostnadsstalle, Omrade, Person
-from .orders import Order, OrderKind, OrderLine, OrderStatus
+from .orders import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Order, OrderAttestStep, OrderDraft,
+                     OrderKind, OrderLine, OrderStatus)
 from .permissions import HeldPermission
 from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
 from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
@@ -11,7 +12,7 @@ from .directory_sync import DirectorySyncRun, DirectorySyncStaged, LeaverReminde
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
-    "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "Order", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
+    "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "STEP_APPROVED", "STEP_LATER", "STEP_REJECTED", "STEP_WAITING", "Order", "OrderAttestStep", "OrderDraft", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
     "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession",
     "DirectorySyncRun", "DirectorySyncStaged", "LeaverReminder",

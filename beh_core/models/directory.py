@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,7 +57,7 @@ class Enhet(Base):
     chef: Mapped["Person | None"] = relationship(foreign_keys=[chef_id])
 
 
-class Person(UserMixin, Base):
+class Person(Base):
     """A person in KiV. Personnummer is sensitive: mask it in the UI, never log it."""
 
     __tablename__ = "persons"
@@ -82,6 +81,26 @@ class Person(UserMixin, Base):
     engagements: Mapped[list["Engagement"]] = relationship(
         back_populates="person", order_by="Engagement.start_date", cascade="all, delete-orphan"
     )
+
+    # The user protocol of Flask-Login (the views log a Person in); no web import down here.
+    @property
+    def is_authenticated(self) -> bool:
+        """A person loaded as the current user is authenticated."""
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        """A person is never the anonymous user."""
+        return False
+
+    @property
+    def is_active(self) -> bool:
+        """Only persons still in KiV may log in."""
+        return self.active is not False
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
 
     @property
     def full_name(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -43,12 +43,13 @@ class Order(Base):
         Index("ix_orders_forvaltning_created", "forvaltning_id", "created_at"),
         Index("ix_orders_omrade_created", "omrade_id", "created_at"),
         Index("ix_orders_end_user_created", "end_user_id", "created_at"),
+        Index("ix_orders_enhet_created", "enhet_id", "created_at"),  # Alla for U (vårdenhet) delegations
         Index("ix_orders_created", "created_at", "id"),  # Alla for Service Desk and administrators
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
-    catalogue: Mapped[str] = mapped_column(String(20), default="lr")
+    catalogue: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(30))
     orderer_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
@@ -58,8 +59,13 @@ class Order(Base):
     omrade_id: Mapped[int] = mapped_column(ForeignKey("omraden.id"))
     enhet_id: Mapped[int] = mapped_column(ForeignKey("enheter.id"))
     start_date: Mapped[date] = mapped_column(Date)
+    # Optional Slutdatum: the held permissions end then (run-due carries it out).
+    end_date: Mapped[date | None] = mapped_column(Date)
     akut: Mapped[bool] = mapped_column(Boolean, default=False)
-    tillaggsinformation: Mapped[str | None] = mapped_column(Text)
+    # Values of the catalogue's order-level fields (kostnadsställe, orsak, Tilläggsinformation, ...).
+    fields: Mapped[dict] = mapped_column(default=dict)
+    # (label, value shown) pairs of those fields, as ordered: what every page, mail and receipt shows.
+    fields_shown: Mapped[list] = mapped_column(JSON, default=list)
     projekt: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column()
@@ -74,6 +80,14 @@ class Order(Base):
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
     )
+    attest_steps: Mapped[list["OrderAttestStep"]] = relationship(
+        back_populates="order", order_by="OrderAttestStep.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_step(self) -> "OrderAttestStep | None":
+        """The attest step waiting for a decision, or None."""
+        return next((step for step in self.attest_steps if step.status == STEP_WAITING), None)
 
     @property
     def active_lines(self) -> list["OrderLine"]:
@@ -91,11 +105,66 @@ class OrderLine(Base):
     position: Mapped[int] = mapped_column(default=0)
     item_key: Mapped[str | None] = mapped_column(String(80))
     item_name: Mapped[str] = mapped_column(String(200))
-    scope: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(20))  # the wizard page it was chosen on ("free" for free text)
+    # Where the line applies within its item ("" or e.g. a unit id); becomes the held permission's scope.
+    scope_key: Mapped[str] = mapped_column(String(40), default="", server_default="")
     values: Mapped[dict] = mapped_column(default=dict)
+    # (label, value shown) pairs as ordered, e.g. [["Enhet 1", "Bengtsfors vårdcentral"]].
+    shown: Mapped[list] = mapped_column(JSON, default=list)
     free_text: Mapped[str | None] = mapped_column(Text)
     held_permission_id: Mapped[int | None] = mapped_column(ForeignKey("held_permissions.id"))
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(30), default="")
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+
+STEP_WAITING = "vantar"  # the step the order waits for
+STEP_LATER = "kommande"  # reached when the steps before it are approved
+STEP_APPROVED = "godkand"
+STEP_REJECTED = "avslagen"
+
+
+class OrderAttestStep(Base):
+    """One attest step of an order (Attest, Ekonomisk attest, ...); decided in position order, each signed.
+
+    The order's ``attestant_id`` is the attestant of the waiting step, so the attest list stays one
+    index range whatever the number of steps.
+    """
+
+    __tablename__ = "order_attest_steps"
+    __table_args__ = (UniqueConstraint("order_id", "position", name="uq_order_attest_steps_order_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(80))
+    rule: Mapped[str] = mapped_column(String(20))
+    attestant_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    order: Mapped[Order] = relationship(back_populates="attest_steps")
+    attestant: Mapped[Person] = relationship()
+
+
+class OrderDraft(Base):
+    """The draft of an order flow, kept on the server (the session holds only its random token).
+
+    Drafts of any size survive; ``order_id`` is set in the transaction that creates the order, so a
+    draft is consumed exactly once: a second submit, concurrent or later, finds the order already made.
+    """
+
+    __tablename__ = "order_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)  # whose draft it is
+    catalogue: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), unique=True)
+    order_count: Mapped[int] = mapped_column(Integer, default=0)  # orders a mass order created

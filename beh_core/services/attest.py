@@ -1,117 +1,179 @@
-"""Attest: the attestant removes lines, approves or rejects; the orderer changes attestant."""
+"""Attest: the attestant removes lines, approves or rejects a step; the orderer changes attestant.
+
+An order has one or more attest steps (Attest, Ekonomisk attest, ...), decided in
+order; ``orders.attestant_id`` is always the attestant of the waiting step. Every
+decision is a compare-and-set on the step and the order, one transaction with one
+audit event, and its event fires after the commit.
+"""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, authz
 from ..authz import Actor
-from ..models import Enhet, Omrade, Order, OrderStatus, Person, utcnow
+from ..models import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Enhet, Omrade, Order, OrderLine,
+                      OrderStatus, Person, utcnow)
+from . import attest_rules, events, mail
 from .errors import Conflict, NotFound, ValidationFailed
-from .ordering import attestants_for
-from .transitions import set_order_status
+from .order_info import OrderInfo
+from .transitions import set_order_status, set_step_status
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 WAITING = OrderStatus.VANTAR_PA_ATTEST.value
+COMMENT_MAX = 2000
 
 
 def get_order(session: Session, number: str) -> Order:
     """The order with the number, or NotFound."""
-    from sqlalchemy import select
-
     order = session.scalar(select(Order).where(Order.number == number))
     if order is None:
         raise NotFound("Beställningen finns inte.")
     return order
 
 
-def remove_lines(session: Session, actor: Actor, order: Order, line_ids: list[int]) -> Order:
-    """Ta bort markerade: the attestant removes lines before deciding. At least one must remain."""
+def remove_lines(session: Session, rt: "Runtime", actor: Actor, order: Order, line_ids: list[int]) -> Order:
+    """Ta bort markerade: the attestant removes lines before deciding. At least one must remain.
+
+    The order row is locked first (compare-and-set on its status) and the lines are read again under
+    the lock, so two removals at once never leave an order without lines.
+    """
     authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
     wanted = {int(i) for i in line_ids}
     if not wanted:
         raise ValidationFailed({"lines": "Markera de behörigheter som ska tas bort."})
-    remaining = [line for line in order.active_lines if line.id not in wanted]
-    if not remaining:
-        raise ValidationFailed({"lines": "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."})
-    removed = [line for line in order.active_lines if line.id in wanted]
-    # Still waiting for attest, and locked for this transaction (compare-and-set on the status).
     set_order_status(session, order, expected={WAITING}, new=WAITING)
+    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                 .execution_options(populate_existing=True)))
+    active = [line for line in lines if not line.removed]
+    removed = [line for line in active if line.id in wanted]
+    if not removed:
+        session.rollback()
+        raise ValidationFailed({"lines": "De markerade behörigheterna finns inte längre i beställningen. Ladda om sidan."})
+    if len(removed) == len(active):
+        session.rollback()
+        raise ValidationFailed({"lines": "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."})
     for line in removed:
         line.removed = True
-    audit.record(session, actor.person, "order.lines_removed", "order", order.number,
+    audit.record(session, actor, "order.lines_removed", "order", order.number,
                  lines=[line.item_name for line in removed])
     session.commit()
+    events.fire(rt, events.ORDER_LINES_REMOVED, order, actor)
     return order
 
 
 def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
     """The rules of a decision (still waiting, the actor may attest, Avslå has a comment); returns the comment."""
-    if order.status != OrderStatus.VANTAR_PA_ATTEST.value:
+    if order.status != WAITING or order.current_step is None:
         raise Conflict("Beställningen är redan hanterad.")
     authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ValidationFailed({"comment": "Ange en kommentar vid avslag."})
-    if len(comment) > 2000:
-        raise ValidationFailed({"comment": "Kommentaren får vara högst 2000 tecken."})
+    if len(comment) > COMMENT_MAX:
+        raise ValidationFailed({"comment": f"Kommentaren får vara högst {COMMENT_MAX} tecken."})
     return comment
 
 
-def decide(session: Session, actor: Actor, order: Order, *, approve: bool, comment: str = "",
+def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, approve: bool, comment: str = "",
            signature_id: int | None = None) -> Order:
-    """Record Godkänn or Avslå in one transaction. Avslå needs a comment (Kommentar vid avslag)."""
+    """Record Godkänn or Avslå of the waiting step in one transaction. Avslå needs a comment.
+
+    Godkänn of a step with a step after it hands the order to that step's attestant (and mails
+    them); Godkänn of the last step attests the order and plans its fulfilment; Avslå at any step
+    rejects the order.
+    """
     comment = check_decision(actor, order, approve=approve, comment=comment)
-    # Compare-and-set: of two decisions sent at once (two windows, or Makulera meanwhile) only one is recorded.
+    step = order.current_step
+    following = next((s for s in order.attest_steps if s.position > step.position), None)
+    now = utcnow()
+    # Compare-and-set on the step: of two decisions sent at once (two windows) only one is recorded.
+    set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_APPROVED if approve else STEP_REJECTED,
+                    decided_at=now, comment=comment or None)
+    if approve and following is not None:
+        set_order_status(session, order, expected={WAITING}, new=WAITING, attestant_id=following.attestant_id)
+        set_step_status(session, following.id, expected={STEP_LATER}, new=STEP_WAITING)
+        session.refresh(order, ["attest_steps", "attestant"])
+        audit.record(session, actor, "order.step_approved", "order", order.number, step=step.key,
+                     signature_id=signature_id, next_step=following.key, attestant_id=following.attestant_id)
+        mail.mail_attest_request(session, rt, order)
+        session.commit()
+        events.fire(rt, events.ORDER_STEP_APPROVED, order, actor)
+        return order
     set_order_status(session, order, expected={WAITING},
                      new=(OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value,
-                     decided_at=utcnow(), decision_comment=comment or None)
-    audit.record(session, actor.person, "order.approved" if approve else "order.rejected", "order", order.number,
-                 comment=comment or None, signature_id=signature_id,
+                     decided_at=now, decision_comment=comment or None)
+    audit.record(session, actor, "order.approved" if approve else "order.rejected", "order", order.number,
+                 comment=comment or None, signature_id=signature_id, step=step.key,
                  lines=[line.item_name for line in order.active_lines])
     from . import fulfilment
 
     # The orderer's mail and the plan of each line (automatic / schemalagd / Service Desk), in this transaction.
-    fulfilment.on_decided(session, order, approved=approve, today=actor.today)
+    fulfilment.on_decided(session, rt, order, approved=approve, today=actor.today, decided_by=actor.person,
+                          step_label=step.label if len(order.attest_steps) > 1 else "")
     session.commit()
+    events.fire(rt, events.ORDER_APPROVED if approve else events.ORDER_REJECTED, order, actor)
     if approve:
         # Automatic lines due today run now, each in its own transaction; run-due retries any left behind.
-        fulfilment.run_due_lines(session, actor.today, order_id=order.id)
+        fulfilment.run_due_lines(session, rt, actor.today, order_id=order.id)
     return order
 
 
-def change_attestant(session: Session, actor: Actor, order: Order, *, omrade_id: int | None,
+def attestant_choices(session: Session, rt: "Runtime", order: Order, *, omrade_id: int | None,
+                      enhet_id: int | None, today: date) -> list[Person]:
+    """Who the waiting step could go to at the given place (Byt attestant's list)."""
+    step = order.current_step
+    catalogue = rt.registry.catalogue(order.catalogue)
+    declared = next((s for s in catalogue.attest_steps if s.key == step.key), None) if catalogue and step else None
+    if declared is None:
+        return []
+    info = replace(OrderInfo.of(order), omrade_id=omrade_id, enhet_id=enhet_id)
+    return attest_rules.candidates(session, rt, catalogue, declared, info, today)
+
+
+def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order, *, omrade_id: int | None,
                      enhet_id: int | None, attestant_id: int | None, today: date | None = None) -> Order:
-    """Byt attestant while the order waits for attest: choose område, verksamhet and a new attestant."""
+    """Byt attestant while the order waits: choose område and verksamhet (L/R) and a new attestant."""
     authz.require(authz.may_change_attestant(actor, order), "Attestant kan bara bytas av beställaren före attest.")
     today = today or actor.today
+    step = order.current_step
     errors: dict[str, str] = {}
-    omrade = session.get(Omrade, omrade_id) if omrade_id else None
-    if omrade is None or omrade.forvaltning_id != order.forvaltning_id:
-        errors["omrade_id"] = "Välj område."
-    elif not authz.may_order_in(actor, order.forvaltning_id, omrade.id):
-        # The same rule as when ordering: the new område must be inside the orderer's delegations.
-        errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
-    enhet = session.get(Enhet, enhet_id) if enhet_id else None
-    if not errors and (enhet is None or enhet.omrade_id != omrade.id):
-        errors["enhet_id"] = "Välj verksamhet."
+    if step.rule == "area":
+        omrade = session.get(Omrade, omrade_id) if omrade_id else None
+        if omrade is None or omrade.forvaltning_id != order.forvaltning_id:
+            errors["omrade_id"] = "Välj område."
+        elif not authz.may_order_in(actor, order.forvaltning_id, omrade.id):
+            # The same rule as when ordering: the new område must be inside the orderer's delegations.
+            errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
+        enhet = session.get(Enhet, enhet_id) if enhet_id else None
+        if not errors and (enhet is None or enhet.omrade_id != omrade.id):
+            errors["enhet_id"] = "Välj verksamhet."
+    else:  # the vårdenhet stays; only the attestant changes
+        omrade_id, enhet_id = order.omrade_id, order.enhet_id
     if not errors:
-        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, (order.end_user_id, order.orderer_id))}
+        allowed = {p.id for p in attestant_choices(session, rt, order, omrade_id=omrade_id, enhet_id=enhet_id,
+                                                    today=today)}
         if attestant_id not in allowed:
             errors["attestant_id"] = "Välj attestant i listan."
     if errors:
         raise ValidationFailed(errors)
     previous = order.attestant_id
     set_order_status(session, order, expected={WAITING}, new=WAITING,
-                     omrade_id=omrade.id, enhet_id=enhet.id, attestant_id=attestant_id)
-    audit.record(session, actor.person, "order.attestant_changed", "order", order.number,
-                 previous_attestant_id=previous, attestant_id=attestant_id)
-    from .fulfilment import on_attestant_changed
-
+                     omrade_id=omrade_id, enhet_id=enhet_id, attestant_id=attestant_id)
+    step.attestant_id = attestant_id
+    audit.record(session, actor, "order.attestant_changed", "order", order.number,
+                 previous_attestant_id=previous, attestant_id=attestant_id, step=step.key)
     session.flush()
     session.refresh(order, ["attestant"])
-    on_attestant_changed(session, order)  # the new attestant's mail, in this transaction
+    mail.mail_attest_request(session, rt, order, changed=True)  # the new attestant's mail, in this transaction
     session.commit()
+    events.fire(rt, events.ORDER_ATTESTANT_CHANGED, order, actor)
     return order
 
 

@@ -12,7 +12,6 @@ import json
 import logging
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -36,9 +35,8 @@ def generate_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def fernet(config: dict | None = None) -> MultiFernet:
+def fernet(config) -> MultiFernet:
     """The MultiFernet of the configured keys: encrypts with the first, decrypts with any."""
-    config = config if config is not None else current_app.config
     keys = config.get("CREDENTIALS_KEYS") or []
     if isinstance(keys, str):
         keys = [k.strip() for k in keys.split(",") if k.strip()]
@@ -49,12 +47,12 @@ def fernet(config: dict | None = None) -> MultiFernet:
     return MultiFernet([Fernet(k) for k in keys])
 
 
-def encrypt(values: dict[str, str], config: dict | None = None) -> str:
+def encrypt(values: dict[str, str], config) -> str:
     """Encrypt a {field: value} dict into a Fernet token (text)."""
     return fernet(config).encrypt(json.dumps(values, ensure_ascii=False).encode()).decode()
 
 
-def decrypt(token: str, config: dict | None = None) -> dict[str, str]:
+def decrypt(token: str, config) -> dict[str, str]:
     """Decrypt a token made by encrypt; CredentialsUnreadable when no key fits."""
     try:
         return json.loads(fernet(config).decrypt(token.encode()))
@@ -62,7 +60,7 @@ def decrypt(token: str, config: dict | None = None) -> dict[str, str]:
         raise CredentialsUnreadable("Inloggningsuppgifterna kan inte läsas med de nycklar som är inställda.") from error
 
 
-def rotate_all(session: Session, config: dict | None = None, batch: int = 500) -> int:
+def rotate_all(session: Session, config, batch: int = 500) -> int:
     """Re-encrypt every stored credential with the first (newest) key; one audit event; returns the count."""
     multi = fernet(config)
     count, last_id = 0, 0
@@ -98,7 +96,7 @@ def orders_with_credentials(session: Session, order_ids: list[int]) -> set[int]:
     return set(session.scalars(select(Credential.order_id).where(Credential.order_id.in_(order_ids)).distinct()))
 
 
-def read_credentials(session: Session, actor, order) -> dict[int, dict[str, str]]:
+def read_credentials(session: Session, actor, order, config) -> dict[int, dict[str, str]]:
     """Inloggningsuppgifter: line id -> {field: value}; only the orderer; every viewing is audited."""
     from .. import authz
 
@@ -106,9 +104,9 @@ def read_credentials(session: Session, actor, order) -> dict[int, dict[str, str]
     rows = list(session.scalars(select(Credential).where(Credential.order_id == order.id).order_by(Credential.line_id)))
     if not rows:
         return {}
-    values = {row.line_id: decrypt(row.ciphertext) for row in rows}
+    values = {row.line_id: decrypt(row.ciphertext, config) for row in rows}
     # No state change: the transaction holds only the audit event of the viewing.
-    audit.record(session, actor.person, "credentials.viewed", "order", order.number, lines=sorted(values))
+    audit.record(session, actor, "credentials.viewed", "order", order.number, lines=sorted(values))
     session.commit()
     return values
 
@@ -124,6 +122,6 @@ def delete_credentials(session: Session, actor, order) -> int:
     if not deleted:
         session.rollback()
         return 0
-    audit.record(session, actor.person, "credentials.deleted", "order", order.number, lines=deleted)
+    audit.record(session, actor, "credentials.deleted", "order", order.number, lines=deleted)
     session.commit()
     return deleted

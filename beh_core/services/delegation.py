@@ -11,16 +11,18 @@ import calendar
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
 from ..authz import Actor, Forbidden
+from ..labels import _N
 from ..models import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
 from .errors import NotFound, ValidationFailed
-from .order_queries import Page
-from .ordering import _N, parse_date
+from .ordering import parse_date
+from .paging import Page
 
 
 EXTEND_MONTHS = (3, 6, 12)
@@ -28,6 +30,9 @@ MAX_PERIOD_MONTHS = 24  # a new delegation runs at most two years
 MAX_START_MONTHS = 12  # Gäller från at most a year ahead
 PAGE_SIZE = 25
 STATUSES = {"alla": _N("Alla"), "aktiv": _N("Aktiv"), "inaktiv": _N("Inaktiv")}
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
 OUTSIDE_UNITS = "Du kan bara delegera inom de enheter där du är verksamhetschef."
 
 
@@ -193,7 +198,7 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
         made.append(delegation)
     session.flush()
     for d in made:
-        audit.record(session, actor.person, "delegation.created", "delegation", d.id, person=d.person.vgr_id,
+        audit.record(session, actor, "delegation.created", "delegation", d.id, person=d.person.vgr_id,
                      scope=d.scope, forvaltning_id=d.forvaltning_id, omrade_id=d.omrade_id, enhet_id=d.enhet_id,
                      bestallare=d.is_bestallare, attestant=d.is_attestant, valid_from=d.valid_from.isoformat(),
                      valid_to=d.valid_to.isoformat())
@@ -289,7 +294,7 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
         raise ValidationFailed({"valda": " ".join(problems)})
     for d in rows:
         previous, d.valid_to, d.reminded_for = d.valid_to, new_end, None
-        audit.record(session, actor.person, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
+        audit.record(session, actor, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
                      months=months, previous_valid_to=previous.isoformat(), valid_to=new_end.isoformat())
     session.commit()
     return rows
@@ -305,7 +310,7 @@ def end_delegations(session: Session, actor: Actor, ids: list[int], today: date 
     for d in rows:
         previous = d.valid_to
         d.valid_to, d.ended_at, d.ended_by_id = today - timedelta(days=1), utcnow(), actor.id
-        audit.record(session, actor.person, "delegation.ended", "delegation", d.id, person=d.person.vgr_id,
+        audit.record(session, actor, "delegation.ended", "delegation", d.id, person=d.person.vgr_id,
                      previous_valid_to=previous.isoformat(), valid_to=d.valid_to.isoformat())
     session.commit()
     return rows
@@ -330,7 +335,7 @@ def _reminder_recipients(session: Session, delegation: Delegation, actors: dict[
     return [p for p in chefs if may(p)][:1]  # one chef is reminded, the first in id order
 
 
-def send_end_reminders(session: Session, *, today: date, days: int, config: dict) -> int:
+def send_end_reminders(session: Session, rt: "Runtime", *, today: date, days: int) -> int:
     """E-mail each chef once per delegation (and Gäller till) that ends within ``days`` days; returns mails queued.
 
     One mail per chef lists their delegations due, in one transaction with one audit event per
@@ -353,7 +358,7 @@ def send_end_reminders(session: Session, *, today: date, days: int, config: dict
     actors: dict[int, Actor] = {}
     by_chef: dict[int, tuple[Person, list[Delegation]]] = {}
     for d in due:
-        for chef in _reminder_recipients(session, d, actors, today, config):
+        for chef in _reminder_recipients(session, d, actors, today, rt.config):
             by_chef.setdefault(chef.id, (chef, []))[1].append(d)
     sent = 0
     for chef, rows in by_chef.values():
@@ -361,7 +366,7 @@ def send_end_reminders(session: Session, *, today: date, days: int, config: dict
         if not claimed:
             session.rollback()  # another run reminded them all: nothing changed
             continue
-        enqueue_mail(session, to=chef, subject="Delegeringar upphör snart", template="delegation/mail_reminder.txt",
+        enqueue_mail(session, rt, to=chef, subject="Delegeringar upphör snart", template="delegation/mail_reminder.txt",
                      context={"chef": chef.full_name, "delegations": [_mail_row(d) for d in claimed]},
                      link_path="/delegeringar/hantera")
         for d in claimed:  # one mail, and one audit event per delegation marked reminded

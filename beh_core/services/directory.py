@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
 from ..models import Engagement, Enhet, HeldPermission, Omrade, Person
 from .errors import ValidationFailed
+from .prefix import prefix_of, prefix_pattern  # noqa: F401 - prefix_pattern is re-exported
 
 SearchField = Literal["personnummer", "passnummer", "hsa_id", "vgr_id"]
 SEARCH_FIELDS: dict[str, str] = {
@@ -45,17 +46,6 @@ def find_person(session: Session, field: str, query: str) -> Person:
     if person is None:
         raise ValidationFailed({"q": f"Ingen person med detta {SEARCH_FIELDS[field]} finns i KiV."})
     return person
-
-
-def prefix_pattern(text: str) -> str:
-    """``LIKE`` pattern for an indexed prefix search: wildcards in the text are escaped with '\\'."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
-def prefix_of(column, text: str):
-    """WHERE column starts with the lower-cased text, written so both databases use the column's index."""
-    return column.like(prefix_pattern(text.strip().lower()), escape="\\")
 
 
 def search_persons(

@@ -29,6 +29,7 @@ from sqlalchemy import delete, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from .. import audit
+from ..labels import _N
 from ..models import DirectorySyncRun, DirectorySyncStaged, Person, utcnow
 from ..models.directory_sync import RUN_FAILED, RUN_OK, RUN_RUNNING, RUN_STOPPED
 from . import ldap_source
@@ -36,11 +37,6 @@ from .directory_apply import apply_staged
 from .ldap_source import BadEntry, LdapSettings, LdapUnavailable, SyncConfigError
 
 log = logging.getLogger(__name__)
-
-def _N(text: str) -> str:
-    """Mark a label for translation; the template translates it when shown."""
-    return text
-
 
 MODE_LABELS = {"full": _N("Full avstämning"), "incremental": _N("Ändringar sedan förra körningen")}
 STATUS_LABELS = {RUN_RUNNING: _N("Pågår"), RUN_OK: _N("Klar"), RUN_FAILED: _N("Misslyckades"),

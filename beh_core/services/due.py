@@ -4,7 +4,8 @@ Each pass
 1. carries out automatic lines whose start date has come (Schemalagd -> utförd);
 2. ends held permissions whose end date has passed (recorded once, audited);
 3. reminds attestants of orders waiting longer than ATTEST_REMINDER_DAYS, once per
-   order and reminder period.
+   order and reminder period;
+4. removes order drafts nobody touched for a week.
 
 Every action is its own transaction with its own audit event, and each is
 guarded (row locks, unique constraints, "not yet done" conditions), so running
@@ -15,16 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-import pluggy
+from typing import TYPE_CHECKING
+
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from .. import audit
-from ..catalogue import Catalogue
-from ..models import AttestReminder, HeldPermission, Order, OrderStatus, PermissionEnding
+from ..models import AttestReminder, HeldPermission, Order, OrderStatus, PermissionEnding, utcnow
 from . import mail
+from .drafts import purge_drafts
 from .fulfilment import run_due_lines
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 
 @dataclass
@@ -40,14 +45,14 @@ class DueReport:
                 f"påminnelser: {self.reminded}")
 
 
-def run_due(session: Session, *, today: date | None = None, reminder_days: int = 3,
-            catalogue: Catalogue | None = None, pm: pluggy.PluginManager | None = None) -> DueReport:
+def run_due(session: Session, rt: "Runtime", *, today: date | None = None, reminder_days: int = 3) -> DueReport:
     """Run every dated action for ``today`` (default: the real date); idempotent."""
     today = today or date.today()
     report = DueReport()
-    report.activated = run_due_lines(session, today, catalogue=catalogue, pm=pm)
+    report.activated = run_due_lines(session, rt, today)
     report.ended = end_expired_permissions(session, today)
-    report.reminded = remind_attestants(session, today, reminder_days)
+    report.reminded = remind_attestants(session, rt, today, reminder_days)
+    purge_drafts(session)
     return report
 
 
@@ -61,6 +66,7 @@ def end_expired_permissions(session: Session, today: date, limit: int = 1000) ->
     ended = 0
     for permission_id in candidates:
         permission = session.get(HeldPermission, permission_id)
+        permission.ended_at = permission.ended_at or utcnow()
         session.add(PermissionEnding(held_permission_id=permission.id, ended_on=permission.valid_to + timedelta(days=1)))
         audit.record(session, None, "permission.ended", "held_permission", permission.id,
                      item_key=permission.item_key, person_id=permission.person_id,
@@ -80,7 +86,7 @@ def reminder_period(created_at: datetime, today: date, days: int) -> int:
     return waited // days if days > 0 else 0
 
 
-def remind_attestants(session: Session, today: date, days: int, batch: int = 500) -> int:
+def remind_attestants(session: Session, rt: "Runtime", today: date, days: int, batch: int = 500) -> int:
     """Mail the attestant of every order waiting at least ``days`` days, once per order and period."""
     if days <= 0:
         return 0
@@ -100,10 +106,10 @@ def remind_attestants(session: Session, today: date, days: int, batch: int = 500
         session.rollback()
         for order_id, period in wanted:
             if period >= 1 and (order_id, period) not in sent:
-                reminded += _remind(session, order_id, period, today)
+                reminded += _remind(session, rt, order_id, period, today)
 
 
-def _remind(session: Session, order_id: int, period: int, today: date) -> int:
+def _remind(session: Session, rt: "Runtime", order_id: int, period: int, today: date) -> int:
     """One reminder: the mail, the reminder row (unique per period) and the audit event, in one transaction."""
     order = session.scalar(select(Order).where(Order.id == order_id).options(
         joinedload(Order.attestant), joinedload(Order.end_user), joinedload(Order.orderer)))
@@ -111,7 +117,7 @@ def _remind(session: Session, order_id: int, period: int, today: date) -> int:
         return 0
     waited = (today - order.created_at.date()).days
     session.add(AttestReminder(order_id=order.id, period=period, attestant_id=order.attestant_id))
-    mail.mail_attest_reminder(session, order, waited)
+    mail.mail_attest_reminder(session, rt, order, waited)
     audit.record(session, None, "order.attest_reminder", "order", order.number,
                  attestant_id=order.attestant_id, days=waited)
     try:

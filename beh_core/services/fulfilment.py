@@ -4,27 +4,33 @@ Line statuses (``OrderLine.status``) are those of ``models.fulfilment``: waiting
 for the Service Desk, automatic (due now), schemalagd (automatic, waiting for
 the start date), fel (automatic failed: Service Desk) and utförd. A fulfilled
 line changes the end user's held permissions; when every line is done the
-order is Avslutad and the orderer gets a mail.
+order is Avslutad and the orderer gets a mail. Every change fires its event
+after the commit, whoever caused it (a view, the Service Desk, run-due).
 """
 from __future__ import annotations
 
-import math
-from datetime import date, timedelta
+import logging
+from datetime import date
+from typing import TYPE_CHECKING
 
-import pluggy
-from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
 from ..authz import Actor
-from ..catalogue import Catalogue, CatalogItem, FulfilmentResult
-from ..models import AuditEvent, Credential, HeldPermission, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus, utcnow
+from ..catalogue import CatalogItem, FulfilmentResult
+from ..models import Credential, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus, utcnow
 from ..models.fulfilment import LINE_AUTOMATIC, LINE_DONE, LINE_FAILED, LINE_SCHEDULED, LINE_WAITING
-from . import credentials, mail
+from . import credentials, events, mail
 from .errors import Conflict, NotFound, ValidationFailed
-from .order_queries import Page
+from .held import apply_to_held_permissions
+from .order_info import LineInfo, OrderInfo
 from .transitions import lock_order, set_line_status, set_order_status
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 AUTOMATIC = ("on_attest", "on_start")
 OPEN_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value, OrderStatus.KOMPLETTERING.value,
@@ -32,45 +38,23 @@ OPEN_STATUSES = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value
 # Open and not waiting for the orderer's komplettering: the Service Desk may carry out lines.
 WORKABLE_STATUSES = {OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value, OrderStatus.SCHEMALAGD.value}
 NOT_DONE = {LINE_WAITING, LINE_AUTOMATIC, LINE_SCHEDULED, LINE_FAILED}
+TEXT_MAX = 2000
 
 
-def _catalogue(catalogue: Catalogue | None) -> Catalogue:
-    from ..plugins import catalogue as app_catalogue
+# --- Called by attest inside its transaction -------------------------------------------
 
-    return catalogue or app_catalogue()
-
-
-def _pm(pm: pluggy.PluginManager | None) -> pluggy.PluginManager:
-    from ..plugins import plugin_manager
-
-    return pm or plugin_manager()
-
-
-# --- Called by ordering and attest inside their transactions -------------------------
-
-def on_order_created(session: Session, order: Order) -> None:
-    """In create_order's transaction: mail the attestant a link to the attest page."""
-    mail.mail_attest_request(session, order)
-
-
-def on_attestant_changed(session: Session, order: Order) -> None:
-    """In change_attestant's transaction: mail the new attestant."""
-    mail.mail_attest_request(session, order, changed=True)
-
-
-def on_decided(session: Session, order: Order, *, approved: bool, today: date,
-               catalogue: Catalogue | None = None) -> None:
+def on_decided(session: Session, rt: "Runtime", order: Order, *, approved: bool, today: date, decided_by=None,
+               step_label: str = "") -> None:
     """In decide's transaction: mail the orderer and, when approved, plan how each line is carried out.
 
     Automatic lines (``on_attest``/``on_start``) whose start date has come become due now, later
     ones Schemalagd; the rest wait for the Service Desk. ``run_due_lines`` carries out due lines.
     """
-    mail.mail_decision(session, order, approved)
+    mail.mail_decision(session, rt, order, approved, decided_by=decided_by, step_label=step_label)
     if not approved:
         return
-    catalogue = _catalogue(catalogue)
     for line in order.active_lines:
-        item = catalogue.get(line.item_key or "")
+        item = rt.registry.get(line.item_key)
         if item is not None and item.fulfilment in AUTOMATIC:
             line.status = LINE_AUTOMATIC if order.start_date <= today else LINE_SCHEDULED
             session.add(LineFulfilment(line_id=line.id, order_id=order.id, automatic=True, feedback={},
@@ -106,25 +90,37 @@ def due_line_ids(session: Session, today: date, order_id: int | None = None, lim
     return list(session.scalars(stmt.order_by(LineFulfilment.id).limit(limit)))
 
 
-def run_due_lines(session: Session, today: date, *, order_id: int | None = None,
-                  catalogue: Catalogue | None = None, pm: pluggy.PluginManager | None = None) -> int:
+def run_due_lines(session: Session, rt: "Runtime", today: date, *, order_id: int | None = None) -> int:
     """Carry out every due automatic line (of one order, or all); one transaction per line. Returns count."""
     done = 0
     for line_id in due_line_ids(session, today, order_id):
-        done += fulfil_automatic_line(session, line_id, today, catalogue=catalogue, pm=pm)
+        done += fulfil_automatic_line(session, rt, line_id, today)
     return done
 
 
-def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalogue: Catalogue | None = None,
-                          pm: pluggy.PluginManager | None = None) -> bool:
-    """Call the plugin's beh_fulfil_line for one due line; a failure sends it to the Service Desk with the error.
+def _call_plugin(rt: "Runtime", item: CatalogItem | None, line: OrderLine, order: Order) -> tuple[FulfilmentResult | None, str | None]:
+    """The owner's beh_fulfil_line: (result, error text). A raising plugin never loses the line."""
+    if item is None:
+        return None, "Ingen plugin utförde raden."
+    try:
+        result = rt.plugins.call_owner(item.owner, "beh_fulfil_line", item=item, line=LineInfo.of(line),
+                                       order=OrderInfo.of(order))
+    except Exception as exc:  # noqa: BLE001 - a failing plugin must never lose the line
+        log.exception("Automatic fulfilment of %s line %s failed", order.number, line.id)
+        return None, f"{type(exc).__name__}: {exc}"[:TEXT_MAX]
+    if result is None or not result.done:
+        return result, (result.error if result and result.error else "Ingen plugin utförde raden.")[:TEXT_MAX]
+    return result, None
+
+
+def fulfil_automatic_line(session: Session, rt: "Runtime", line_id: int, today: date) -> bool:
+    """Call the owner's beh_fulfil_line for one due line; a failure sends it to the Service Desk with the error.
 
     Locks are taken in the same order as ``mark_line_done`` (fulfilment record, line, order), so the
     two never deadlock: the line is claimed with a compare-and-set before the plugin runs and stays
     locked until the result is committed; a Service Desk user marking it Utförd meanwhile waits and
     then gets a Conflict, and a second run-due skips it.
     """
-    catalogue, pm = _catalogue(catalogue), _pm(pm)
     # Lock the row so two run-due processes never fulfil one line twice (PostgreSQL; SQLite serialises).
     record = session.scalar(select(LineFulfilment).where(
         LineFulfilment.line_id == line_id, LineFulfilment.due_on <= today, LineFulfilment.done_at.is_(None),
@@ -148,23 +144,14 @@ def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalo
         set_line_status(session, line.id, expected={LINE_AUTOMATIC, LINE_SCHEDULED}, new=LINE_AUTOMATIC)
     except Conflict:
         return False  # set_line_status rolled back; whoever changed the line has recorded it
-    item = catalogue.get(line.item_key or "")
+    item = rt.registry.get(line.item_key)
     record.attempts += 1
-    error: str | None = None
-    result: FulfilmentResult | None = None
-    try:
-        result = pm.hook.beh_fulfil_line(item=item, line=line, order=order) if item else None
-    except Exception as exc:  # noqa: BLE001 - a failing plugin must never lose the line
-        current_app.logger.exception("Automatic fulfilment of %s line %s failed", order.number, line.id)
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-    if error is None and (result is None or not result.done):
-        error = (result.error if result and result.error else "Ingen plugin utförde raden.")[:2000]
+    result, error = _call_plugin(rt, item, line, order)
     try:
         # The order row, then fresh lines, so the order status is derived from what is committed.
         lock_order(session, order, expected=set(OPEN_STATUSES))
     except Conflict:
-        current_app.logger.warning("Order %s closed while line %s was carried out automatically",
-                                   order.number, line_id)
+        log.warning("Order %s closed while line %s was carried out automatically", order.number, line_id)
         return False
     if error is not None:
         set_line_status(session, line.id, expected={LINE_AUTOMATIC}, new=LINE_FAILED)
@@ -173,13 +160,21 @@ def fulfil_automatic_line(session: Session, line_id: int, today: date, *, catalo
         audit.record(session, None, "line.fulfilment_failed", "order", order.number, line=line.item_name,
                      line_id=line.id, error=error)
         session.commit()
+        events.fire(rt, events.LINE_FULFILMENT_FAILED, order, None, line=line)
         return False
     set_line_status(session, line.id, expected={LINE_AUTOMATIC}, new=LINE_DONE)
-    completed = _complete_line(session, order, line, item, result.feedback, today, record=record)
+    completed = _complete_line(session, rt, order, line, item, result.feedback, today, record=record)
     audit.record(session, None, "line.fulfilled", "order", order.number, line=line.item_name, line_id=line.id,
                  automatic=True, order_completed=completed)
     session.commit()
+    _fire_done(rt, order, line, None, completed)
     return True
+
+
+def _fire_done(rt: "Runtime", order: Order, line: OrderLine, actor, completed: bool) -> None:
+    events.fire(rt, events.LINE_FULFILLED, order, actor, line=line)
+    if completed:
+        events.fire(rt, events.ORDER_COMPLETED, order, actor)
 
 
 # --- Service Desk ----------------------------------------------------------------
@@ -197,8 +192,8 @@ def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: in
     return errors
 
 
-def mark_line_done(session: Session, actor: Actor, order: Order, line_id: int, feedback: dict[str, str],
-                   today: date | None = None, catalogue: Catalogue | None = None) -> bool:
+def mark_line_done(session: Session, rt: "Runtime", actor: Actor, order: Order, line_id: int,
+                   feedback: dict[str, str], today: date | None = None) -> bool:
     """Utförd: the Service Desk carried out one line, with its feedback (credentials). Returns order completed.
 
     One transaction with one audit event. Two people clicking Utförd on the same line at once: the
@@ -212,8 +207,7 @@ def mark_line_done(session: Session, actor: Actor, order: Order, line_id: int, f
         raise NotFound("Raden finns inte i beställningen.")
     if line.status == LINE_DONE:
         raise Conflict(f"{line.item_name} är redan utförd.")
-    catalogue = _catalogue(catalogue)
-    item = catalogue.get(line.item_key or "")
+    item = rt.registry.get(line.item_key)
     errors = check_feedback(item, feedback, line.id)
     if errors:
         raise ValidationFailed(errors)
@@ -222,15 +216,16 @@ def mark_line_done(session: Session, actor: Actor, order: Order, line_id: int, f
     set_line_status(session, line.id, expected=NOT_DONE, new=LINE_DONE,
                     message=f"{line.item_name} är redan utförd eller har ändrats av någon annan. Ladda om sidan.")
     lock_order(session, order, expected=WORKABLE_STATUSES)
-    completed = _complete_line(session, order, line, item, feedback, today or actor.today, actor=actor,
+    completed = _complete_line(session, rt, order, line, item, feedback, today or actor.today, actor=actor,
                                record=record)
-    audit.record(session, actor.person, "line.fulfilled", "order", order.number, line=line.item_name,
+    audit.record(session, actor, "line.fulfilled", "order", order.number, line=line.item_name,
                  line_id=line.id, automatic=False, order_completed=completed)
     session.commit()
+    _fire_done(rt, order, line, actor, completed)
     return completed
 
 
-def _complete_line(session: Session, order: Order, line: OrderLine, item: CatalogItem | None,
+def _complete_line(session: Session, rt: "Runtime", order: Order, line: OrderLine, item: CatalogItem | None,
                    feedback: dict[str, str], today: date, *, actor: Actor | None = None,
                    record: LineFulfilment | None = None) -> bool:
     """Record a done line: feedback (secret values encrypted), held permission, order status, completion mail."""
@@ -248,47 +243,19 @@ def _complete_line(session: Session, order: Order, line: OrderLine, item: Catalo
         if existing is not None:
             session.delete(existing)
             session.flush()
-        session.add(Credential(order_id=order.id, line_id=line.id, ciphertext=credentials.encrypt(secret)))
+        session.add(Credential(order_id=order.id, line_id=line.id,
+                               ciphertext=credentials.encrypt(secret, rt.config)))
     line.status = LINE_DONE
     apply_to_held_permissions(session, order, line, today)
     if refresh_status(order) == OrderStatus.AVSLUTAD.value:
         session.flush()
         has_credentials = session.scalar(select(Credential.id).where(Credential.order_id == order.id).limit(1))
-        mail.mail_completed(session, order, has_credentials is not None)
+        mail.mail_completed(session, rt, order, has_credentials is not None)
         return True
     return False
 
 
-def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, today: date) -> None:
-    """Nyupplägg creates, Förändring updates, Avslut ends the end user's held permission (free text: nothing)."""
-    if line.item_key is None:
-        return
-    if order.kind == "nyupplagg":
-        start = max(order.start_date, today)
-        held = session.scalar(select(HeldPermission).where(
-            HeldPermission.person_id == order.end_user_id, HeldPermission.item_key == line.item_key,
-            (HeldPermission.valid_to.is_(None)) | (HeldPermission.valid_to >= today)).limit(1))
-        if held is None:
-            item_scope_local = line.scope == "local"
-            held = HeldPermission(person_id=order.end_user_id, item_key=line.item_key,
-                                  forvaltning_id=order.forvaltning_id if item_scope_local else None,
-                                  valid_from=start, valid_to=None, granted_by_line_id=line.id)
-            session.add(held)
-        held.details = dict(line.values or {})
-        session.flush()
-        line.held_permission_id = held.id
-        return
-    held = session.get(HeldPermission, line.held_permission_id) if line.held_permission_id else None
-    if held is None:
-        return
-    if order.kind == "forandring":
-        held.details = dict(line.values or {})
-    elif order.kind == "avslut":
-        # Not held from the start date on (or from today, when carried out late).
-        held.valid_to = max(order.start_date, today) - timedelta(days=1)
-
-
-def request_komplettering(session: Session, actor: Actor, order: Order, message: str) -> Komplettering:
+def request_komplettering(session: Session, rt: "Runtime", actor: Actor, order: Order, message: str) -> Komplettering:
     """Begär komplettering: ask the orderer for more information; the order waits for the answer."""
     authz.require(authz.may_fulfil(actor, order), "Du kan inte utföra denna beställning.")
     if order.status == OrderStatus.KOMPLETTERING.value:
@@ -296,14 +263,15 @@ def request_komplettering(session: Session, actor: Actor, order: Order, message:
     message = (message or "").strip()
     if not message:
         raise ValidationFailed({"message": "Skriv vad som behöver kompletteras."})
-    if len(message) > 2000:
-        raise ValidationFailed({"message": "Meddelandet får vara högst 2000 tecken."})
+    if len(message) > TEXT_MAX:
+        raise ValidationFailed({"message": f"Meddelandet får vara högst {TEXT_MAX} tecken."})
     set_order_status(session, order, expected=WORKABLE_STATUSES, new=OrderStatus.KOMPLETTERING.value)
     request = Komplettering(order_id=order.id, requested_by_id=actor.id, message=message)
     session.add(request)
-    mail.mail_komplettering(session, order, message)
-    audit.record(session, actor.person, "order.komplettering_requested", "order", order.number)
+    mail.mail_komplettering(session, rt, order, message)
+    audit.record(session, actor, "order.komplettering_requested", "order", order.number)
     session.commit()
+    events.fire(rt, events.ORDER_KOMPLETTERING_REQUESTED, order, actor)
     return request
 
 
@@ -313,14 +281,14 @@ def open_komplettering(session: Session, order: Order) -> Komplettering | None:
         Komplettering.order_id == order.id, Komplettering.answered_at.is_(None)).order_by(Komplettering.id.desc()))
 
 
-def answer_komplettering(session: Session, actor: Actor, order: Order, answer: str) -> Komplettering:
+def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: Order, answer: str) -> Komplettering:
     """The orderer answers the komplettering; the order goes back to the Service Desk queue."""
     authz.require(authz.may_answer_komplettering(actor, order), "Bara beställaren kan svara på kompletteringen.")
     answer = (answer or "").strip()
     if not answer:
         raise ValidationFailed({"answer": "Skriv ditt svar på kompletteringen."})
-    if len(answer) > 2000:
-        raise ValidationFailed({"answer": "Svaret får vara högst 2000 tecken."})
+    if len(answer) > TEXT_MAX:
+        raise ValidationFailed({"answer": f"Svaret får vara högst {TEXT_MAX} tecken."})
     if open_komplettering(session, order) is None:
         raise Conflict("Det finns ingen komplettering att svara på.")
     set_order_status(session, order, expected={OrderStatus.KOMPLETTERING.value},
@@ -334,12 +302,13 @@ def answer_komplettering(session: Session, actor: Actor, order: Order, answer: s
                     .execution_options(populate_existing=True)).all()
     request.answer, request.answered_by_id, request.answered_at = answer, actor.id, utcnow()
     refresh_status(order)
-    audit.record(session, actor.person, "order.komplettering_answered", "order", order.number)
+    audit.record(session, actor, "order.komplettering_answered", "order", order.number)
     session.commit()
+    events.fire(rt, events.ORDER_KOMPLETTERING_ANSWERED, order, actor)
     return request
 
 
-def withdraw_order(session: Session, actor: Actor, order: Order) -> Order:
+def withdraw_order(session: Session, rt: "Runtime", actor: Actor, order: Order) -> Order:
     """Makulera: the orderer withdraws the order before attest; the attestant is told."""
     if order.orderer_id == actor.id and order.status != OrderStatus.VANTAR_PA_ATTEST.value:
         raise Conflict("Beställningen kan bara makuleras innan den är attesterad.")
@@ -347,55 +316,8 @@ def withdraw_order(session: Session, actor: Actor, order: Order) -> Order:
     # Racing the attestant's decision: whichever commits first wins, the other gets Conflict.
     set_order_status(session, order, expected={OrderStatus.VANTAR_PA_ATTEST.value},
                      new=OrderStatus.MAKULERAD.value)
-    mail.mail_withdrawn(session, order)
-    audit.record(session, actor.person, "order.withdrawn", "order", order.number)
+    mail.mail_withdrawn(session, rt, order)
+    audit.record(session, actor, "order.withdrawn", "order", order.number)
     session.commit()
+    events.fire(rt, events.ORDER_WITHDRAWN, order, actor)
     return order
-
-
-# --- Read side: the Service Desk queue and an order's history ---------------------
-
-QUEUE_DEFAULT = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value)
-
-
-def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, item_key: str = "",
-                       status: str = "", page: int = 1, size: int = 15) -> Page:
-    """Attested orders to carry out: akut first, then oldest; filter by förvaltning, system and status."""
-    stmt = select(Order).where(Order.status.in_((status,) if status in OPEN_STATUSES else QUEUE_DEFAULT))
-    if forvaltning_id:
-        stmt = stmt.where(Order.forvaltning_id == forvaltning_id)
-    if item_key:
-        stmt = stmt.where(Order.id.in_(select(OrderLine.order_id).where(
-            OrderLine.item_key == item_key, OrderLine.removed.is_(False))))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    rows = list(session.scalars(stmt.options(
-        joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
-        selectinload(Order.lines)).order_by(Order.akut.desc(), Order.created_at, Order.id)
-        .offset((page - 1) * size).limit(size)))
-    return Page(rows, total, page, pages)
-
-
-def order_history(session: Session, order: Order, page: int = 1, size: int = 50) -> Page:
-    """The order's audit events (who did what, when), oldest first, with their actors."""
-    where = (AuditEvent.object_type == "order") & (AuditEvent.object_id == order.number)
-    total = session.scalar(select(func.count(AuditEvent.id)).where(where)) or 0
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    rows = list(session.scalars(select(AuditEvent).where(where).options(joinedload(AuditEvent.actor))
-                                .order_by(AuditEvent.at, AuditEvent.id).offset((page - 1) * size).limit(size)))
-    return Page(rows, total, page, pages)
-
-
-def line_records(session: Session, order: Order) -> dict[int, LineFulfilment]:
-    """line id -> its fulfilment record (who, when, feedback, error), in one query."""
-    rows = session.scalars(select(LineFulfilment).where(LineFulfilment.order_id == order.id)
-                           .options(joinedload(LineFulfilment.done_by)))
-    return {row.line_id: row for row in rows}
-
-
-def kompletteringar(session: Session, order: Order) -> list[Komplettering]:
-    """Every komplettering request of the order with its answer, oldest first."""
-    return list(session.scalars(select(Komplettering).where(Komplettering.order_id == order.id).options(
-        joinedload(Komplettering.requested_by), joinedload(Komplettering.answered_by)).order_by(Komplettering.id)))

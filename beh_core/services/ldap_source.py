@@ -19,11 +19,16 @@ from urllib.parse import urlsplit
 import ldap
 from ldap.controls import SimplePagedResultsControl
 
-from ..config import DEFAULTS
 from ..identifiers import InvalidIdentifier, normalise_hsa_id
 from .directory_import import check_person
 
 ENGAGEMENT_KINDS = ("anstalld", "konsult", "student", "privat")
+# The portal fields LDAP_ATTRIBUTES maps (config.DEFAULTS holds the HSA-named defaults).
+ATTRIBUTE_FIELDS = (
+    "vgr_id", "hsa_id", "personnummer", "passnummer", "first_name", "last_name", "email", "titel", "ansvarsnummer",
+    "engagement", "unit_code", "unit_name", "unit_hsa_id", "vardenhet", "private_provider", "chef",
+    "kostnadsstalle_code", "kostnadsstalle_name", "kostnadsstalle_forvaltning", "kostnadsstalle_ansvarig",
+)
 
 
 class LdapUnavailable(Exception):
@@ -64,8 +69,7 @@ class LdapSettings:
     @classmethod
     def from_config(cls, config) -> "LdapSettings":
         """Read and check the settings; raises SyncConfigError naming the missing or unsafe one."""
-        attributes = dict(DEFAULTS["LDAP_ATTRIBUTES"])
-        attributes.update(config.get("LDAP_ATTRIBUTES") or {})
+        attributes = dict(config.get("LDAP_ATTRIBUTES") or {})  # complete: load_config merges it over the defaults
         settings = cls(
             url=str(config.get("LDAP_URL") or ""), starttls=bool(config.get("LDAP_STARTTLS", True)),
             ca_file=str(config.get("LDAP_CA_FILE") or ""), bind_dn=str(config.get("LDAP_BIND_DN") or ""),
@@ -78,6 +82,9 @@ class LdapSettings:
             kostnadsstalle_filter=str(config.get("LDAP_KOSTNADSSTALLE_FILTER") or "(objectClass=*)"),
             page_size=max(1, int(config.get("LDAP_PAGE_SIZE", 1000))), attributes=attributes,
         )
+        missing = sorted(set(ATTRIBUTE_FIELDS) - settings.attributes.keys())
+        if missing:
+            raise SyncConfigError("LDAP_ATTRIBUTES saknar " + ", ".join(missing) + ".")
         for name, value in (("LDAP_URL", settings.url), ("LDAP_PERSON_BASE", settings.person_base),
                             ("LDAP_UNIT_BASE", settings.unit_base)):
             if not value:

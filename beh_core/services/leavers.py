@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,9 @@ from ..models import (
 )
 from .errors import NotFound
 from .paging import Page
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 PAGE_SIZE = 25
 CLOSED = (OrderStatus.AVSLAGEN.value, OrderStatus.MAKULERAD.value)
@@ -84,10 +88,10 @@ def _scope(actor: Actor):
     clauses = []
     if actor.chef_enhet_ids:
         clauses.append(Engagement.enhet_id.in_(sorted(actor.chef_enhet_ids)))
-    for d in actor.lr_bestallare:
+    for d in actor.area_bestallare:
         units = select(Enhet.id).where(Enhet.omrade_id == d.omrade_id)
         clauses.append(Engagement.enhet_id == d.enhet_id if d.enhet_id else Engagement.enhet_id.in_(units))
-    clauses += [Engagement.enhet_id == d.enhet_id for d in actor.u_bestallare if d.enhet_id]
+    clauses += [Engagement.enhet_id == d.enhet_id for d in actor.unit_bestallare if d.enhet_id]
     return or_(*clauses) if clauses else None
 
 
@@ -146,7 +150,7 @@ def responsible_for(session: Session, enhet: Enhet, today: date) -> list[Person]
     return list(session.scalars(select(Person).where(wanted, Person.active.is_(True)).order_by(Person.id)))
 
 
-def send_leaver_reminders(session: Session, *, today: date, lookback_days: int = 30) -> int:
+def send_leaver_reminders(session: Session, rt: "Runtime", *, today: date, lookback_days: int = 30) -> int:
     """Mail the responsible people once per engagement that ended lately and left permissions; returns mails queued.
 
     Each engagement is one transaction: its reminder row (unique, so two runs never both send), one mail per
@@ -170,7 +174,7 @@ def send_leaver_reminders(session: Session, *, today: date, lookback_days: int =
         recipients = [p for p in responsible_for(session, engagement.enhet, today) if p.id != engagement.person_id]
         session.add(LeaverReminder(engagement_id=engagement_id, recipients=len(recipients)))
         for person in recipients:
-            enqueue_mail(session, to=person, subject=f"Att avsluta: {engagement.person.display} har slutat på "
+            enqueue_mail(session, rt, to=person, subject=f"Att avsluta: {engagement.person.display} har slutat på "
                                                      f"{engagement.enhet.name}",
                          template="leavers/mail_reminder.txt",
                          context={"engagement": engagement, "person": engagement.person, "held": held},

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from typing import Any, Mapping
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..authz import Forbidden
@@ -26,27 +27,27 @@ class LinkTarget:
     path: str
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(config: Mapping[str, Any]) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(config["SECRET_KEY"], salt=SALT)
 
 
-def make_token(person_id: int, path: str) -> str:
+def make_token(config: Mapping[str, Any], person_id: int, path: str) -> str:
     """Sign (addressee, local path) into a URL-safe token."""
     if not path.startswith("/") or path.startswith("//"):
         raise ValueError("A mail link must point to a local path")
-    return _serializer().dumps({"p": person_id, "t": path})
+    return _serializer(config).dumps({"p": person_id, "t": path})
 
 
-def link_url(person_id: int, path: str) -> str:
+def link_url(config: Mapping[str, Any], person_id: int, path: str) -> str:
     """The absolute URL of a personal link (BASE_URL + /l/<token>)."""
-    return current_app.config["BASE_URL"].rstrip("/") + "/l/" + make_token(person_id, path)
+    return config["BASE_URL"].rstrip("/") + "/l/" + make_token(config, person_id, path)
 
 
-def read_token(token: str) -> LinkTarget:
+def read_token(config: Mapping[str, Any], token: str) -> LinkTarget:
     """Check the signature and age of a token; NotFound when forged or expired."""
-    max_age = int(current_app.config.get("MAIL_LINK_MAX_AGE_DAYS", 60)) * 86400
+    max_age = int(config.get("MAIL_LINK_MAX_AGE_DAYS", 60)) * 86400
     try:
-        data = _serializer().loads(token, max_age=max_age)
+        data = _serializer(config).loads(token, max_age=max_age)
     except SignatureExpired as expired:
         raise NotFound("Länken har gått ut. Logga in och öppna beställningen från startsidan.") from expired
     except BadSignature as bad:
@@ -57,9 +58,9 @@ def read_token(token: str) -> LinkTarget:
     return LinkTarget(int(data["p"]), path)
 
 
-def follow(token: str, person_id: int) -> str:
+def follow(config: Mapping[str, Any], token: str, person_id: int) -> str:
     """The target path of a token for the logged-in person; Forbidden when the link is someone else's."""
-    target = read_token(token)
+    target = read_token(config, token)
     if target.person_id != person_id:
         raise Forbidden("Länken gäller bara den person som e-postmeddelandet skickades till.")
     return target.path

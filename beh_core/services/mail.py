@@ -25,17 +25,20 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from flask import current_app, render_template
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..db import Database
+from ..database import Database
 from ..models import OutboxMessage, Person, utcnow
 from ..models.fulfilment import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
 from . import links
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +47,19 @@ def _template_path(template: str) -> str:
     return template if "/" in template else f"mail/{template}.txt"
 
 
-def enqueue_mail(session: Session, *, to: Person, subject: str, template: str, context: dict,
+def enqueue_mail(session: Session, rt: "Runtime", *, to: Person, subject: str, template: str, context: dict,
                  link_path: str | None = None) -> OutboxMessage:
     """Render a Swedish mail to a person and add it to the outbox in the caller's transaction.
 
+    :param rt: the runtime (templates, settings for the personal link).
     :param template: a name in ``templates/mail/`` without ``.txt`` (or a full template path).
-    :param context: template variables; ``to`` (the person) and ``link`` are added.
+    :param context: template variables; ``to`` (the person), ``link`` and ``catalogue`` lookups are added.
     :param link_path: a local path; the mail then holds a link that works only for ``to``.
     """
-    link = links.link_url(to.id, link_path) if link_path else None
-    body = render_template(_template_path(template), **{**context, "to": to, "link": link})
-    domain = (current_app.config.get("MAIL_FROM", "") .rsplit("@", 1)[-1].strip(" >")) or "beh.local"
+    link = links.link_url(rt.config, to.id, link_path) if link_path else None
+    body = rt.render(_template_path(template), **{**context, "to": to, "link": link,
+                                                   "catalogue_title": _catalogue_title(rt)})
+    domain = (rt.config.get("MAIL_FROM", "").rsplit("@", 1)[-1].strip(" >")) or "beh.local"
     message = OutboxMessage(
         to_person_id=to.id, to_address=to.email, subject=subject[:250], body=body, template=template[:80],
         message_id=f"<{uuid.uuid4().hex}@{domain}>", status=OUTBOX_PENDING, attempts=0, next_attempt_at=utcnow(),
@@ -63,6 +68,13 @@ def enqueue_mail(session: Session, *, to: Person, subject: str, template: str, c
         message.status, message.last_error = OUTBOX_FAILED, "Mottagaren saknar e-postadress i katalogen."
     session.add(message)
     return message
+
+
+def _catalogue_title(rt: "Runtime"):
+    def title(key: str) -> str:
+        catalogue = rt.registry.catalogue(key)
+        return catalogue.title if catalogue else key
+    return title
 
 
 # --- Sending -------------------------------------------------------------------
@@ -269,43 +281,47 @@ def _feedback_path(order) -> str:
     return f"/aterkoppling/{order.number}"
 
 
-def mail_attest_request(session: Session, order, *, changed: bool = False) -> OutboxMessage:
+def mail_attest_request(session: Session, rt: "Runtime", order, *, changed: bool = False) -> OutboxMessage:
     """To the attestant: a new order (or Byt attestant) waits for their attest."""
-    return enqueue_mail(session, to=order.attestant, subject=f"Beställning {order.number} väntar på din attest",
+    return enqueue_mail(session, rt, to=order.attestant, subject=f"Beställning {order.number} väntar på din attest",
                         template="attest_request", context={"order": order, "changed": changed},
                         link_path=_attest_path(order))
 
 
-def mail_attest_reminder(session: Session, order, days: int) -> OutboxMessage:
+def mail_attest_reminder(session: Session, rt: "Runtime", order, days: int) -> OutboxMessage:
     """To the attestant: a reminder that the order has waited ``days`` days."""
-    return enqueue_mail(session, to=order.attestant, subject=f"Påminnelse: beställning {order.number} väntar på din attest",
+    return enqueue_mail(session, rt, to=order.attestant, subject=f"Påminnelse: beställning {order.number} väntar på din attest",
                         template="attest_reminder", context={"order": order, "days": days},
                         link_path=_attest_path(order))
 
 
-def mail_decision(session: Session, order, approved: bool) -> OutboxMessage:
-    """To the orderer: the attestant approved or rejected the order."""
+def mail_decision(session: Session, rt: "Runtime", order, approved: bool, *, decided_by=None,
+                  step_label: str = "") -> OutboxMessage:
+    """To the orderer: the order is approved (after its last attest step) or rejected at a step."""
     word = "godkänd" if approved else "avslagen"
-    return enqueue_mail(session, to=order.orderer, subject=f"Beställning {order.number} är {word}",
-                        template="decision", context={"order": order, "approved": approved},
+    return enqueue_mail(session, rt, to=order.orderer, subject=f"Beställning {order.number} är {word}",
+                        template="decision", context={"order": order, "approved": approved,
+                                                      "decided_by": decided_by or order.attestant,
+                                                      "step_label": step_label},
                         link_path=_feedback_path(order))
 
 
-def mail_komplettering(session: Session, order, message: str) -> OutboxMessage:
+
+def mail_komplettering(session: Session, rt: "Runtime", order, message: str) -> OutboxMessage:
     """To the orderer: the Service Desk needs more information."""
-    return enqueue_mail(session, to=order.orderer, subject=f"Komplettering begärd för beställning {order.number}",
+    return enqueue_mail(session, rt, to=order.orderer, subject=f"Komplettering begärd för beställning {order.number}",
                         template="komplettering", context={"order": order, "message": message},
                         link_path=_feedback_path(order))
 
 
-def mail_completed(session: Session, order, has_credentials: bool) -> OutboxMessage:
+def mail_completed(session: Session, rt: "Runtime", order, has_credentials: bool) -> OutboxMessage:
     """To the orderer: every line is carried out (Avslutad); credentials wait in the portal."""
-    return enqueue_mail(session, to=order.orderer, subject=f"Beställning {order.number} är utförd",
+    return enqueue_mail(session, rt, to=order.orderer, subject=f"Beställning {order.number} är utförd",
                         template="completed", context={"order": order, "has_credentials": has_credentials},
                         link_path=_feedback_path(order))
 
 
-def mail_withdrawn(session: Session, order) -> OutboxMessage:
+def mail_withdrawn(session: Session, rt: "Runtime", order) -> OutboxMessage:
     """To the attestant: the orderer withdrew (makulerade) the order; nothing to attest."""
-    return enqueue_mail(session, to=order.attestant, subject=f"Beställning {order.number} är makulerad",
+    return enqueue_mail(session, rt, to=order.attestant, subject=f"Beställning {order.number} är makulerad",
                         template="withdrawn", context={"order": order})

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from .. import authz
 from .paging import Page, paginate, paginate_merged
 from ..authz import Actor
-from ..models import Order, OrderStatus, Person
-from .ordering import _N
+from ..models import Order, OrderAttestStep, OrderStatus, Person
+from ..labels import _N
 
 STATUS_LABELS = {
     OrderStatus.VANTAR_PA_ATTEST.value: _N("Väntar på Attest"),
@@ -30,6 +30,7 @@ class OrderFilter:
     """Sökalternativ of Tidigare beställningar."""
 
     number: str = ""
+    catalogue: str = ""
     status: str = ""
     kind: str = ""
     end_user_vgr_id: str = ""
@@ -40,6 +41,8 @@ class OrderFilter:
 def _apply(stmt, flt: OrderFilter):
     if flt.number:
         stmt = stmt.where(Order.number == flt.number.strip().lower())
+    if flt.catalogue:
+        stmt = stmt.where(Order.catalogue == flt.catalogue)
     if flt.status in STATUS_LABELS:
         stmt = stmt.where(Order.status == flt.status)
     if flt.kind in ("nyupplagg", "forandring", "avslut"):
@@ -88,6 +91,6 @@ def load_order(session: Session, number: str) -> Order | None:
         select(Order).where(Order.number == number).options(
             joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant),
             joinedload(Order.forvaltning), joinedload(Order.omrade), joinedload(Order.enhet),
-            selectinload(Order.lines),
+            selectinload(Order.lines), selectinload(Order.attest_steps).joinedload(OrderAttestStep.attestant),
         )
     )

@@ -1,209 +1,94 @@
-"""Placing an order: validation of the wizard's lines and review, and create_order."""
+"""Placing an order in any catalogue: the lines, the place, the attest steps, dates and order fields.
+
+``validate_lines`` checks what step 2 of a flow chose; ``validate_order`` checks a
+whole ``OrderRequest``; ``create_order`` / ``create_orders`` validate again and
+save in one transaction with one audit event per order, the attestant's mail, and
+the consumed draft (a draft is turned into orders exactly once). The event
+``order.created`` fires after the commit.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pluggy
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, authz
 from ..authz import Actor
-from ..catalogue import Catalogue, CatalogItem
-from ..models import Delegation, Enhet, Forvaltning, HeldPermission, Omrade, Order, OrderLine, OrderStatus, Person, SCOPE_AREA
-from .directory import has_active_engagement, held_permissions
-from .errors import ValidationFailed
+from ..catalogue import AVSLUT, NYUPPLAGG, AttestStep, CatalogItem, Catalogue
+from ..labels import KIND_LABELS
+from ..models import (STEP_LATER, STEP_WAITING, Enhet, Forvaltning, HeldPermission, Omrade, Order,
+                      OrderAttestStep, OrderDraft, OrderLine, OrderStatus, Person, utcnow)
+from . import attest_rules, events, mail
+from .directory import has_active_engagement
+from .directory_api import Directory, ForvaltningInfo, PersonInfo, held_info
+from .errors import Conflict, ValidationFailed
+from .order_fields import check_values, item_fields, order_fields, shown
+from .order_info import LineInfo, OrderContext, OrderInfo
+from .pending import pending_lines
 
-def _N(text: str) -> str:
-    """Mark a label for translation; the template translates it when shown."""
-    return text
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
-
-KIND_LABELS = {"nyupplagg": _N("Nyupplägg"), "forandring": _N("Förändring"), "avslut": _N("Avslut")}
 FORBIDDEN_PHRASE = "alla behörigheter"
 ORDER_NUMBER_OFFSET = 100000
+FREE_TEXT_MAX = 2000
 
 
 @dataclass
 class LineInput:
-    """One wanted line: a catalogue item with values, a held permission (Förändring/Avslut), or free text."""
+    """One wanted line: an item (at a scope) with values, a held permission (Förändring/Avslut), or free text.
+
+    ``unknown`` holds posted values for fields the item does not declare (a forged or stale form).
+    """
 
     item_key: str | None
     values: dict[str, str] = field(default_factory=dict)
     held_permission_id: int | None = None
     free_text: str | None = None
+    scope_key: str = ""
+    page: str = ""
+    unknown: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """Plain form for the wizard's session draft."""
-        return {"item_key": self.item_key, "values": self.values,
-                "held_permission_id": self.held_permission_id, "free_text": self.free_text}
+        """Plain form for the server-side draft."""
+        return {"item_key": self.item_key, "values": self.values, "held_permission_id": self.held_permission_id,
+                "free_text": self.free_text, "scope_key": self.scope_key, "page": self.page, "unknown": self.unknown}
 
     @classmethod
     def from_dict(cls, data: dict) -> "LineInput":
         """Inverse of to_dict."""
         return cls(data.get("item_key"), dict(data.get("values") or {}), data.get("held_permission_id"),
-                   data.get("free_text"))
+                   data.get("free_text"), data.get("scope_key") or "", data.get("page") or "",
+                   dict(data.get("unknown") or {}))
 
 
 @dataclass
-class ReviewInput:
-    """Step 3 (Granska / Beställ): where the order belongs, attestant, dates, extras."""
+class OrderRequest:
+    """Everything one order needs, as typed: catalogue, kind, end user, place, lines, attestants, dates, fields.
 
-    omrade_id: int | None
-    enhet_id: int | None
-    attestant_id: int | None
-    start_date: str
-    akut: bool = False
-    tillaggsinformation: str = ""
-
-
-def field_key(item_key: str, field_name: str) -> str:
-    """The error/form key of one field of one item."""
-    return f"{item_key}.{field_name}"
-
-
-def check_item_values(item: CatalogItem, values: dict[str, str]) -> dict[str, str]:
-    """Core checks of declared fields: required, allowed choices, length. Returns {key: message}."""
-    errors: dict[str, str] = {}
-    for spec in item.fields:
-        value = (values.get(spec.name) or "").strip()
-        key = field_key(item.key, spec.name)
-        if spec.required and not value:
-            errors[key] = f"Fyll i {spec.label} för {item.name}." if spec.type != "select" else \
-                f"Välj {spec.label} för {item.name}."
-        elif value and spec.choices and value not in {c[0] for c in spec.choices}:
-            errors[key] = f"{spec.label} \u201d{value}\u201d finns inte för {item.name}. Välj ett av alternativen i listan."
-        elif len(value) > spec.max_length:
-            errors[key] = f"{spec.label} får vara högst {spec.max_length} tecken."
-    return errors
-
-
-def validate_lines(
-    session: Session, catalogue: Catalogue, pm: pluggy.PluginManager, *, end_user: Person,
-    forvaltning: Forvaltning, kind: str, lines: list[LineInput], today: date, require_some: bool = True,
-) -> dict[str, str]:
-    """Check the wanted lines for the order kind; returns field key -> Swedish message."""
-    errors: dict[str, str] = {}
-    if kind not in KIND_LABELS:
-        return {"kind": "Välj Nyupplägg, Förändring eller Avslut."}
-    if kind != "avslut" and not has_active_engagement(end_user, today):
-        return {"kind": "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."}
-    if require_some and not lines:
-        return {"lines": "Beställningen innehåller inga behörigheter. Välj minst en behörighet."}
-    held = {h.id: h for h in held_permissions(session, end_user.id, today)}
-    held_keys = {h.item_key for h in held.values()}
-    for line in lines:
-        if line.free_text is not None:
-            errors.update(_check_free_text(kind, line.free_text))
-            continue
-        item = catalogue.get(line.item_key or "")
-        if item is None or item.catalogue != "lr" or not item.offered_in(forvaltning.code) or kind not in item.kinds:
-            errors["lines"] = "En vald behörighet kan inte beställas här. Ta bort den och välj på nytt."
-            continue
-        if kind == "nyupplagg" and item.key in held_keys:
-            errors[field_key(item.key, "_item")] = (
-                f"Användaren har redan behörighet till {item.name}. Välj Förändring i stället.")
-            continue
-        if kind in ("forandring", "avslut"):
-            permission = held.get(line.held_permission_id or -1)
-            if permission is None or permission.item_key != item.key:
-                errors[field_key(item.key, "_item")] = f"Användaren har ingen aktiv behörighet till {item.name}."
-                continue
-        if kind == "avslut":
-            continue  # an Avslut ends what is held; there is nothing to fill in
-        item_errors = check_item_values(item, line.values)
-        if not item_errors:
-            answer = pm.hook.beh_validate_line(item=item, values=line.values, kind=kind, end_user=end_user,
-                                               session=session)
-            item_errors = {field_key(item.key, k): v for k, v in (answer or {}).items()}
-        errors.update(item_errors)
-    return errors
-
-
-def _check_free_text(kind: str, text: str) -> dict[str, str]:
-    if kind != "avslut":
-        return {"free_text": "Fritext kan bara anges vid Avslut."}
-    value = text.strip()
-    if not value:
-        return {"free_text": "Ange i fritext tydligt vilka behörigheter som ska avslutas."}
-    if FORBIDDEN_PHRASE in value.lower():
-        return {"free_text": 'Använd inte frasen "Alla behörigheter". Ange tydligt vilka behörigheter som ska avslutas.'}
-    if len(value) > 2000:
-        return {"free_text": "Fritexten får vara högst 2000 tecken."}
-    return {}
-
-
-def attestants_for(session: Session, omrade_id: int, enhet_id: int | None, today: date,
-                   exclude: tuple[int, ...] = ()) -> list[Person]:
-    """Persons with an active L/R attestant delegation for the område (and verksamhet).
-
-    ``exclude`` holds the order's end user and orderer: nobody attests an order for themself,
-    and the orderer never approves their own order (four eyes).
+    :param attestants: attest step key -> the attestant the beställare chose (steps the orderer chooses).
     """
-    stmt = (
-        select(Person).join(Delegation, Delegation.person_id == Person.id).where(
-            Delegation.scope == SCOPE_AREA, Delegation.is_attestant.is_(True), Delegation.omrade_id == omrade_id,
-            Delegation.valid_from <= today, Delegation.valid_to >= today,
-        )
-    )
-    if enhet_id:
-        stmt = stmt.where((Delegation.enhet_id.is_(None)) | (Delegation.enhet_id == enhet_id))
-    if exclude:
-        stmt = stmt.where(Person.id.not_in(exclude))
-    return list(session.scalars(stmt.distinct().order_by(Person.last_name, Person.first_name)))
+
+    catalogue: str
+    kind: str
+    end_user_id: int
+    lines: list[LineInput]
+    forvaltning_id: int | None = None
+    omrade_id: int | None = None
+    enhet_id: int | None = None
+    attestants: dict[str, int | None] = field(default_factory=dict)
+    start_date: str = ""
+    end_date: str = ""
+    akut: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
 
 
-def orderable_omraden(session: Session, actor: Actor, forvaltning_id: int) -> list[Omrade]:
-    """Områden of the förvaltning where the actor holds an active beställare delegation."""
-    ids = {o for f, o in authz.orderable_scopes(actor) if f == forvaltning_id}
-    if not ids:
-        return []
-    return list(session.scalars(select(Omrade).where(Omrade.id.in_(ids)).order_by(Omrade.name)))
-
-
-def orderable_forvaltningar(session: Session, actor: Actor) -> list[Forvaltning]:
-    """Förvaltningar where the actor may order (Välj förvaltning)."""
-    ids = {f for f, _ in authz.orderable_scopes(actor)}
-    if not ids:
-        return []
-    return list(session.scalars(select(Forvaltning).where(Forvaltning.id.in_(ids)).order_by(Forvaltning.name)))
-
-
-def validate_review(session: Session, catalogue: Catalogue, actor: Actor, *, end_user: Person,
-                    forvaltning: Forvaltning, kind: str, lines: list[LineInput], review: ReviewInput,
-                    today: date) -> dict[str, str]:
-    """Check step 3: område -> verksamhet -> attestant, startdatum, akut."""
-    errors: dict[str, str] = {}
-    omrade = session.get(Omrade, review.omrade_id) if review.omrade_id else None
-    if omrade is None or omrade.forvaltning_id != forvaltning.id:
-        errors["omrade_id"] = "Välj område."
-    elif not authz.may_order_in(actor, forvaltning.id, omrade.id):
-        errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
-    enhet = session.get(Enhet, review.enhet_id) if review.enhet_id else None
-    if "omrade_id" not in errors and (enhet is None or enhet.omrade_id != omrade.id):
-        errors["enhet_id"] = "Välj verksamhet."
-    if not errors:
-        allowed = {p.id for p in attestants_for(session, omrade.id, enhet.id, today, (end_user.id, actor.id))}
-        if review.attestant_id not in allowed:
-            errors["attestant_id"] = "Välj attestant i listan."
-    elif not review.attestant_id:
-        errors["attestant_id"] = "Välj attestant i listan."
-    start = parse_date(review.start_date)
-    if not (review.start_date or "").strip():
-        errors["start_date"] = "Ange startdatum."
-    elif start is None:
-        errors["start_date"] = "Ange startdatum enligt formatet ÅÅÅÅ-MM-DD."
-    elif start < today:
-        errors["start_date"] = "Startdatum kan inte vara tidigare än dagens datum."
-    if review.akut:
-        items = [catalogue.get(line.item_key or "") for line in lines]
-        if not any(item and item.akut for item in items):
-            errors["akut"] = ("Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem, "
-                              "till exempel Melior, Asynja Visph eller ELVIS.")
-    if len(review.tillaggsinformation or "") > 2000:
-        errors["tillaggsinformation"] = "Tilläggsinformation får vara högst 2000 tecken."
-    return errors
+def field_key(item_key: str, field_name: str, scope_key: str = "") -> str:
+    """The error/form key of one field of one line."""
+    return f"{item_key}{'@' + scope_key if scope_key else ''}.{field_name}"
 
 
 def parse_date(text: str | None) -> date | None:
@@ -214,57 +99,363 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
-def create_order(
-    session: Session, actor: Actor, catalogue: Catalogue, pm: pluggy.PluginManager, *, end_user_id: int,
-    forvaltning_id: int, kind: str, lines: list[LineInput], review: ReviewInput, today: date | None = None,
-) -> Order:
+def order_context(session: Session, actor: Actor, catalogue: str, kind: str, end_user: Person,
+                  forvaltning: Forvaltning | None, today: date) -> OrderContext:
+    """The context plugins get while an order is put together."""
+    return OrderContext(catalogue, kind, PersonInfo.of(end_user),
+                        ForvaltningInfo(forvaltning.id, forvaltning.code, forvaltning.name) if forvaltning else None,
+                        PersonInfo.of(actor.person), today, Directory(session, today))
+
+
+# --- Lines ------------------------------------------------------------------------
+
+def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: Catalogue, end_user: Person,
+                   forvaltning: Forvaltning | None, kind: str, lines: list[LineInput], today: date,
+                   require_some: bool = True) -> dict[str, str]:
+    """Check the wanted lines for the order kind; returns field key -> Swedish message."""
+    if kind not in catalogue.kinds or kind not in KIND_LABELS:
+        return {"kind": "Välj " + " eller ".join(KIND_LABELS[k] for k in catalogue.kinds) + "."}
+    if kind != AVSLUT and not has_active_engagement(end_user, today):
+        return {"kind": "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."}
+    if require_some and not lines:
+        return {"lines": "Beställningen innehåller inga behörigheter. Välj minst en behörighet."}
+    context = order_context(session, actor, catalogue.key, kind, end_user, forvaltning, today)
+    held = {h.id: h for h in session.scalars(select(HeldPermission).where(
+        HeldPermission.person_id == end_user.id, HeldPermission.ended_at.is_(None)))
+        if h.is_held(today)}
+    held_scopes = {(h.item_key, h.scope_key or "") for h in held.values()}
+    pending = pending_lines(session, end_user.id)
+    errors: dict[str, str] = {}
+    seen: set[tuple] = set()
+    for line in lines:
+        if line.free_text is not None:
+            errors.update(_check_free_text(catalogue, kind, line))
+            continue
+        item = rt.registry.get(line.item_key)
+        if (item is None or item.catalogue != catalogue.key or kind not in item.kinds
+                or (forvaltning is not None and not item.offered_in(forvaltning.code))):
+            errors["lines"] = "En vald behörighet kan inte beställas här. Ta bort den och välj på nytt."
+            continue
+        scope_key = line_scope(item, line, forvaltning, held.get(line.held_permission_id or -1))
+        item_key = field_key(item.key, "_item", line.scope_key)
+        if (item.key, scope_key, line.held_permission_id) in seen:
+            errors[item_key] = f"{item.name} är vald två gånger. Ta bort den ena."
+            continue
+        seen.add((item.key, scope_key, line.held_permission_id))
+        permission = held.get(line.held_permission_id or -1)
+        problem = _line_state_problem(item, kind, scope_key, permission, held_scopes, pending, line)
+        if problem:
+            errors[item_key] = problem
+            continue
+        if kind == AVSLUT:
+            continue  # an Avslut ends what is held; there is nothing to fill in
+        errors.update(_check_line_values(rt, item, line, line.scope_key, context,
+                                         held_info(permission) if permission else None))
+    return errors
+
+
+def line_scope(item: CatalogItem, line: LineInput, forvaltning: Forvaltning | None,
+               permission: HeldPermission | None) -> str:
+    """Where the line applies: the held permission's scope, the chosen scope, or the förvaltning of a local item."""
+    if permission is not None:
+        return permission.scope_key or ""
+    if line.scope_key:
+        return line.scope_key
+    return str(forvaltning.id) if item.is_local and forvaltning is not None else ""
+
+
+def _line_state_problem(item: CatalogItem, kind: str, scope_key: str, permission: HeldPermission | None,
+                        held_scopes: set, pending: dict, line: LineInput) -> str | None:
+    if kind == NYUPPLAGG:
+        if (item.key, scope_key) in held_scopes:
+            return f"Användaren har redan behörighet till {item.name}. Välj Förändring i stället."
+        number = pending.get((item.key, scope_key))
+        if number:
+            return f"{item.name} är redan beställd för användaren och inte klar ({number})."
+        return None
+    if permission is None or permission.item_key != item.key:
+        return f"Användaren har ingen aktiv behörighet till {item.name}."
+    number = pending.get(("held", permission.id))
+    if number:
+        return f"{item.name} har redan en beställning som inte är klar ({number})."
+    return None
+
+
+def _check_line_values(rt: "Runtime", item: CatalogItem, line: LineInput, scope_key: str, context: OrderContext,
+                       held) -> dict[str, str]:
+    fields = item_fields(rt, item, context, held)
+    key = lambda name: field_key(item.key, name, scope_key)  # noqa: E731
+    errors = check_values(fields, line.values, key=key, where=item.name)
+    if errors:
+        return errors
+    answer = rt.plugins.call_owner(item.owner, "beh_validate_line", item=item, values=dict(line.values),
+                                   unknown=dict(line.unknown), context=context, held=held) or {}
+    errors = {key(name): message for name, message in answer.items()}
+    if line.unknown and not answer:  # the owner said nothing about them: refused here
+        errors[field_key(item.key, "_item", scope_key)] = (
+            f"Formuläret innehåller ett fält som inte finns för {item.name}. Ladda om sidan.")
+    return errors
+
+
+def _check_free_text(catalogue: Catalogue, kind: str, line: LineInput) -> dict[str, str]:
+    page = catalogue.page(line.page)
+    if kind != AVSLUT or page is None or not page.free_text_avslut:
+        return {"free_text": "Fritext kan bara anges vid Avslut."}
+    value = (line.free_text or "").strip()
+    if not value:
+        return {"free_text": "Ange i fritext tydligt vilka behörigheter som ska avslutas."}
+    if FORBIDDEN_PHRASE in value.lower():
+        return {"free_text": 'Använd inte frasen "Alla behörigheter". Ange tydligt vilka behörigheter som ska avslutas.'}
+    if len(value) > FREE_TEXT_MAX:
+        return {"free_text": f"Fritexten får vara högst {FREE_TEXT_MAX} tecken."}
+    return {}
+
+
+# --- The whole order --------------------------------------------------------------
+
+@dataclass
+class Prepared:
+    """A validated request: the objects and values create_order saves."""
+
+    catalogue: Catalogue
+    end_user: Person
+    forvaltning: Forvaltning
+    omrade: Omrade
+    enhet: Enhet
+    start: date
+    end: date | None
+    fields: dict[str, str]
+    fields_shown: list
+    steps: list[tuple[AttestStep, Person]]
+    lines: list[OrderLine]
+
+
+def validate_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest,
+                   today: date | None = None) -> tuple[dict[str, str], Prepared | None]:
+    """Check a whole order as the beställare sent it; returns (errors, prepared). Raises Forbidden."""
+    today = today or actor.today
+    catalogue = rt.registry.catalogue(request.catalogue)
+    authz.require(catalogue is not None and authz.may_order(actor, catalogue),
+                  "Du har ingen aktiv delegering som beställare.")
+    end_user = session.get(Person, request.end_user_id) if request.end_user_id else None
+    if end_user is None:
+        return {"lines": "Beställningen är ofullständig. Börja om från steg 1."}, None
+    errors: dict[str, str] = {}
+    forvaltning, omrade, enhet = _place(session, actor, catalogue, request, errors)
+    errors.update(validate_lines(session, rt, actor, catalogue=catalogue, end_user=end_user,
+                                 forvaltning=forvaltning if catalogue.delegation != "enhet" else None,
+                                 kind=request.kind, lines=request.lines, today=today))
+    start, end = _dates(catalogue, request, today, errors)
+    context = order_context(session, actor, catalogue.key, request.kind, end_user, forvaltning, today)
+    resolved = order_fields(rt, catalogue, context)
+    values = {f.name: (request.fields.get(f.name) or "").strip() for f in resolved}
+    errors.update(check_values(resolved, values))
+    _check_akut(rt, catalogue, request, errors)
+    if errors:
+        return errors, None
+    lines = [_order_line(session, rt, request, line, position, forvaltning, context)
+             for position, line in enumerate(request.lines)]
+    answer = rt.plugins.call_owner(catalogue.owner, "beh_validate_order", catalogue=catalogue, values=dict(values),
+                                   lines=[LineInfo.of(line) for line in lines], context=context) or {}
+    errors.update(answer)
+    info = _draft_info(actor, end_user, catalogue, request, forvaltning, omrade, enhet, start, end, values, lines)
+    steps = _steps(session, rt, catalogue, request, info, today, errors)
+    if errors:
+        return errors, None
+    return {}, Prepared(catalogue, end_user, forvaltning, omrade, enhet, start, end, values,
+                        shown(resolved, values), steps, lines)
+
+
+def _place(session: Session, actor: Actor, catalogue: Catalogue, request: OrderRequest, errors: dict):
+    """(förvaltning, område, verksamhet) of the order, checked against the beställare's delegations."""
+    enhet = session.scalar(select(Enhet).where(Enhet.id == request.enhet_id).options(
+        joinedload(Enhet.omrade).joinedload(Omrade.forvaltning))) if request.enhet_id else None
+    if catalogue.delegation == "enhet":
+        if enhet is None:
+            errors["enhet_id"] = "Välj vårdenhet."
+            return None, None, None
+        if not authz.may_order_at(actor, catalogue, enhet.omrade.forvaltning_id, enhet.omrade_id, enhet.id):
+            errors["enhet_id"] = "Du har ingen beställardelegering för denna vårdenhet."
+        return enhet.omrade.forvaltning, enhet.omrade, enhet
+    forvaltning = session.get(Forvaltning, request.forvaltning_id) if request.forvaltning_id else None
+    if forvaltning is None or not authz.may_order_in(actor, forvaltning.id):
+        authz.require(forvaltning is None, "Du får inte beställa i denna förvaltning.")
+        errors["lines"] = "Beställningen är ofullständig. Börja om från steg 1."
+        return None, None, None
+    omrade = session.get(Omrade, request.omrade_id) if request.omrade_id else None
+    if omrade is None or omrade.forvaltning_id != forvaltning.id:
+        errors["omrade_id"] = "Välj område."
+        return forvaltning, None, None
+    if not authz.may_order_in(actor, forvaltning.id, omrade.id):
+        errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
+        return forvaltning, None, None
+    if enhet is None or enhet.omrade_id != omrade.id:
+        errors["enhet_id"] = "Välj verksamhet."
+        return forvaltning, omrade, None
+    if not authz.may_order_at(actor, catalogue, forvaltning.id, omrade.id, enhet.id):
+        errors["enhet_id"] = "Du har ingen beställardelegering för denna verksamhet."
+    return forvaltning, omrade, enhet
+
+
+def _dates(catalogue: Catalogue, request: OrderRequest, today: date, errors: dict) -> tuple[date | None, date | None]:
+    start = parse_date(request.start_date)
+    if not (request.start_date or "").strip():
+        errors["start_date"] = "Ange startdatum."
+    elif start is None:
+        errors["start_date"] = "Ange startdatum enligt formatet ÅÅÅÅ-MM-DD."
+    elif start < today:
+        errors["start_date"] = "Startdatum kan inte vara tidigare än dagens datum."
+    end = parse_date(request.end_date)
+    if (request.end_date or "").strip():
+        if not catalogue.end_date:
+            errors["end_date"] = "Slutdatum kan inte anges för denna beställning."
+        elif end is None:
+            errors["end_date"] = "Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD."
+        elif start is not None and end < start:
+            errors["end_date"] = "Slutdatum kan inte vara tidigare än startdatum."
+    return start, end
+
+
+def _check_akut(rt: "Runtime", catalogue: Catalogue, request: OrderRequest, errors: dict) -> None:
+    if not request.akut:
+        return
+    items = [rt.registry.get(line.item_key) for line in request.lines]
+    if not catalogue.akut or not any(item and item.akut for item in items):
+        examples = [item.name for item in rt.registry.items_of(catalogue.key) if item.akut][:3]
+        errors["akut"] = "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem" + (
+            ", till exempel " + ", ".join(examples[:-1]) + " eller " + examples[-1] if len(examples) > 1
+            else f", till exempel {examples[0]}" if examples else "") + "."
+
+
+def _order_line(session: Session, rt: "Runtime", request: OrderRequest, line: LineInput, position: int,
+                forvaltning: Forvaltning | None, context: OrderContext) -> OrderLine:
+    if line.free_text is not None:
+        return OrderLine(position=position, item_key=None, item_name="Fritext", scope=line.page or "free",
+                         free_text=line.free_text.strip(), values={}, shown=[])
+    item = rt.registry.get(line.item_key)
+    held = session.get(HeldPermission, line.held_permission_id) if line.held_permission_id else None
+    if request.kind == AVSLUT:
+        values, pairs = dict(held.details or {}) if held else {}, list(held.shown or []) if held else []
+    else:
+        fields = item_fields(rt, item, context, held_info(held) if held else None)
+        values = {f.name: (line.values.get(f.name) or "").strip() for f in fields}
+        if held is not None and not any(values.values()):
+            values = dict(held.details or {})
+        pairs = shown(fields, values)
+    return OrderLine(position=position, item_key=item.key, item_name=item.name, scope=item.page,
+                     scope_key=line_scope(item, line, forvaltning, held), values=values, shown=pairs,
+                     held_permission_id=line.held_permission_id)
+
+
+def _draft_info(actor, end_user, catalogue, request, forvaltning, omrade, enhet, start, end, values, lines) -> OrderInfo:
+    """The order as it will be, for plugin attest rules asked before it exists."""
+    return OrderInfo(None, None, catalogue.key, request.kind, OrderStatus.VANTAR_PA_ATTEST.value,
+                     PersonInfo.of(actor.person), PersonInfo.of(end_user), None, forvaltning.id,
+                     omrade.id if omrade else None, enhet.id if enhet else None, start, end, bool(request.akut),
+                     dict(values), tuple(LineInfo.of(line) for line in lines))
+
+
+def _steps(session: Session, rt: "Runtime", catalogue: Catalogue, request: OrderRequest, info: OrderInfo,
+           today: date, errors: dict) -> list[tuple[AttestStep, Person]]:
+    """The attestant of every step: chosen by the beställare among the candidates, or the single candidate."""
+    chosen = []
+    for position, step in enumerate(catalogue.attest_steps):
+        key = step_field(position)
+        people = attest_rules.candidates(session, rt, catalogue, step, info, today)
+        wanted = request.attestants.get(step.key)
+        person = next((p for p in people if p.id == wanted), None)
+        if person is None and not step.chosen_by_orderer and len(people) == 1:
+            person = people[0]
+        if person is None:
+            errors[key] = (f"Det finns ingen som kan göra {step.label.lower()} för denna beställning." if not people
+                           else "Välj attestant i listan.")
+            continue
+        chosen.append((step, person))
+    return chosen
+
+
+def step_field(position: int) -> str:
+    """The form field (and error key) of the attestant of step ``position``: attestant_id, attestant_id_2, ..."""
+    return "attestant_id" if position == 0 else f"attestant_id_{position + 1}"
+
+
+# --- Saving -------------------------------------------------------------------------
+
+class AlreadySubmitted(Conflict):
+    """The draft was already turned into an order (a double click, another tab, a replayed form)."""
+
+    def __init__(self, number: str, count: int = 1) -> None:
+        super().__init__(f"Beställningen är redan skickad. Ditt ordernummer är {number}.")
+        self.number = number
+        self.count = count
+
+
+def _consume_draft(session: Session, draft: OrderDraft | None) -> None:
+    """Take the draft's row (PostgreSQL row lock / SQLite write lock) while it is unused, else AlreadySubmitted."""
+    if draft is None:
+        return
+    taken = session.execute(update(OrderDraft).where(OrderDraft.id == draft.id, OrderDraft.order_id.is_(None))
+                            .values(updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        session.rollback()
+        row = session.execute(select(OrderDraft.order_id, OrderDraft.order_count).where(OrderDraft.id == draft.id)).first()
+        number = session.scalar(select(Order.number).where(Order.id == row.order_id)) if row and row.order_id else None
+        raise AlreadySubmitted(number or "", row.order_count if row else 1)
+
+
+def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, *,
+                 draft: OrderDraft | None = None, today: date | None = None) -> Order:
     """Validate everything again and create the order in one transaction with one audit event.
 
-    Raises Forbidden or ValidationFailed; on failure nothing is saved.
+    Raises Forbidden, ValidationFailed or AlreadySubmitted; on failure nothing is saved.
+    """
+    return create_orders(session, rt, actor, [request], draft=draft, today=today)[0]
+
+
+def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[OrderRequest], *,
+                  draft: OrderDraft | None = None, today: date | None = None) -> list[Order]:
+    """Create several orders (a mass order) in ONE transaction: all or none. Events fire after the commit.
+
+    A ValidationFailed for a mass order names the failing request: ``{"rad3.enhet_id": ...}`` style keys are
+    the caller's business; here the errors of the first failing request are raised with ``index`` set.
     """
     today = today or actor.today
-    authz.require(authz.may_order(actor, "lr"), "Du har ingen aktiv delegering som beställare.")
-    end_user = session.get(Person, end_user_id)
-    forvaltning = session.get(Forvaltning, forvaltning_id)
-    if end_user is None or forvaltning is None:
-        raise ValidationFailed({"lines": "Beställningen är ofullständig. Börja om från steg 1."})
-    authz.require(authz.may_order_in(actor, forvaltning.id), "Du får inte beställa i denna förvaltning.")
-    errors = validate_lines(session, catalogue, pm, end_user=end_user, forvaltning=forvaltning, kind=kind,
-                            lines=lines, today=today)
-    errors.update(validate_review(session, catalogue, actor, end_user=end_user, forvaltning=forvaltning,
-                                  kind=kind, lines=lines, review=review, today=today))
-    if errors:
-        raise ValidationFailed(errors)
+    _consume_draft(session, draft)
+    made: list[Order] = []
+    for index, request in enumerate(requests):
+        errors, prepared = validate_order(session, rt, actor, request, today)
+        if errors:
+            session.rollback()
+            failure = ValidationFailed(errors)
+            failure.index = index
+            raise failure
+        made.append(_save(session, rt, actor, request, prepared))
+    if draft is not None:
+        draft.order_id, draft.order_count = made[0].id, len(made)
+        session.add(draft)
+    session.commit()
+    for order in made:
+        events.fire(rt, events.ORDER_CREATED, order, actor)
+    return made
+
+
+def _save(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, p: Prepared) -> Order:
     order = Order(
-        catalogue="lr", kind=kind, status=OrderStatus.VANTAR_PA_ATTEST.value, orderer_id=actor.id,
-        end_user_id=end_user.id, attestant_id=review.attestant_id, forvaltning_id=forvaltning.id,
-        omrade_id=review.omrade_id, enhet_id=review.enhet_id, start_date=parse_date(review.start_date),
-        akut=review.akut,
-        tillaggsinformation=(review.tillaggsinformation or "").strip() or None if kind == "forandring" else None,
+        catalogue=p.catalogue.key, kind=request.kind, status=OrderStatus.VANTAR_PA_ATTEST.value,
+        orderer_id=actor.id, end_user_id=p.end_user.id, attestant_id=p.steps[0][1].id,
+        forvaltning_id=p.forvaltning.id, omrade_id=p.omrade.id, enhet_id=p.enhet.id, start_date=p.start,
+        end_date=p.end, akut=bool(request.akut), fields=p.fields, fields_shown=p.fields_shown,
     )
-    for position, line in enumerate(lines):
-        order.lines.append(_order_line(catalogue, line, position, session))
+    order.lines.extend(p.lines)
+    for position, (step, person) in enumerate(p.steps):
+        order.attest_steps.append(OrderAttestStep(position=position, key=step.key, label=step.label, rule=step.rule,
+                                                  attestant_id=person.id,
+                                                  status=STEP_WAITING if position == 0 else STEP_LATER))
     session.add(order)
     session.flush()
     order.number = f"c{ORDER_NUMBER_OFFSET + order.id}"
-    audit.record(session, actor.person, "order.created", "order", order.number, kind=kind,
-                 end_user=end_user.vgr_id, attestant_id=order.attestant_id, lines=len(order.lines), akut=order.akut)
-    from .fulfilment import on_order_created
-
-    on_order_created(session, order)  # the attestant's mail, in this transaction
-    session.commit()
+    audit.record(session, actor, "order.created", "order", order.number, catalogue=order.catalogue,
+                 kind=order.kind, end_user=p.end_user.vgr_id, attestant_id=order.attestant_id,
+                 lines=len(order.lines), akut=order.akut, steps=[s.key for s, _ in p.steps])
+    mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction
     return order
-
-
-def _order_line(catalogue: Catalogue, line: LineInput, position: int, session: Session) -> OrderLine:
-    if line.free_text is not None:
-        return OrderLine(position=position, item_key=None, item_name="Fritext", scope="free",
-                         free_text=line.free_text.strip(), values={})
-    item = catalogue.get(line.item_key)
-    values = {f.name: (line.values.get(f.name) or "").strip() for f in item.fields}
-    if line.held_permission_id:
-        held = session.get(HeldPermission, line.held_permission_id)
-        if held is not None and not any(values.values()):
-            values = dict(held.details)
-    return OrderLine(position=position, item_key=item.key, item_name=item.name, scope=item.scope,
-                     values=values, held_permission_id=line.held_permission_id)

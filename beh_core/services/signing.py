@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from sqlalchemy import delete, select, update
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -37,9 +37,12 @@ from . import attest as attest_ops
 from .errors import Conflict, NotFound, ValidationFailed
 from .siths_login import checked_chain, decode_signature, pki_settings
 
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
 log = logging.getLogger(__name__)
 
-DOCUMENT_FORMAT = "beh-attest-decision/1"
+DOCUMENT_FORMAT = "beh-attest-decision/2"
 DECISION_TEXT = {True: "godkänd", False: "avslagen"}
 
 
@@ -73,18 +76,31 @@ def _plain(value):
     return value
 
 
+def line_pairs(line) -> list[tuple[str, str]]:
+    """(label, value) of a line as ordered; lines stored before labels were kept show their field names."""
+    if line.shown:
+        return [(label, value) for label, value in line.shown if value]
+    return [(str(key).capitalize(), str(value)) for key, value in (line.values or {}).items() if value]
+
+
 def decision_fields(order: Order, attestant_hsa_id: str, *, approve: bool, comment: str,
                     nonce: str, at: dt.datetime) -> dict:
     """The fields the attestant signs (no personnummer: only names and ids)."""
+    step = order.current_step
     return {
         "format": DOCUMENT_FORMAT,
         "ordernummer": order.number,
+        "katalog": order.catalogue,
+        "attesteringssteg": step.label if step else "Attest",
         "beslut": DECISION_TEXT[approve],
         "kommentar": comment,
         "startdatum": order.start_date.isoformat(),
+        "slutdatum": order.end_date.isoformat() if order.end_date else None,
         "slutanvandare": order.end_user.display,
+        "uppgifter": [[label, value] for label, value in (order.fields_shown or [])],
         "rader": [{"behorighet": line.item_key, "namn": line.item_name,
-                   "uppgifter": _plain(line.values or {}), "fritext": line.free_text}
+                   "uppgifter": _plain(line.values or {}),
+                   "visas": [[label, value] for label, value in line_pairs(line)], "fritext": line.free_text}
                   for line in order.active_lines],
         "attestant_hsa_id": attestant_hsa_id,
         "tidpunkt": at.astimezone(dt.timezone.utc).replace(microsecond=0)
@@ -165,7 +181,7 @@ def _refuse(session: Session, actor: Actor, order: Order, request: AttestSigning
     """A failed try: use the nonce up and audit ``attest.signature_refused``, one transaction."""
     code = _refusal_code(exc)
     _use_nonce(session, request)
-    audit.record(session, actor.person, "attest.signature_refused", "order", order.number,
+    audit.record(session, actor, "attest.signature_refused", "order", order.number,
                  reason=code, decision="approve" if request.approve else "reject",
                  signing_request_id=request.id)
     session.commit()
@@ -177,8 +193,8 @@ class _OrderChanged(Conflict):
     reason = "order_changed"
 
 
-def submit(session: Session, actor: Actor, order: Order, nonce: str, *, signature_b64: str,
-           chain_pem: str, config: Mapping) -> AttestSignature:
+def submit(session: Session, rt: "Runtime", actor: Actor, order: Order, nonce: str, *, signature_b64: str,
+           chain_pem: str) -> AttestSignature:
     """Verify the attestant's signature and record decision + signature in one transaction.
 
     Raises ``SithsError`` (bad signature, wrong person, certificate problems),
@@ -188,6 +204,7 @@ def submit(session: Session, actor: Actor, order: Order, nonce: str, *, signatur
     window is needed.  An unusable window (``pending``) or missing SITHS
     settings refuse before the try counts.
     """
+    config = rt.config
     request = pending(session, actor, order, nonce, config)
     settings = pki_settings(config)
     comment = request.comment or ""
@@ -218,7 +235,7 @@ def submit(session: Session, actor: Actor, order: Order, nonce: str, *, signatur
     session.add(row)
     try:
         session.flush()
-        attest_ops.decide(session, actor, order, approve=request.approve, comment=comment,
+        attest_ops.decide(session, rt, actor, order, approve=request.approve, comment=comment,
                           signature_id=row.id)
     except (ValidationFailed, Conflict, Forbidden) as exc:
         session.rollback()  # e.g. decided by someone else meanwhile: the try still counts

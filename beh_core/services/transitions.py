@@ -98,3 +98,23 @@ def lock_order(session: Session, order: Order, *, expected: set[str], message: s
     # Fresh lines too (READ COMMITTED: this statement sees what committed before our lock).
     session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                     .execution_options(populate_existing=True)).all()
+
+
+def set_step_status(session: Session, step_id: int, *, expected: set[str], new: str,
+                    message: str = CONFLICT_MESSAGE, **values: Any) -> None:
+    """Set an attest step's status to ``new`` only if it is still one of ``expected`` (two decisions: one wins).
+
+    Same contract as ``set_order_status``; the step, if loaded in the session, is refreshed.
+    """
+    from ..models import OrderAttestStep
+
+    session.flush()
+    result = session.execute(
+        update(OrderAttestStep).where(OrderAttestStep.id == step_id, OrderAttestStep.status.in_(_statuses(expected)))
+        .values(status=new, **values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        raise Conflict(message)
+    step = session.identity_map.get(identity_key(OrderAttestStep, step_id))
+    if step is not None:
+        session.refresh(step)

@@ -6,23 +6,26 @@ from flask_babel import gettext
 
 
 def register_views(app: Flask) -> None:
-    """Register every blueprint, the login manager and the error pages."""
-    from . import attest, auth, delegation, errors, orders, siths, start, wizard
-    from . import feedback, servicedesk
+    """Register every blueprint, the login manager, the error pages and the template helpers."""
+    from . import attest, auth, delegation, errors, feedback, orders, servicedesk, siths, start, wizard
     from . import admin, leavers
-
     from ..identifiers import mask_personnummer
+    from .access import runtime
 
     app.jinja_env.filters["mask_pnr"] = mask_personnummer
     app.jinja_env.filters["options"] = lambda objects: [(o.id, o.name) for o in objects]
     app.jinja_env.filters["people"] = lambda persons: [(p.id, p.display) for p in persons]
     # (value, label) pairs whose labels are msgids marked with _N: the labels in the chosen language.
     app.jinja_env.filters["translated"] = lambda pairs: [(value, gettext(label)) for value, label in pairs]
+
+    def catalogue_title(key: str) -> str:
+        catalogue = runtime().registry.catalogue(key)
+        return catalogue.title if catalogue else key
+
+    app.jinja_env.globals["catalogue_title"] = catalogue_title
     auth.init_app(app)
     errors.init_app(app)
-    for module in (auth, start, wizard, attest, orders, delegation, siths):
-        app.register_blueprint(module.bp)
-    for module in (servicedesk, feedback):
+    for module in (auth, start, wizard, attest, orders, delegation, siths, servicedesk, feedback):
         app.register_blueprint(module.bp)
     for module in (leavers, admin):
         app.register_blueprint(module.bp)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from ..authz import requires
+from .access import requires
 from ..db import get_session
 from ..models import DirectorySyncRun
 from ..services.directory_sync import COUNT_LABELS, MODE_LABELS, STATUS_LABELS, changes_total, recent_runs

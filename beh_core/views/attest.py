@@ -1,18 +1,17 @@
 """Attestera beställningar: the list, the attest page, Ta bort markerade, Godkänn / Avslå."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from .. import authz
-from ..authz import current_actor, requires
 from ..db import get_session
-from ..plugins import notify
+from ..labels import KIND_LABELS
 from ..services import attest as attest_ops
 from ..services import signing
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS, orders_to_attest
-from ..services.ordering import KIND_LABELS
+from .access import current_actor, order_or_abort, requires, runtime
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
 
@@ -27,14 +26,14 @@ def index():
 
 def _order_for_attest(number: str):
     """The order, if the current user may attest it (404 / 403 otherwise)."""
-    return authz.order_or_abort(number, authz.may_attest)
+    return order_or_abort(number, authz.may_attest)
 
 
 @bp.route("/<number>", methods=["GET", "POST"])
 @requires("attest")
 def order(number: str):
     """Attest av beställning c…: remove lines, then Godkänn or Avslå (Kommentar vid avslag)."""
-    db = get_session()
+    db, rt = get_session(), runtime()
     order = _order_for_attest(number)
     actor = current_actor()
     errors: dict[str, str] = {}
@@ -43,17 +42,15 @@ def order(number: str):
         action = request.form.get("action")
         try:
             if action == "remove":
-                attest_ops.remove_lines(db, actor, order, request.form.getlist("line", type=int))
+                attest_ops.remove_lines(db, rt, actor, order, request.form.getlist("line", type=int))
                 flash(gettext("Markerade behörigheter är borttagna."), "info")
                 return redirect(url_for("attest.order", number=number))
-            if action in ("approve", "reject") and signing.signing_required(current_app.config):
+            if action in ("approve", "reject") and signing.signing_required(rt.config):
                 # Godkänn/Avslå opens the signing window; nothing is recorded until it is signed.
                 pending = signing.prepare(db, actor, order, approve=action == "approve", comment=comment)
                 return redirect(url_for("siths.sign", number=number, nonce=pending.nonce))
             if action in ("approve", "reject"):
-                attest_ops.decide(db, actor, order, approve=action == "approve", comment=comment)
-                notify("beh_order_event", event="attested" if action == "approve" else "rejected",
-                       order=order, actor=actor.person)
+                attest_ops.decide(db, rt, actor, order, approve=action == "approve", comment=comment)
                 flash(gettext("Beställning %(number)s är godkänd.", number=order.number) if action == "approve"
                       else gettext("Beställning %(number)s är avslagen.", number=order.number), "info")
                 return redirect(url_for("attest.index"))

@@ -7,7 +7,7 @@ from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import select
 
 from .. import audit
-from ..authz import public, requires
+from .access import public, requires
 from ..db import get_session
 from ..models import Person
 

@@ -10,7 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
-from ..authz import Forbidden, current_actor, requires
+from ..authz import Forbidden
+from .access import current_actor, requires
 from ..db import get_session
 from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
 from ..services import delegation as ops

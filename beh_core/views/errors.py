@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from ..authz import Forbidden
 from ..services.errors import Conflict, NotFound
-from ..services.ordering import _N
+from ..labels import _N
 
 
 def init_app(app: Flask) -> None:

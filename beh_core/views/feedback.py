@@ -6,7 +6,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from .. import authz
-from ..authz import current_actor, requires
+from .access import current_actor, order_or_abort, requires, runtime
 from ..db import get_session
 from ..services import credentials, fulfilment, links
 from ..services.errors import ValidationFailed
@@ -33,13 +33,13 @@ def _template_helpers() -> dict:
 
 def _own_order(number: str):
     """The order, if the current user may read its Återkoppling it (404 / 403 otherwise)."""
-    return authz.order_or_abort(number, authz.may_read_feedback)
+    return order_or_abort(number, authz.may_read_feedback)
 
 
 def _render(order, *, errors=None, answer: str = "", status: int = 200):
     db = get_session()
     try:
-        secrets = credentials.read_credentials(db, current_actor(), order)  # audited when there are any
+        secrets = credentials.read_credentials(db, current_actor(), order, runtime().config)  # audited when any
     except credentials.CredentialsUnreadable as unreadable:
         db.rollback()
         secrets = {}
@@ -75,7 +75,7 @@ def answer(number: str):
     order = _own_order(number)
     text = request.form.get("answer", "")
     try:
-        fulfilment.answer_komplettering(get_session(), current_actor(), order, text)
+        fulfilment.answer_komplettering(get_session(), runtime(), current_actor(), order, text)
     except ValidationFailed as failed:
         return _render(order, errors=failed.errors, answer=text, status=400)
     flash(gettext("Kompletteringen är skickad. Beställning %(number)s är tillbaka hos Service Desk.",
@@ -88,7 +88,7 @@ def answer(number: str):
 def withdraw(number: str):
     """Makulera: withdraw the order before attest."""
     order = _own_order(number)
-    fulfilment.withdraw_order(get_session(), current_actor(), order)
+    fulfilment.withdraw_order(get_session(), runtime(), current_actor(), order)
     flash(gettext("Beställning %(number)s är makulerad.", number=order.number), "info")
     return redirect(url_for("orders.show", number=number))
 
@@ -97,4 +97,4 @@ def withdraw(number: str):
 @requires("mail_link")
 def follow_link(token: str):
     """An e-mailed link: only its addressee gets through (403 for anyone else), then the target checks rights."""
-    return redirect(links.follow(token, current_user.id))
+    return redirect(links.follow(runtime().config, token, current_user.id))

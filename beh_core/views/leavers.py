@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from ..authz import Forbidden, current_actor, requires
+from ..authz import Forbidden
 from ..db import get_session
-from ..plugins import catalogue
+from .access import current_actor, requires, runtime
 from ..services import leavers as ops
 from ..services.errors import NotFound
 
@@ -30,6 +30,6 @@ def show(engagement_id: int):
         abort(404)
     except Forbidden:
         abort(403)
-    items = catalogue()
+    items = runtime().registry
     return render_template("leavers/show.html", engagement=engagement, held=held,
                            item_name=lambda key: items.get(key).name if items.get(key) else key)

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from ..db import get_session
-from ..plugins import catalogue
-from ..services import fulfilment
+from ..labels import KIND_LABELS
+from ..services import fulfilment_queries
 from ..services.order_queries import STATUS_LABELS
-from ..services.ordering import KIND_LABELS
+from .access import runtime
 
 
 def fulfilment_context(order) -> dict:
     """Catalogue items of the lines, per-line fulfilment records, kompletteringar and the label dicts."""
-    db, cat = get_session(), catalogue()
+    db, registry = get_session(), runtime().registry
     return {
-        "order": order, "items": {line.item_key: cat.get(line.item_key) for line in order.lines if line.item_key},
-        "records": fulfilment.line_records(db, order), "kompletteringar": fulfilment.kompletteringar(db, order),
+        "order": order, "items": {line.item_key: registry.get(line.item_key) for line in order.lines if line.item_key},
+        "records": fulfilment_queries.line_records(db, order),
+        "kompletteringar": fulfilment_queries.kompletteringar(db, order),
         "statuses": STATUS_LABELS, "kinds": KIND_LABELS,
     }

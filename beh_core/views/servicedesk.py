@@ -6,16 +6,15 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import authz
-from ..authz import current_actor, requires
+from .access import current_actor, order_or_abort, requires, runtime
 from ..db import get_session
 from ..models import Forvaltning
 from ..models.fulfilment import LINE_STATUS_LABELS
-from ..plugins import catalogue
-from ..services import fulfilment
+from ..services import fulfilment, fulfilment_queries
 from ..services.errors import ValidationFailed
 from .order_context import fulfilment_context
 from ..services.order_queries import STATUS_LABELS
-from ..services.ordering import KIND_LABELS, _N
+from ..labels import KIND_LABELS, _N
 
 bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
 
@@ -24,7 +23,9 @@ HISTORY_LABELS = {
     "order.created": _N("Beställning skapad"),
     "order.attestant_changed": _N("Attestant bytt"),
     "order.lines_removed": _N("Behörigheter borttagna vid attest"),
+    "order.step_approved": _N("Attesteringssteg godkänt"),
     "order.approved": _N("Godkänd av attestant"),
+    "attest.signature_refused": _N("Signering nekad"),
     "order.rejected": _N("Avslagen av attestant"),
     "order.withdrawn": _N("Makulerad av beställaren"),
     "order.attest_reminder": _N("Påminnelse skickad till attestant"),
@@ -42,13 +43,19 @@ HISTORY_LABELS = {
 @requires("fulfil")
 def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
-    db = get_session()
+    db, registry = get_session(), runtime().registry
     args = {k: v for k, v in request.args.items() if k in ("forvaltning", "system", "status") and v}
-    page = fulfilment.service_desk_queue(
-        db, forvaltning_id=request.args.get("forvaltning", type=int), item_key=request.args.get("system", ""),
+    # One entry per system name: local systems of several förvaltningar share a name (and one filter entry).
+    by_name: dict[str, list[str]] = {}
+    for item in registry:
+        if item.fulfilment == "manual" or item.feedback_fields:
+            by_name.setdefault(item.name, []).append(item.key)
+    wanted = request.args.get("system", "")
+    page = fulfilment_queries.service_desk_queue(
+        db, forvaltning_id=request.args.get("forvaltning", type=int), item_keys=by_name.get(wanted),
         status=request.args.get("status", ""), page=request.args.get("sida", 1, type=int))
     forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
-    systems = [(item.key, item.name) for item in catalogue() if item.catalogue == "lr"]
+    systems = [(name, name) for name in sorted(by_name, key=str.lower)]
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
                            systems=systems, statuses=STATUS_LABELS, queue_statuses=QUEUE_STATUSES,
                            kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
@@ -56,12 +63,12 @@ def queue():
 
 def _order(number: str):
     """The order (404 if none); the route rule already limits these pages to Service Desk, who see every order."""
-    return authz.order_or_abort(number, None)
+    return order_or_abort(number, None)
 
 
 def _render(order, *, errors=None, typed=None, message: str = "", status: int = 200):
     db = get_session()
-    history = fulfilment.order_history(db, order, request.args.get("sida", 1, type=int))
+    history = fulfilment_queries.order_history(db, order, request.args.get("sida", 1, type=int))
     return render_template(
         "servicedesk/order.html", **fulfilment_context(order), history=history, history_labels=HISTORY_LABELS,
         line_labels=LINE_STATUS_LABELS, errors=errors or {},
@@ -83,7 +90,7 @@ def line_done(number: str, line_id: int):
     order = _order(number)
     typed = {k[len(f"line{line_id}."):]: v for k, v in request.form.items() if k.startswith(f"line{line_id}.")}
     try:
-        completed = fulfilment.mark_line_done(get_session(), current_actor(), order, line_id, typed)
+        completed = fulfilment.mark_line_done(get_session(), runtime(), current_actor(), order, line_id, typed)
     except ValidationFailed as failed:
         errors, kept = _without_secrets(order, line_id, typed, failed.errors)
         return _render(order, errors=errors, typed={line_id: kept}, status=400)
@@ -98,7 +105,7 @@ def _without_secrets(order, line_id: int, typed: dict[str, str], errors: dict[st
     Every other typed value is kept; a typed secret is dropped and its field asks for it again.
     """
     line = next((candidate for candidate in order.lines if candidate.id == line_id), None)
-    item = catalogue().get(line.item_key) if line is not None and line.item_key else None
+    item = runtime().registry.get(line.item_key) if line is not None and line.item_key else None
     errors, kept = dict(errors), dict(typed)
     for spec in (item.feedback_fields if item else ()):
         if not spec.secret:
@@ -117,7 +124,7 @@ def komplettering(number: str):
     order = _order(number)
     message = request.form.get("message", "")
     try:
-        fulfilment.request_komplettering(get_session(), current_actor(), order, message)
+        fulfilment.request_komplettering(get_session(), runtime(), current_actor(), order, message)
     except ValidationFailed as failed:
         return _render(order, errors=failed.errors, message=message, status=400)
     flash(gettext("Komplettering är begärd för %(number)s. Beställaren har fått ett e-postmeddelande.",

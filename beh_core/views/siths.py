@@ -21,13 +21,12 @@ from markupsafe import Markup
 from siths import SithsError
 
 from .. import audit, authz
-from ..authz import current_actor, public, requires
+from .access import current_actor, public, requires, runtime
 from ..db import get_session
-from ..plugins import notify
 from ..services import signing, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
-from ..services.ordering import KIND_LABELS
+from ..labels import KIND_LABELS
 from .auth import _safe_next, start_session
 
 bp = Blueprint("siths", __name__)
@@ -210,15 +209,13 @@ def sign(number: str, nonce: str):
     pending = signing.pending(db, actor, order, nonce, cfg)
     if request.method == "POST":
         try:
-            signing.submit(db, actor, order, nonce, signature_b64=request.form.get("signature_b64", ""),
-                           chain_pem=request.form.get("certificate_chain_pem", ""), config=cfg)
+            signing.submit(db, runtime(), actor, order, nonce, signature_b64=request.form.get("signature_b64", ""),
+                           chain_pem=request.form.get("certificate_chain_pem", ""))
         except SithsError as exc:
             error = exc.message_sv
         except ValidationFailed as exc:
             error = " ".join(exc.errors.values())
         else:
-            notify("beh_order_event", event="attested" if pending.approve else "rejected",
-                   order=order, actor=actor.person)
             return redirect(url_for("siths.signed", number=number))
         if error:
             return render_template("siths/sign.html", order=order, pending=None, error=error,

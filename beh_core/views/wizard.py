@@ -1,70 +1,49 @@
-"""The L/R order wizard of manual 000: 1. Personuppgifter > 2. Behörigheter > 3. Granska / Beställ.
+"""The standard three-step wizard of manual 000, for every catalogue that opts in (``Catalogue.wizard``).
 
-The draft lives in the user's session (ids and typed values only, never a
-personnummer), so Föregående and fixing a wrong field lose nothing typed.
-Nothing is written to the database until Skicka beställning.
+1. Personuppgifter > 2. Behörigheter > 3. Granska / Beställ, under ``/<catalogue>/``.
+Each POST saves the server-side draft and answers with a redirect (Post/Redirect/Get),
+so Back never resends a form and fixing a wrong field loses nothing typed. Nothing
+about the order is written until Skicka beställning; a second Skicka of the same
+draft (a double click, another tab) shows the order already created.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+import copy
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import authz
-from ..authz import current_actor, requires
+from ..catalogue import AVSLUT, NYUPPLAGG
 from ..db import get_session
-from ..models import Enhet, Forvaltning, HeldPermission, Person
-from ..plugins import catalogue, plugin_manager
-from ..services import ordering
-from ..services.directory import SEARCH_FIELDS, find_person, has_active_engagement, held_permissions
+from ..labels import KIND_LABELS
+from ..models import Forvaltning, Person
+from ..services import choices as choice_ops
+from ..services import drafts, ordering
+from ..services.directory import SEARCH_FIELDS, find_person, has_active_engagement
 from ..services.errors import ValidationFailed
-from ..services.ordering import KIND_LABELS, LineInput, ReviewInput, _N
+from ..services.ordering import AlreadySubmitted, OrderRequest
+from . import wizard_state as state
+from .access import current_actor, order_or_abort, requires, runtime
+from .wizard_review import review_context
 
-bp = Blueprint("wizard", __name__, url_prefix="/lr")
-DRAFT = "lr_draft"
-SCOPES = ("local", "regional")
-SCOPE_TITLES = {"local": _N("Lokala system"), "regional": _N("Regionala system")}
-
-
-def _draft() -> dict:
-    return session.get(DRAFT) or {}
+bp = Blueprint("wizard", __name__)
 
 
-def _save(draft: dict) -> None:
-    session[DRAFT] = draft
-    session.modified = True
-
-
-def _end_user(draft: dict) -> Person:
-    person = get_session().get(Person, draft.get("person_id") or 0)
-    if person is None:
-        abort(redirect(url_for("wizard.search")))
-    return person
-
-
-def _forvaltning(draft: dict) -> Forvaltning:
-    forvaltning = get_session().get(Forvaltning, draft.get("forvaltning_id") or 0)
-    if forvaltning is None or not authz.may_order_in(current_actor(), forvaltning.id):
-        abort(redirect(url_for("wizard.behorigheter")))
-    return forvaltning
-
-
-def _all_lines(draft: dict) -> list[LineInput]:
-    lines: list[LineInput] = []
-    for scope in SCOPES:
-        page = draft.get("pages", {}).get(scope, {})
-        lines += [LineInput.from_dict(d) for d in page.get("lines", [])]
-        if page.get("free_on"):
-            lines.append(LineInput(None, free_text=page.get("free_text", "")))
-    return lines
+def _save(draft, data: dict) -> None:
+    drafts.save_draft(get_session(), draft, data)
 
 
 # --- 1. Personuppgifter ------------------------------------------------------
 
-@bp.route("/", methods=["GET", "POST"])
-@requires("order_lr")
-def search():
+@bp.route("/<catalogue:catalogue>/", methods=["GET", "POST"])
+@requires("order")
+def search(catalogue: str):
     """Sök fram användare by personnummer, passnummer, HSA-id or VGR-ID (POST: keeps it out of URLs)."""
-    field = request.form.get("field", "personnummer")
+    spec = state.catalogue_or_404(catalogue)
+    fields = {key: SEARCH_FIELDS[key] for key in spec.search_fields if key in SEARCH_FIELDS}
+    field = request.form.get("field") if request.form.get("field") in fields else next(iter(fields))
     query = request.form.get("q", "")
     person, errors = None, {}
     if request.method == "POST":
@@ -72,224 +51,228 @@ def search():
             person = find_person(get_session(), field, query)
         except ValidationFailed as failed:
             errors = failed.errors
-    return render_template("wizard/search.html", fields=SEARCH_FIELDS, field=field, q=query, person=person,
-                           errors=errors, step=1)
+    return render_template("wizard/search.html", catalogue=spec, fields=fields, field=field, q=query,
+                           person=person, errors=errors, step=1)
 
 
-@bp.post("/person")
-@requires("order_lr")
-def choose_person():
+@bp.post("/<catalogue:catalogue>/person")
+@requires("order")
+def choose_person(catalogue: str):
     """Fortsätt: start a new draft for the chosen person."""
+    spec = state.catalogue_or_404(catalogue)
     person = get_session().get(Person, request.form.get("person_id", type=int) or 0)
     if person is None:
-        return redirect(url_for("wizard.search"))
-    _save({"person_id": person.id, "pages": {}})
-    return redirect(url_for("wizard.behorigheter"))
+        return redirect(url_for("wizard.search", catalogue=spec.key))
+    state.start_draft(spec, person)
+    return redirect(url_for("wizard.behorigheter", catalogue=spec.key))
 
 
-@bp.post("/angra")
-@requires("order_lr")
-def cancel():
+@bp.post("/<catalogue:catalogue>/angra")
+@requires("order")
+def cancel(catalogue: str):
     """Ångra: throw the draft away."""
-    session.pop(DRAFT, None)
+    spec = state.catalogue_or_404(catalogue)
+    drafts.discard_draft(get_session(), state.draft_for(spec))
+    state.forget_draft(spec)
     return redirect(url_for("start.index"))
 
 
 # --- 2. Behörigheter ---------------------------------------------------------
 
-@bp.route("/behorigheter", methods=["GET", "POST"])
-@requires("order_lr")
-def behorigheter():
+def _forvaltningar(spec) -> list[Forvaltning]:
+    if spec.delegation == "enhet":
+        return []
+    ids = {f for f, _ in authz.orderable_scopes(current_actor())}
+    return list(get_session().scalars(select(Forvaltning).where(Forvaltning.id.in_(sorted(ids)))
+                                      .order_by(Forvaltning.name))) if ids else []
+
+
+@bp.route("/<catalogue:catalogue>/behorigheter", methods=["GET", "POST"])
+@requires("order")
+def behorigheter(catalogue: str):
     """Välj förvaltning (when several) and Välj ett alternativ: Nyupplägg / Förändring / Avslut."""
-    draft = _draft()
-    person = _end_user(draft)
+    spec = state.catalogue_or_404(catalogue)
+    draft = state.open_draft(spec)
+    data = copy.deepcopy(draft.data)
+    person = state.end_user(spec, data)
     actor = current_actor()
-    db = get_session()
-    forvaltningar = ordering.orderable_forvaltningar(db, actor)
+    forvaltningar = _forvaltningar(spec)
     active = has_active_engagement(person, actor.today)
-    errors: dict[str, str] = {}
-    chosen_f = request.form.get("forvaltning_id", type=int) or draft.get("forvaltning_id") or (
-        forvaltningar[0].id if len(forvaltningar) == 1 else None)
-    chosen_kind = request.form.get("kind") or draft.get("kind") or ("nyupplagg" if active else "avslut")
+    kinds = {k: KIND_LABELS[k] for k in spec.kinds}
     if request.method == "POST":
-        if chosen_f not in {f.id for f in forvaltningar}:
+        chosen_f = request.form.get("forvaltning_id", type=int)
+        chosen_kind = request.form.get("kind", "")
+        errors: dict[str, str] = {}
+        if spec.delegation != "enhet" and chosen_f not in {f.id for f in forvaltningar}:
             errors["forvaltning_id"] = "Välj förvaltning."
-        if chosen_kind not in KIND_LABELS:
-            errors["kind"] = "Välj Nyupplägg, Förändring eller Avslut."
-        elif chosen_kind != "avslut" and not active:
+        if chosen_kind not in kinds:
+            errors["kind"] = "Välj " + " eller ".join(kinds.values()) + "."
+        elif chosen_kind != AVSLUT and not active:
             errors["kind"] = "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."
-        if not errors:
-            if (chosen_f, chosen_kind) != (draft.get("forvaltning_id"), draft.get("kind")):
-                draft["pages"] = {}  # other systems apply: start the lists afresh
-            draft.update(forvaltning_id=chosen_f, kind=chosen_kind)
-            _save(draft)
-            return redirect(url_for("wizard.systems", scope="local"))
-    return render_template("wizard/behorigheter.html", person=person, forvaltningar=forvaltningar,
-                           chosen_f=chosen_f, chosen_kind=chosen_kind, active=active, kinds=KIND_LABELS,
-                           errors=errors, step=2)
+        if errors:
+            data["errors"] = {"behorigheter": errors, "typed": {"forvaltning_id": chosen_f, "kind": chosen_kind}}
+            _save(draft, data)
+            return redirect(url_for("wizard.behorigheter", catalogue=spec.key))
+        if (chosen_f, chosen_kind) != (data.get("forvaltning_id"), data.get("kind")):
+            data["pages"], data["review"] = {}, {}  # other systems apply: start the lists afresh
+        data.update(forvaltning_id=chosen_f, kind=chosen_kind)
+        data.pop("errors", None)
+        _save(draft, data)
+        return redirect(url_for("wizard.page", catalogue=spec.key, page=spec.pages[0].key))
+    shown = data.pop("errors", None) or {}
+    if shown:
+        _save(draft, data)
+    typed = shown.get("typed", {})
+    chosen_f = typed.get("forvaltning_id") or data.get("forvaltning_id") or (
+        forvaltningar[0].id if len(forvaltningar) == 1 else None)
+    chosen_kind = typed.get("kind") or data.get("kind") or (NYUPPLAGG if active and NYUPPLAGG in kinds else AVSLUT)
+    return render_template("wizard/behorigheter.html", catalogue=spec, person=person, forvaltningar=forvaltningar,
+                           chosen_f=chosen_f, chosen_kind=chosen_kind, active=active, kinds=kinds,
+                           errors=shown.get("behorigheter", {}), step=2)
 
 
-def _choices(scope: str, draft: dict, forvaltning: Forvaltning, person: Person):
-    """What the page lists: catalogue items (Nyupplägg) or held permissions (Förändring / Avslut)."""
-    cat = catalogue()
-    kind = draft["kind"]
-    today = current_actor().today
-    held = held_permissions(get_session(), person.id, today)
-    if kind == "nyupplagg":
-        held_keys = {h.item_key for h in held}
-        return [(item, None) for item in cat.items_for("lr", scope, forvaltning.code, kind)
-                if item.key not in held_keys]
-    rows = []
-    for permission in held:
-        item = cat.get(permission.item_key)
-        if item and item.catalogue == "lr" and item.scope == scope and kind in item.kinds:
-            rows.append((item, permission))
-    return rows
-
-
-def _read_page(scope: str, rows) -> dict:
-    """The page's checkboxes and fields as typed (kept even when invalid)."""
-    lines = []
-    for item, permission in rows:
-        token = f"{item.key}:{permission.id}" if permission else item.key
-        if token not in request.form.getlist("choose"):
-            continue
-        values = {f.name: (request.form.get(f"f.{token}.{f.name}") or "").strip() for f in item.fields}
-        lines.append(LineInput(item.key, values, permission.id if permission else None).to_dict())
-    return {"lines": lines, "free_on": bool(request.form.get("free_on")),
-            "free_text": request.form.get("free_text", "")}
-
-
-@bp.route("/system/<scope>", methods=["GET", "POST"])
-@requires("order_lr")
-def systems(scope: str):
-    """Lokala system, then Regionala system: tick systems and fill in their fields."""
-    if scope not in SCOPES:
-        abort(404)
-    draft = _draft()
-    person, forvaltning = _end_user(draft), _forvaltning(draft)
-    if "kind" not in draft:
-        return redirect(url_for("wizard.behorigheter"))
-    rows = _choices(scope, draft, forvaltning, person)
-    errors: dict[str, str] = {}
+@bp.route("/<catalogue:catalogue>/sida/<page>", methods=["GET", "POST"])
+@requires("order")
+def page(catalogue: str, page: str):
+    """Lokala system, then Regionala system (the catalogue's pages): tick items and fill in their fields."""
+    spec = state.catalogue_or_404(catalogue)
+    wizard_page = spec.page(page)
+    if wizard_page is None:
+        return redirect(url_for("wizard.behorigheter", catalogue=spec.key))
+    draft = state.open_draft(spec)
+    data = copy.deepcopy(draft.data)
+    if "kind" not in data:
+        return redirect(url_for("wizard.behorigheter", catalogue=spec.key))
+    person, forvaltning = state.end_user(spec, data), state.forvaltning(spec, data)
+    actor, db, rt = current_actor(), get_session(), runtime()
+    groups, hidden = choice_ops.page_choices(db, rt, actor, spec, wizard_page, end_user=person,
+                                             forvaltning=forvaltning, kind=data["kind"], today=actor.today)
+    index = [p.key for p in spec.pages].index(page)
     if request.method == "POST":
-        page = _read_page(scope, rows)
-        draft.setdefault("pages", {})[scope] = page
-        _save(draft)
-        action = request.form.get("action")
-        if action == "back":
-            return redirect(url_for("wizard.systems", scope="local") if scope == "regional"
-                            else url_for("wizard.behorigheter"))
-        page_lines = [LineInput.from_dict(d) for d in page["lines"]]
-        if page["free_on"]:
-            page_lines.append(LineInput(None, free_text=page["free_text"]))
-        errors = ordering.validate_lines(get_session(), catalogue(), plugin_manager(), end_user=person,
-                                         forvaltning=forvaltning, kind=draft["kind"], lines=page_lines,
-                                         today=current_actor().today, require_some=False)
-        if not errors and scope == "regional" and not _all_lines(draft):
+        typed = state.read_page(page, groups)
+        data.setdefault("pages", {})[page] = typed
+        data.pop("errors", None)
+        if request.form.get("action") == "back":
+            _save(draft, data)
+            previous = spec.pages[index - 1].key if index else None
+            return redirect(url_for("wizard.page", catalogue=spec.key, page=previous) if previous
+                            else url_for("wizard.behorigheter", catalogue=spec.key))
+        lines = [ordering.LineInput.from_dict(d) for d in typed["lines"]]
+        if typed["free_on"]:
+            lines.append(ordering.LineInput(None, free_text=typed["free_text"], page=page))
+        errors = ordering.validate_lines(db, rt, actor, catalogue=spec, end_user=person, forvaltning=forvaltning,
+                                         kind=data["kind"], lines=lines, today=actor.today, require_some=False)
+        last = index == len(spec.pages) - 1
+        if not errors and last and not state.all_lines(spec, data):
             errors["lines"] = "Beställningen innehåller inga behörigheter. Välj minst en behörighet."
-        if not errors:
-            return redirect(url_for("wizard.systems", scope="regional") if scope == "local"
-                            else url_for("wizard.review"))
-    page = draft.get("pages", {}).get(scope, {})
-    chosen = {(d["item_key"], d.get("held_permission_id")): d["values"] for d in page.get("lines", [])}
-    return render_template("wizard/systems.html", scope=scope, title=SCOPE_TITLES[scope], rows=rows,
-                           chosen=chosen, page=page, draft=draft, person=person, forvaltning=forvaltning,
-                           kind_label=KIND_LABELS[draft["kind"]], errors=errors, step=2)
+        if errors:
+            data["errors"] = {page: errors}
+            _save(draft, data)
+            return redirect(url_for("wizard.page", catalogue=spec.key, page=page))
+        _save(draft, data)
+        return redirect(url_for("wizard.review", catalogue=spec.key) if last
+                        else url_for("wizard.page", catalogue=spec.key, page=spec.pages[index + 1].key))
+    errors = (data.pop("errors", None) or {}).get(page, {})
+    if errors:
+        _save(draft, data)
+    stored = data.get("pages", {}).get(page, {})
+    chosen = {(d["item_key"], d.get("scope_key") or "", d.get("held_permission_id")): d
+              for d in stored.get("lines", [])}
+    from .wizard_fields import page_rows
+
+    return render_template("wizard/page.html", catalogue=spec, page=wizard_page,
+                           rows=page_rows(spec, groups, chosen, data["kind"], person, forvaltning),
+                           hidden=hidden, stored=stored, person=person, forvaltning=forvaltning,
+                           kind=data["kind"], kind_label=KIND_LABELS[data["kind"]], errors=errors, step=2)
 
 
 # --- 3. Granska / Beställ ----------------------------------------------------
 
-def _review_input(draft: dict) -> ReviewInput:
-    data = draft.get("review", {})
-    return ReviewInput(data.get("omrade_id"), data.get("enhet_id"), data.get("attestant_id"),
-                       data.get("start_date", ""), bool(data.get("akut")), data.get("tillaggsinformation", ""))
+def _request_from(spec, data: dict, person: Person, forvaltning: Forvaltning | None) -> OrderRequest:
+    review = data.get("review", {})
+    lines = state.all_lines(spec, data)
+    enhet_id = review.get("enhet_id")
+    if spec.delegation == "enhet":
+        units = {line.scope_key for line in lines if line.item_key and line.scope_key}
+        enhet_id = int(next(iter(units))) if len(units) == 1 and next(iter(units)).isdigit() else None
+    return OrderRequest(
+        catalogue=spec.key, kind=data["kind"], end_user_id=person.id, lines=lines,
+        forvaltning_id=forvaltning.id if forvaltning else None, omrade_id=review.get("omrade_id"), enhet_id=enhet_id,
+        attestants={step.key: review.get(ordering.step_field(i)) for i, step in enumerate(spec.attest_steps)},
+        start_date=review.get("start_date", ""), end_date=review.get("end_date", ""), akut=bool(review.get("akut")),
+        fields=dict(review.get("fields") or {}))
 
 
-def _read_review() -> dict:
-    return {
-        "omrade_id": request.form.get("omrade_id", type=int), "enhet_id": request.form.get("enhet_id", type=int),
-        "attestant_id": request.form.get("attestant_id", type=int),
-        "start_date": request.form.get("start_date", "").strip(), "akut": bool(request.form.get("akut")),
-        "tillaggsinformation": request.form.get("tillaggsinformation", ""),
-    }
+def _read_review(spec) -> dict:
+    form = request.form
+    review = {"omrade_id": form.get("omrade_id", type=int), "enhet_id": form.get("enhet_id", type=int),
+              "start_date": form.get("start_date", "").strip(), "end_date": form.get("end_date", "").strip(),
+              "akut": bool(form.get("akut")),
+              "fields": {f.name: form.get(f"order.{f.name}", "") for f in spec.order_fields}}
+    for index in range(len(spec.attest_steps)):
+        review[ordering.step_field(index)] = form.get(ordering.step_field(index), type=int)
+    return review
 
 
-def _remove_line(draft: dict, token: str) -> None:
-    scope, _, index = token.partition(":")
-    page = draft.get("pages", {}).get(scope)
-    if page is None:
+def _remove_line(data: dict, token: str) -> None:
+    page_key, _, index = token.partition(":")
+    stored = data.get("pages", {}).get(page_key)
+    if stored is None:
         return
     if index == "free":
-        page["free_on"], page["free_text"] = False, ""
-    elif index.isdigit() and int(index) < len(page["lines"]):
-        page["lines"].pop(int(index))
+        stored["free_on"], stored["free_text"] = False, ""
+    elif index.isdigit() and int(index) < len(stored["lines"]):
+        stored["lines"].pop(int(index))
 
 
-@bp.route("/granska", methods=["GET", "POST"])
-@requires("order_lr")
-def review():
-    """Granska beställning: lines with Ta bort, Område -> Verksamhet -> Attestant, Startdatum, Skicka."""
-    draft = _draft()
-    person, forvaltning = _end_user(draft), _forvaltning(draft)
-    actor, db = current_actor(), get_session()
-    errors: dict[str, str] = {}
+@bp.route("/<catalogue:catalogue>/granska", methods=["GET", "POST"])
+@requires("order")
+def review(catalogue: str):
+    """Granska beställning: lines with Ta bort, where it belongs and who attests, dates, fields; Skicka beställning."""
+    spec = state.catalogue_or_404(catalogue)
+    draft = state.open_draft(spec)
+    data = copy.deepcopy(draft.data)
+    if "kind" not in data:
+        return redirect(url_for("wizard.behorigheter", catalogue=spec.key))
+    person, forvaltning = state.end_user(spec, data), state.forvaltning(spec, data)
+    actor, db, rt = current_actor(), get_session(), runtime()
     if request.method == "POST":
-        fresh = _read_review()
-        # A verksamhet or attestant outside the chosen område is simply not listed and fails validation.
-        draft["review"] = fresh
+        data["review"] = _read_review(spec)
+        data.pop("errors", None)
         action = request.form.get("action", "")
         if action.startswith("remove:"):
-            _remove_line(draft, action[len("remove:"):])
-        _save(draft)
+            _remove_line(data, action[len("remove:"):])
         if action == "back":
-            return redirect(url_for("wizard.systems", scope="regional"))
-        if action == "submit":
-            try:
-                order = ordering.create_order(
-                    db, actor, catalogue(), plugin_manager(), end_user_id=person.id, forvaltning_id=forvaltning.id,
-                    kind=draft["kind"], lines=_all_lines(draft), review=_review_input(draft))
-            except ValidationFailed as failed:
-                errors = failed.errors
-            else:
-                session.pop(DRAFT, None)
-                from ..plugins import notify
-
-                notify("beh_order_event", event="created", order=order, actor=actor.person)
-                return redirect(url_for("wizard.done", number=order.number))
-    review_data = draft.get("review", {})
-    omraden = ordering.orderable_omraden(db, actor, forvaltning.id)
-    omrade_id = review_data.get("omrade_id")
-    enheter = list(db.scalars(select(Enhet).where(Enhet.omrade_id == omrade_id).order_by(Enhet.name))) \
-        if omrade_id in {o.id for o in omraden} else []
-    enhet_id = review_data.get("enhet_id")
-    attestants = ordering.attestants_for(db, omrade_id, enhet_id, actor.today, (person.id, actor.id)) \
-        if enhet_id in {e.id for e in enheter} else []
-    lines = _review_lines(draft)
-    akut_possible = any(item and item.akut for _, _, item, _ in lines)
-    return render_template("wizard/review.html", draft=draft, person=person, forvaltning=forvaltning, lines=lines,
-                           omraden=omraden, enheter=enheter, attestants=attestants, review=review_data,
-                           akut_possible=akut_possible, kind=draft["kind"], kind_label=KIND_LABELS[draft["kind"]],
+            _save(draft, data)
+            return redirect(url_for("wizard.page", catalogue=spec.key, page=spec.pages[-1].key))
+        if action != "submit":  # Ta bort, Uppdatera listorna: show the page again
+            _save(draft, data)
+            return redirect(url_for("wizard.review", catalogue=spec.key) + ("#attest" if action == "refresh" else ""))
+        _save(draft, data)
+        try:
+            order = ordering.create_order(db, rt, actor, _request_from(spec, data, person, forvaltning), draft=draft)
+        except AlreadySubmitted as already:
+            flash(already.message, "info")
+            return redirect(url_for("wizard.done", catalogue=spec.key, number=already.number))
+        except ValidationFailed as failed:
+            data["errors"] = {"review": failed.errors}
+            _save(draft, data)
+            return redirect(url_for("wizard.review", catalogue=spec.key))
+        state.forget_draft(spec)
+        return redirect(url_for("wizard.done", catalogue=spec.key, number=order.number))
+    errors = (data.pop("errors", None) or {}).get("review", {})
+    if errors:
+        _save(draft, data)
+    request_ = _request_from(spec, data, person, forvaltning)
+    return render_template("wizard/review.html", **review_context(spec, data, request_, person, forvaltning),
                            errors=errors, step=3)
 
 
-def _review_lines(draft: dict):
-    """(remove token, line, item, held permission) for every line of the draft."""
-    cat, db = catalogue(), get_session()
-    rows = []
-    for scope in SCOPES:
-        page = draft.get("pages", {}).get(scope, {})
-        for index, data in enumerate(page.get("lines", [])):
-            line = LineInput.from_dict(data)
-            held = db.get(HeldPermission, line.held_permission_id) if line.held_permission_id else None
-            rows.append((f"{scope}:{index}", line, cat.get(line.item_key or ""), held))
-        if page.get("free_on"):
-            rows.append((f"{scope}:free", LineInput(None, free_text=page.get("free_text", "")), None, None))
-    return rows
-
-
-@bp.get("/klar/<number>")
-@requires("order_lr")
-def done(number: str):
+@bp.get("/<catalogue:catalogue>/klar/<number>")
+@requires("order")
+def done(catalogue: str, number: str):
     """Din beställning är nu skapad. Ditt ordernummer är c…"""
-    return render_template("wizard/done.html", number=number, step=3)
+    spec = state.catalogue_or_404(catalogue)
+    order = order_or_abort(number, authz.may_view_order)
+    return render_template("wizard/done.html", catalogue=spec, number=order.number, step=3)
+

@@ -15,6 +15,9 @@ from beh_core.api import ALL_KINDS, CatalogItem, Field
 KEY_PREFIX = "lr."
 
 
+CATALOGUE = "lr"
+
+
 def _field(spec: dict) -> Field:
     """Build a Field from its TOML table; choices may be plain strings or [value, label] pairs."""
     choices = tuple(
@@ -35,7 +38,7 @@ def _item(spec: dict, scope: str, forvaltningar: tuple[str, ...]) -> CatalogItem
         raise ValueError(f"System {spec['key']}: unknown kinds {sorted(unknown)}")
     return CatalogItem(
         key=KEY_PREFIX + (spec["key"] if scope == "regional" else f"{forvaltningar[0].lower()}.{spec['key']}"),
-        name=spec["name"], catalogue="lr", scope=scope, forvaltningar=forvaltningar, kinds=kinds,
+        name=spec["name"], catalogue=CATALOGUE, page=scope, forvaltningar=forvaltningar, kinds=kinds,
         akut=spec.get("akut", False), fulfilment=spec.get("fulfilment", "manual"),
         fields=tuple(_field(f) for f in spec.get("field", ())),
         feedback_fields=tuple(_field(f) for f in spec.get("feedback", ())),

@@ -1,0 +1,28 @@
+"""Example data plugins give ``beh demo``, so the core's demo generator names no system itself."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DemoSample:
+    """One example permission: an item with its values (and where it applies)."""
+
+    item_key: str
+    values: dict = field(default_factory=dict, hash=False)
+    scope_key: str = ""
+    forvaltning_code: str | None = None  # for a local item: the förvaltning it belongs to
+
+
+@dataclass(frozen=True)
+class DemoSamples:
+    """What a plugin adds to the demo region.
+
+    :param held: permissions demo persons hold (spread over the region).
+    :param held_by_end_user: permissions the demo end user (Slutanvändare) holds, for Förändring/Avslut.
+    :param orders: items example orders are placed for.
+    """
+
+    held: tuple[DemoSample, ...] = ()
+    held_by_end_user: tuple[DemoSample, ...] = ()
+    orders: tuple[DemoSample, ...] = ()

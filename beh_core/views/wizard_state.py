@@ -1,0 +1,122 @@
+"""The standard wizard's state: the server-side draft behind the session token, and reading its forms.
+
+The session holds only ``{catalogue: token}``; everything typed lives in the
+``order_drafts`` row (services.drafts), so drafts of any size survive and a
+draft turns into an order exactly once.
+"""
+from __future__ import annotations
+
+from flask import abort, redirect, request, session, url_for
+
+from ..catalogue import Catalogue, Choice, ChoiceGroup
+from ..db import get_session
+from ..models import Forvaltning, OrderDraft, Person
+from ..services import drafts
+from ..services.ordering import LineInput
+from .access import current_actor, runtime
+
+SESSION_KEY = "drafts"
+FIELD_PREFIX = "f."
+
+
+def catalogue_or_404(key: str) -> Catalogue:
+    """The catalogue of the URL, when it uses the standard wizard."""
+    catalogue = runtime().registry.catalogue(key)
+    if catalogue is None or not catalogue.wizard:
+        abort(404)
+    return catalogue
+
+
+def draft_for(catalogue: Catalogue) -> OrderDraft | None:
+    """The logged-in user's draft of the catalogue, or None."""
+    token = (session.get(SESSION_KEY) or {}).get(catalogue.key)
+    return drafts.load_draft(get_session(), current_actor(), token, catalogue.key)
+
+
+def start_draft(catalogue: Catalogue, person: Person) -> OrderDraft:
+    """Fortsätt: a new draft for the chosen person (an older one of this catalogue is thrown away)."""
+    drafts.discard_draft(get_session(), draft_for(catalogue))
+    draft = drafts.new_draft(get_session(), current_actor(), catalogue.key, {"person_id": person.id, "pages": {}})
+    tokens = dict(session.get(SESSION_KEY) or {})
+    tokens[catalogue.key] = draft.token
+    session[SESSION_KEY] = tokens
+    return draft
+
+
+def forget_draft(catalogue: Catalogue) -> None:
+    """Drop the session's token of the catalogue."""
+    tokens = dict(session.get(SESSION_KEY) or {})
+    tokens.pop(catalogue.key, None)
+    session[SESSION_KEY] = tokens
+
+
+def open_draft(catalogue: Catalogue) -> OrderDraft:
+    """The draft being worked on; without one, back to step 1; a sent one shows its order."""
+    draft = draft_for(catalogue)
+    if draft is None:
+        abort(redirect(url_for("wizard.search", catalogue=catalogue.key)))
+    if draft.order_id is not None:
+        from ..models import Order
+
+        number = get_session().get(Order, draft.order_id).number
+        abort(redirect(url_for("wizard.done", catalogue=catalogue.key, number=number)))
+    return draft
+
+
+def end_user(catalogue: Catalogue, data: dict) -> Person:
+    """The draft's end user (back to step 1 if gone)."""
+    person = get_session().get(Person, data.get("person_id") or 0)
+    if person is None:
+        abort(redirect(url_for("wizard.search", catalogue=catalogue.key)))
+    return person
+
+
+def forvaltning(catalogue: Catalogue, data: dict) -> Forvaltning | None:
+    """The draft's förvaltning (L/R-style catalogues); None for catalogues ordered per vårdenhet."""
+    if catalogue.delegation == "enhet":
+        return None
+    from .. import authz
+
+    chosen = get_session().get(Forvaltning, data.get("forvaltning_id") or 0)
+    if chosen is None or not authz.may_order_in(current_actor(), chosen.id):
+        abort(redirect(url_for("wizard.behorigheter", catalogue=catalogue.key)))
+    return chosen
+
+
+def all_lines(catalogue: Catalogue, data: dict) -> list[LineInput]:
+    """Every line of the draft, page by page, free text last on its page."""
+    lines: list[LineInput] = []
+    for page in catalogue.pages:
+        stored = data.get("pages", {}).get(page.key, {})
+        lines += [LineInput.from_dict(d) for d in stored.get("lines", [])]
+        if stored.get("free_on"):
+            lines.append(LineInput(None, free_text=stored.get("free_text", ""), page=page.key))
+    return lines
+
+
+def read_page(page_key: str, groups: list[ChoiceGroup]) -> dict:
+    """The page's ticks and fields as typed (kept even when invalid); unknown tokens and fields are kept too."""
+    offered = {choice.token: choice for group in groups for choice in group.choices}
+    lines = []
+    for token in request.form.getlist("choose"):
+        choice = offered.get(token) or _choice_from_token(token)
+        if choice is None:
+            lines.append(LineInput("?", page=page_key).to_dict())  # refused by validation, never saved
+            continue
+        prefix = f"{FIELD_PREFIX}{token}."
+        posted = {k[len(prefix):]: (v or "").strip() for k, v in request.form.items() if k.startswith(prefix)}
+        declared = {f.name for f in choice.item.fields}
+        lines.append(LineInput(choice.item.key, {k: v for k, v in posted.items() if k in declared},
+                               choice.held_permission_id, scope_key=choice.scope_key, page=page_key,
+                               unknown={k: v for k, v in posted.items() if k not in declared}).to_dict())
+    return {"lines": lines, "free_on": bool(request.form.get("free_on")),
+            "free_text": request.form.get("free_text", "")}
+
+
+def _choice_from_token(token: str) -> Choice | None:
+    """A posted token that is not on the page (a forged or stale form): rebuilt so validation can refuse it."""
+    item_key, scope_key, held = Choice.parse_token(token)
+    item = runtime().registry.get(item_key)
+    if item is None:
+        return None
+    return Choice(item, scope_key, held)

@@ -1,0 +1,1 @@
+"""Provlabbet: the example plugin of docs/plugins.md."""
