@@ -82,3 +82,24 @@ def test_dubbla_systemnamn_stoppar_starten(migrated, tmp_path):
         create_app(make_config(migrated, tmp_path, EXTRA_PLUGINS=[Twin()]))
     with pytest.raises(CatalogueError, match="share the name"):
         create_app(make_config(migrated, tmp_path, EXTRA_PLUGINS=[SameName()]))
+
+
+class SettingsReader:
+    """Remembers the settings it was given."""
+
+    seen: dict = {}
+
+    @hookimpl
+    def beh_catalogue_items(self, settings):
+        SettingsReader.seen = dict(settings)
+        return []
+
+
+def test_ett_plugin_får_sina_egna_inställningar_och_aldrig_portalens_hemligheter(migrated, tmp_path, monkeypatch):
+    from helpers import make_config
+
+    monkeypatch.setenv("BEH_PLUGIN_LASARE_URL", "https://labb.example")
+    create_app(make_config(migrated, tmp_path, EXTRA_PLUGINS=[("lasare", SettingsReader())],
+                           PLUGIN_LASARE_NIVA="hög", PLUGIN_ANNAT_URL="nej", CREDENTIALS_KEYS=["hemlig"]))
+    assert SettingsReader.seen == {"URL": "https://labb.example", "NIVA": "hög"}
+    assert "SECRET_KEY" not in SettingsReader.seen and "CREDENTIALS_KEYS" not in SettingsReader.seen

@@ -258,7 +258,7 @@ def review(catalogue: str):
             data["errors"] = {"review": failed.errors}
             _save(draft, data)
             return redirect(url_for("wizard.review", catalogue=spec.key))
-        state.forget_draft(spec)
+        # The token stays in the session: a resent form finds the draft used and shows this order again.
         return redirect(url_for("wizard.done", catalogue=spec.key, number=order.number))
     errors = (data.pop("errors", None) or {}).get("review", {})
     if errors:

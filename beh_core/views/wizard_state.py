@@ -6,13 +6,13 @@ draft turns into an order exactly once.
 """
 from __future__ import annotations
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, flash, redirect, request, session, url_for
 
 from ..catalogue import Catalogue, Choice, ChoiceGroup
 from ..db import get_session
 from ..models import Forvaltning, OrderDraft, Person
 from ..services import drafts
-from ..services.ordering import LineInput
+from ..services.ordering import AlreadySubmitted, LineInput
 from .access import current_actor, runtime
 
 SESSION_KEY = "drafts"
@@ -59,6 +59,8 @@ def open_draft(catalogue: Catalogue) -> OrderDraft:
         from ..models import Order
 
         number = get_session().get(Order, draft.order_id).number
+        if request.method == "POST":
+            flash(AlreadySubmitted(number).message, "info")
         abort(redirect(url_for("wizard.done", catalogue=catalogue.key, number=number)))
     return draft
 

@@ -45,7 +45,7 @@ def with_plugin(url: str) -> None:
     tables = inspect(get_database(app).engine).get_table_names()
     assert "provlabb_labbledare" in tables and "alembic_version_provlabb" in tables, tables
     db = get_database(app).sessionmaker()
-    build_demo_region(db, persons=60, orders=5, seed=5, rt=app.extensions["beh_runtime"])
+    build_demo_region(db, persons=60, orders=0, seed=5, rt=app.extensions["beh_runtime"])
     end_user = db.scalar(select(Person).where(Person.vgr_id == "eriny1"))
     unit = db.scalar(select(Enhet).where(Enhet.code == "NH-O1-E1"))
     marho1 = db.scalar(select(Person).where(Person.vgr_id == "marho1"))
