@@ -33,6 +33,8 @@ AUDIT_LABELS: dict[str, str] = {
     "delegation.reminder_sent": _N("Påminnelse om delegering skickad"),
     "delegation.reminder_skipped": _N("Påminnelse om delegering inte skickad"),
     "directory.imported": _N("Katalogen (KiV) importerad"),
+    "directory.synced": _N("Katalogen (KiV) synkad"),
+    "leaver.reminded": _N("Påminnelse om behörigheter att avsluta skickad"),
     "permission.ended": _N("Behörighet avslutad"),
     "login": _N("Inloggning"),
     "sessions.ended_all": _N("Alla sessioner avslutade"),

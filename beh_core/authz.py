@@ -371,6 +371,17 @@ def may_withdraw(actor: Actor, order: Order) -> bool:
     return order.orderer_id == actor.id and order.status == OrderStatus.VANTAR_PA_ATTEST.value
 
 
+# --- Att avsluta (issue 14; docs/directory-sync.md) ------------------------------------
+
+def may_see_leaver(actor: Actor, enhet: Enhet) -> bool:
+    """The unit's verksamhetschef, or a beställare whose active delegation covers the unit (L/R its område, U it)."""
+    return (
+        enhet.id in actor.chef_enhet_ids
+        or any(d.omrade_id == enhet.omrade_id and d.enhet_id in (None, enhet.id) for d in actor.area_bestallare)
+        or any(d.enhet_id == enhet.id for d in actor.unit_bestallare)
+    )
+
+
 # --- Route rules ---------------------------------------------------------------------
 # A rule gets the actor and the view's URL arguments (e.g. the catalogue of the wizard).
 
@@ -384,6 +395,8 @@ ROUTE_RULES: dict[str, RouteRule] = {
     "delegate": lambda actor, args: may_delegate(actor),
     "fulfil": lambda actor, args: actor.is_fulfiller,
     "admin": lambda actor, args: actor.is_admin,
+    # Att avsluta: chefs and beställare; the list is filtered to their units, one leaver by may_see_leaver.
+    "leavers": lambda actor, args: actor.is_chef or bool(actor.area_bestallare or actor.unit_bestallare),
     # The Återkoppling page and e-mailed links: any logged-in user reaches the view; the object rule
     # (orderer / addressee) decides, so a forwarded link or a guessed URL gives 403.
     "feedback": lambda actor, args: True,
@@ -396,3 +409,4 @@ PUBLIC = "public"
 def allows(actor: Actor, rule: str, args: Mapping[str, Any] | None = None) -> bool:
     """Does the named route rule allow the actor? (Start page tiles ask this, not the actor's fields.)"""
     return ROUTE_RULES[rule](actor, args or {})
+

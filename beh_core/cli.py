@@ -122,6 +122,31 @@ def directory_import(path: Path) -> None:
     click.echo("Importerat: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@directory_cli.command("sync")
+@click.option("--full", is_flag=True, help="Full avstämning: läs alla personer, inte bara de ändrade.")
+@click.option("--confirm", is_flag=True,
+              help="Genomför även en körning som inaktiverar fler personer än LDAP_MAX_DEACTIVATE_PERCENT.")
+@click.option("--quiet", is_flag=True, help="Skriv bara resultatet, inte varje sida.")
+def directory_sync(full: bool, confirm: bool, quiet: bool) -> None:
+    """Sync persons, engagements, units, chefs and kostnadsställen from LDAP (docs/directory-sync.md)."""
+    from .db import get_session
+    from .services.directory_sync import SyncBusy, sync_directory
+    from .services.ldap_source import SyncConfigError
+
+    def progress(kind: str, page: int) -> None:
+        if not quiet:
+            click.echo(f"  {kind}: sida {page}", err=True)
+
+    try:
+        report = sync_directory(get_session(), current_app.config, full=full, confirm=confirm, started_by="cli",
+                                on_page=progress)
+    except (SyncConfigError, SyncBusy) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(str(report))
+    if report.status != "ok":
+        raise SystemExit(1 if report.status == "failed" else 2)
+
+
 @beh_cli.command("demo")
 @click.option("--persons", default=600, show_default=True, help="Antal personer i demoregionen.")
 @click.option("--orders", default=200, show_default=True, help="Antal beställningar i demoregionen.")
@@ -244,6 +269,12 @@ def run_due_command(today) -> None:
     # The chefs' reminders about delegations that end soon ride on the same cron job.
     sent = send_end_reminders(get_session(), rt, today=day, days=int(rt.config.get("DELEGATION_REMINDER_DAYS", 14)))
     click.echo(f"Påminnelser om delegeringar: {sent} e-postmeddelanden.")
+    # Att avsluta (issue 14): the beställare and chef of a unit hear once about each ended engagement.
+    from .services.leavers import send_leaver_reminders
+
+    sent = send_leaver_reminders(get_session(), rt, today=day,
+                                 lookback_days=int(rt.config.get("LEAVER_REMINDER_LOOKBACK_DAYS", 30)))
+    click.echo(f"Påminnelser om att avsluta behörigheter: {sent} e-postmeddelanden.")
 
 
 @beh_cli.command("rotate-credentials")

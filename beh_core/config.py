@@ -67,6 +67,34 @@ DEFAULTS: dict = {
     "MAIL_LINK_MAX_AGE_DAYS": 60,
     "CREDENTIALS_KEYS": [],  # Fernet keys, newest first; empty: derived from SECRET_KEY (dev/test only)
     "ATTEST_REMINDER_DAYS": 3,  # 0 turns attest reminders off
+    # --- Directory sync from LDAP (KiV/HSA) and leavers (issue 14; docs/directory-sync.md) ---
+    "LDAP_URL": "",  # ldaps://kiv.example:636, or ldap://kiv.example:389 with LDAP_STARTTLS
+    "LDAP_STARTTLS": True,  # StartTLS on an ldap:// URL; plain text is refused except to a loopback address
+    "LDAP_CA_FILE": "",  # PEM file of the CA that issued the server's certificate (empty: the system's CAs)
+    "LDAP_BIND_DN": "",  # the portal's read-only service account
+    "LDAP_BIND_PASSWORD_FILE": "",  # a file (mode 600) holding only the bind password; never in beh.cfg or a log
+    "LDAP_TIMEOUT": 30,  # seconds for connecting and for each LDAP answer
+    "LDAP_PERSON_BASE": "",  # e.g. ou=Personer,dc=kiv,dc=example
+    "LDAP_PERSON_FILTER": "(objectClass=inetOrgPerson)",
+    "LDAP_UNIT_BASE": "",  # förvaltningar directly below it, områden below them, units below those
+    "LDAP_UNIT_FILTER": "(objectClass=organizationalUnit)",
+    "LDAP_KOSTNADSSTALLE_BASE": "",  # empty: kostnadsställen are not synced
+    "LDAP_KOSTNADSSTALLE_FILTER": "(objectClass=kivKostnadsstalle)",
+    "LDAP_PAGE_SIZE": 1000,  # entries per paged-results page = per staging transaction
+    "LDAP_MAX_DEACTIVATE_PERCENT": 5,  # a run deactivating more than this share of active persons needs --confirm
+    "LDAP_STALE_RUN_SECONDS": 4 * 3600,  # a "running" run older than this is taken as crashed
+    # Portal field -> LDAP attribute. HSA names where HSA has one; kiv* for the region's extensions.
+    # In beh.cfg give only the names that differ: LDAP_ATTRIBUTES = {"vgr_id": "vgrId"}.
+    "LDAP_ATTRIBUTES": {
+        "vgr_id": "uid", "hsa_id": "hsaIdentity", "personnummer": "personalIdentityNumber",
+        "passnummer": "kivPassportNumber", "first_name": "givenName", "last_name": "sn", "email": "mail",
+        "titel": "title", "ansvarsnummer": "kivAnsvarsnummer", "engagement": "kivEngagement",
+        "unit_code": "kivUnitCode", "unit_name": "ou", "unit_hsa_id": "hsaIdentity", "vardenhet": "kivVardenhet",
+        "private_provider": "kivPrivateProvider", "chef": "kivChef",
+        "kostnadsstalle_code": "kivKostnadsstalleCode", "kostnadsstalle_name": "description",
+        "kostnadsstalle_forvaltning": "kivForvaltningCode", "kostnadsstalle_ansvarig": "kivAnsvarig",
+    },
+    "LEAVER_REMINDER_LOOKBACK_DAYS": 30,  # run-due reminds about engagements that ended at most this long ago
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
@@ -78,6 +106,8 @@ def _parse(value: str, default):
         return _BOOL.get(value.strip().lower(), False)
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, dict):
+        return json.loads(value)
     if isinstance(default, list):
         value = value.strip()
         if value.startswith("["):
@@ -96,6 +126,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
             app.config[name] = _parse(value, app.config.get(name, DEFAULTS.get(name, "")))
     if overrides:
         app.config.update(overrides)
+    # beh.cfg names only the attributes that differ from the HSA defaults.
+    app.config["LDAP_ATTRIBUTES"] = {**DEFAULTS["LDAP_ATTRIBUTES"], **(app.config.get("LDAP_ATTRIBUTES") or {})}
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = "sqlite:///" + str(Path(app.instance_path) / "beh.sqlite")

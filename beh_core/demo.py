@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from .identifiers import make_personnummer
 from .labels import _N
 from .models import (
-    SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Order,
-    OrderAttestStep, OrderLine, Person,
+    SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle,
+    Omrade, Order, OrderAttestStep, OrderLine, Person,
 )
 from .services.demo_samples import DemoSample
 from .services.ordering import ORDER_NUMBER_OFFSET
@@ -103,6 +103,7 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
     units = _build_units(session)
     person_ids = _build_persons(session, rng, max(persons, len(DEMO_ROLES) + 20), units, today, batch)
     _assign_chefs(session, rng, units, person_ids)
+    kostnadsstallen = _build_kostnadsstallen(session, units)
     delegations = _build_delegations(session, rng, units, person_ids, today, batch)
     held_samples, end_user_samples, order_samples = _samples(rt)
     held = _build_held(session, rng, person_ids, today, batch, held_samples, end_user_samples)
@@ -112,7 +113,8 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
                            details={"persons": len(person_ids), "orders": made}))
     session.commit()
     return {"förvaltningar": len(FORVALTNINGAR), "enheter": len(units), "personer": len(person_ids),
-            "delegeringar": delegations, "behörigheter": held, "beställningar": made}
+            "delegeringar": delegations, "behörigheter": held, "beställningar": made,
+            "kostnadsställen": kostnadsstallen}
 
 
 def advance_sequences(session: Session, models) -> None:
@@ -195,6 +197,20 @@ def _assign_chefs(session, rng, units, person_ids) -> None:
     for index, unit in enumerate(units):
         unit.chef_id = person_ids[3] if index in (0, 3) else pool[(index * 37) % len(pool)]
     session.flush()
+
+
+def _build_kostnadsstallen(session, units) -> int:
+    """One kostnadsställe per code the engagements use; the chef of the first unit using it answers for it."""
+    by_id = {u.id: u for u in units}
+    rows = [{"code": code, "name": f"Kostnadsställe {code} {by_id[unit_id].name}",
+             "forvaltning_id": by_id[unit_id].omrade.forvaltning_id, "ansvarig_id": by_id[unit_id].chef_id,
+             "active": True}
+            for code, unit_id in session.execute(select(Engagement.kostnadsstalle, func.min(Engagement.enhet_id))
+                                                 .group_by(Engagement.kostnadsstalle).order_by(Engagement.kostnadsstalle))
+            if code]
+    if rows:
+        session.execute(insert(Kostnadsstalle), rows)
+    return len(rows)
 
 
 def _span(today, rng):

@@ -14,11 +14,21 @@ else
     .venv/bin/flask --app beh_core db upgrade
 fi
 
+echo "== Starting the demo KiV (a private slapd) and syncing the directory from it"
+stop_kiv() { .venv/bin/python scripts/demo_ldap.py stop >/dev/null 2>&1 || true; }
+if .venv/bin/python scripts/demo_ldap.py start; then
+    # shellcheck disable=SC1091
+    . instance/ldap-demo/ldap.env
+    trap stop_kiv EXIT
+else
+    echo "The demo KiV could not start: the directory stays as built." >&2
+fi
+
 echo "== Starting the SITHS demo card and agent"
 if scripts/demo-siths.sh start --origin http://127.0.0.1:5000; then
     # shellcheck disable=SC1091
     . instance/siths-demo/siths.env
-    trap 'scripts/demo-siths.sh stop >/dev/null 2>&1 || true' EXIT
+    trap 'scripts/demo-siths.sh stop >/dev/null 2>&1 || true; stop_kiv' EXIT
 else
     echo "SITHS demo could not start: attest is recorded unsigned (demo only)." >&2
     export BEH_ATTEST_SIGNING=off

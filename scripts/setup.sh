@@ -9,7 +9,9 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-APT_PACKAGES="python3 python3-venv python3-dev gcc git libpcsclite-dev softhsm2 pcscd vsmartcard-vpcd vsmartcard-vpicc"
+# slapd + ldap-utils: the private LDAP server of the directory-sync tests, benchmark and demo;
+# libldap2-dev + libsasl2-dev: to build python-ldap.
+APT_PACKAGES="python3 python3-venv python3-dev gcc git libpcsclite-dev softhsm2 pcscd vsmartcard-vpcd vsmartcard-vpicc slapd ldap-utils libldap2-dev libsasl2-dev"
 missing=""
 for p in $APT_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -21,6 +23,10 @@ fi
 if [ -n "${missing// /}" ]; then
     echo "== Installing Debian packages:$missing"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    # slapd asks for a domain and an admin password; BEH runs its own slapd with its own
+    # configuration (beh_core/ldap_server.py), so the package is told to configure nothing
+    # and no system LDAP server starts.
+    echo "slapd slapd/no_configuration boolean true" | as_root debconf-set-selections
     # shellcheck disable=SC2086
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 fi

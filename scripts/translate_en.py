@@ -269,19 +269,8 @@ EN = {
     "Till exempel SE2321000131-P000000123456.": "For example SE2321000131-P000000123456.",
     "Till exempel annen35.": "For example annen35.", "Uppgifter om beställningen": "About the order",
     "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
-}
-
-# Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
-EN_PLURAL = {
-    "%(num)s delegering är förlängd till %(date)s.":
-        ("%(num)s delegation extended to %(date)s.", "%(num)s delegations extended to %(date)s."),
-    "%(num)s delegering är borttagen och gäller inte längre.":
-        ("%(num)s delegation removed; it no longer applies.", "%(num)s delegations removed; they no longer apply."),
-    "%(num)s delegering är fortfarande markerad.":
-        ("%(num)s delegation is still selected.", "%(num)s delegations are still selected."),
-    "Delegeringen är sparad för %(num)s användare.":
-        ("The delegation has been saved for %(num)s user.", "The delegation has been saved for %(num)s users."),
-    "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
+    "Alla sessioner avslutade": "All sessions ended", "Katalogen (KiV) synkad": "Directory (KiV) synchronised",
+    "Påminnelse om behörigheter att avsluta skickad": "Reminder about permissions to terminate sent",
     # --- Hardening (issue 8): input guard, rate limits, Avsluta alla sessioner ---
     "Ogiltiga tecken": "Invalid characters",
     "Förfrågan innehöll tecken som inte är tillåtna (till exempel styrtecken). Gå tillbaka, rätta texten och "
@@ -298,6 +287,51 @@ EN_PLURAL = {
         "Use it for example when a SITHS card has been lost.",
     "Logga ut en person överallt, till exempel när ett SITHS-kort har kommit bort.":
         "Log a person out everywhere, for example when a SITHS card has been lost.",
+    # --- Directory sync (Katalogsynk) and Att avsluta (issue 14) ---
+    "Att avsluta": "To terminate", "Tillbaka till Att avsluta": "Back to To terminate",
+    "Behörigheter att avsluta": "Permissions to terminate",
+    "Behörigheter som personer som slutat på dina enheter fortfarande har.":
+        "Permissions still held by people who have left your units.",
+    "Det finns inga behörigheter att avsluta.": "There are no permissions to terminate.",
+    "Personer vars engagemang på dina enheter har upphört men som fortfarande har behörigheter knutna till "
+    "engagemanget. Beställ Avslut för behörigheterna.":
+        "People whose engagement at your units has ended but who still hold permissions tied to it. "
+        "Order Termination of the permissions.",
+    "Engagemanget gällde": "Engagement period", "Engagemanget upphörde": "Engagement ended",
+    "Status i KiV": "Status in KiV", "Finns inte längre i KiV": "No longer in KiV",
+    "finns inte längre i KiV": "no longer in KiV", "Namn": "Name",
+    "Katalogsynk": "Directory sync", "Tillbaka till Katalogsynk": "Back to Directory sync",
+    "Körningar av katalogsynken från KiV (LDAP), senaste först.": "Runs of the directory sync from KiV (LDAP), newest first.",
+    "Körningar av katalogsynken från KiV.": "Runs of the directory sync from KiV.",
+    "Katalogsynken har inte körts.": "The directory sync has not run yet.",
+    "Körning": "Run", "Startad": "Started", "Klar": "Done", "Ändringar": "Changes", "Antal": "Counts",
+    "Meddelande": "Message", "Post": "Entry", "Fel": "Error", "Överhoppade poster": "Skipped entries",
+    "Inga överhoppade poster.": "No skipped entries.", "Inga ändringar.": "No changes.",
+    "Visar de första %(shown)s.": "Showing the first %(shown)s.",
+    "Full avstämning": "Full reconciliation", "Ändringar sedan förra körningen": "Changes since the last run",
+    "Pågår": "Running", "Misslyckades": "Failed", "Stoppad: kräver --confirm": "Stopped: needs --confirm",
+    "Lästa enheter": "Units read", "Lästa kostnadsställen": "Cost centres read", "Lästa personer": "Persons read",
+    "Nya förvaltningar": "New administrations", "Nya områden": "New areas", "Nya enheter": "New units",
+    "Ändrade enheter": "Changed units", "Enheter som saknas i LDAP (behålls)": "Units missing from LDAP (kept)",
+    "Nya personer": "New persons", "Ändrade personer": "Changed persons",
+    "Återaktiverade personer": "Reactivated persons", "Inaktiverade personer": "Deactivated persons",
+    "Skulle inaktiveras": "Would be deactivated", "Nya engagemang": "New engagements",
+    "Ändrade engagemang": "Changed engagements", "Avslutade engagemang": "Ended engagements",
+    "Ändrade verksamhetschefer": "Changed heads of unit", "Nya kostnadsställen": "New cost centres",
+    "Ändrade kostnadsställen": "Changed cost centres", "Inaktiverade kostnadsställen": "Deactivated cost centres",
+}
+
+# Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
+EN_PLURAL = {
+    "%(num)s delegering är förlängd till %(date)s.":
+        ("%(num)s delegation extended to %(date)s.", "%(num)s delegations extended to %(date)s."),
+    "%(num)s delegering är borttagen och gäller inte längre.":
+        ("%(num)s delegation removed; it no longer applies.", "%(num)s delegations removed; they no longer apply."),
+    "%(num)s delegering är fortfarande markerad.":
+        ("%(num)s delegation is still selected.", "%(num)s delegations are still selected."),
+    "Delegeringen är sparad för %(num)s användare.":
+        ("The delegation has been saved for %(num)s user.", "The delegation has been saved for %(num)s users."),
+    "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
 }
 
 

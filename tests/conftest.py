@@ -21,9 +21,9 @@ from beh_core.models import Base
 from helpers import Browser, make_config
 
 # SoftHSM2/pcscd/vicc fixtures shared by tests/siths and the portal SITHS tests,
-# and the portal SITHS helpers (card holders, in-process agent).
+# and the portal SITHS helpers (card holders, in-process agent); a private slapd for the directory sync;
 # Chromium (selenium + the system chromedriver) and the live portal for every browser test.
-pytest_plugins = ["siths_fixtures", "siths_portal", "browser_fixtures"]
+pytest_plugins = ["siths_fixtures", "siths_portal", "ldap_fixtures", "browser_fixtures"]
 
 PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

@@ -28,7 +28,7 @@ from sqlalchemy import delete, select
 
 from beh_core.authz import PUBLIC
 from beh_core.views.access import route_rule
-from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Order, OrderLine, OrderStatus, Person
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Engagement, Enhet, Order, OrderLine, OrderStatus, Person
 from helpers import Browser, attest_step, person
 
 TODAY = date.today()
@@ -59,6 +59,7 @@ class Objects:
     scope_key: str
     someone: Person
     line: int = 0
+    engagement: int = 0  # an engagement that ended yesterday at the side's unit (Att avsluta)
     token_for: Callable[[Person], str] = field(repr=False, default=lambda p: "")
 
 
@@ -161,6 +162,13 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     # --- Administratör: Avsluta alla sessioner (issue 8) --------------------------------
     "admin.end_sessions": ("admin", [Probe("GET", "L D D D D D D A"),
                                      Probe("POST", "L D D D D D D A", data=lambda o, me: {"vgr_id": ""})]),
+    # --- Att avsluta: chefs and beställare, one leaver only within the units they answer for (issue 14) ---
+    "leavers.index": ("leavers", [Probe("GET", ORDERER)]),
+    "leavers.show": ("leavers", [Probe("GET", ORDERER, "L D D D D D D D",
+                                       args=lambda o, me: {"engagement_id": o.engagement})]),
+    # --- Administration: the directory sync runs ------------------------------------------------
+    "admin.sync_runs": ("admin", [Probe("GET", "L D D D D D D A")]),
+    "admin.sync_run": ("admin", [Probe("GET", "L D D D D D D N", args=lambda o, me: {"run_id": 0})]),
 }
 
 # The order of these endpoints is in the state they act on; every other endpoint gets one waiting for attest.
@@ -187,6 +195,14 @@ def _order(db, unit: Enhet, orderer: Person, attestant: Person, end_user: Person
     db.flush()
     order.number = f"c{900000 + order.id}"
     return order
+
+
+def _ended_engagement(db, unit: Enhet, who: Person) -> int:
+    made = Engagement(person_id=who.id, enhet_id=unit.id, kind="anstalld", start_date=TODAY - timedelta(days=300),
+                      end_date=TODAY - timedelta(days=1))
+    db.add(made)
+    db.flush()
+    return made.id
 
 
 def _delegation(db, unit: Enhet, who: Person, granted_by: Person) -> int:
@@ -218,11 +234,12 @@ def world(region, app):
     def make(status: str) -> tuple[Objects, Objects]:
         mine, theirs = (_order(db, inside_unit, sarbe1, johek1, pool[0], status),
                         _order(db, outside_unit, pool[2], pool[3], pool[0], status))
-        inside = Objects(order=mine.number, line=mine.lines[0].id,
+        inside = Objects(order=mine.number, line=mine.lines[0].id, engagement=_ended_engagement(db, inside_unit, pool[0]),
                          delegation=_delegation(db, inside_unit, pool[1], marho1), enhet=inside_unit.id,
                          scope_key=f"{inside_unit.omrade.forvaltning_id}:{inside_unit.omrade_id}", someone=pool[1],
                          token_for=lambda me: token_for(me or sarbe1))
         outside = Objects(order=theirs.number, line=theirs.lines[0].id,
+                          engagement=_ended_engagement(db, outside_unit, pool[0]),
                           delegation=_delegation(db, su_unit, pool[2], marho1), enhet=su_unit.id,
                           scope_key=f"{su_unit.omrade.forvaltning_id}:{su_unit.omrade_id}", someone=pool[2],
                           token_for=lambda me: token_for(pool[3]))

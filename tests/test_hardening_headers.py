@@ -73,7 +73,8 @@ def test_varje_väg_i_vägtabellen_har_säkerhetshuvudena(app, region):
         url = rule.rule
         for name in re.findall(r"<(?:\w+:)?(\w+)>", rule.rule):
             value = {"number": order.number, "line_id": str(order.lines[0].id), "nonce": "x", "token": "x",
-                     "scope": "local", "catalogue": "lr", "page": "local"}[name]
+                     "scope": "local", "catalogue": "lr", "page": "local", "run_id": "1",
+                     "engagement_id": "1"}[name]
             url = re.sub(r"<(?:\w+:)?" + name + ">", value, url)
         rule_name = route_rule(app, rule.endpoint)
         for role in ([None, "sarbe1"] if rule_name == PUBLIC else [None, ROLE_FOR_RULE[rule_name]]):

@@ -24,7 +24,7 @@ from helpers import Browser, make_order, person, person_without_permissions, tex
 ROOT = Path(__file__).resolve().parent.parent
 ROLE_FOR_RULE = {"logged_in": "sarbe1", "order": "sarbe1", "attest": "johek1", "list_orders": "sarbe1",
                  "delegate": "marho1", "fulfil": "lensa1", "admin": "kardah", "feedback": "sarbe1",
-                 "mail_link": "sarbe1"}
+                 "mail_link": "sarbe1", "leavers": "marho1"}
 BIG = [str(2**31), str(2**63), "-1"]
 CONTROL = ["a\x00b", "\x00", "x\x01y", "\x1b[2J", "a\u202eb", "\x7f"]
 

@@ -1,7 +1,7 @@
 """The directory (KiV): persons, engagements and the unit tree.
 
 The portal reads KiV; it never writes it. These tables are a local copy that
-`flask beh directory import` refreshes.
+`flask beh directory sync` (LDAP) or `flask beh directory import` (JSON) refreshes.
 """
 from __future__ import annotations
 
@@ -120,7 +120,10 @@ class Engagement(Base):
     """A person's employment or assignment at a unit."""
 
     __tablename__ = "engagements"
-    __table_args__ = (Index("ix_engagements_person_dates", "person_id", "start_date", "end_date"),)
+    __table_args__ = (
+        Index("ix_engagements_person_dates", "person_id", "start_date", "end_date"),
+        Index("ix_engagements_end_date", "end_date"),  # leavers: engagements that ended lately
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))

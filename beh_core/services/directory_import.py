@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit
 from ..identifiers import InvalidIdentifier, VGR_ID_RE, normalise_hsa_id, normalise_personnummer
-from ..models import Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Person, utcnow
+from ..models import Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle, Omrade, Person, utcnow
 from .errors import ValidationFailed
 
 
@@ -27,7 +27,8 @@ def _date(value, where: str, errors: list[str]) -> date | None:
         return None
 
 
-def _check_person(record: dict, errors: list[str]) -> dict:
+def check_person(record: dict, errors: list[str]) -> dict:
+    """A person record checked and normalised; problems are appended to ``errors`` (naming the VGR-ID only)."""
     vgr = str(record.get("vgr_id", "")).strip().lower()
     where = f"person {vgr or '?'}"
     if not VGR_ID_RE.match(vgr):
@@ -67,11 +68,47 @@ def _upsert_permission(session: Session, person: Person, perm: dict, today: date
     session.flush()
 
 
+def _check_kostnadsstallen(session: Session, data: dict, errors: list[str]) -> None:
+    """Each kostnadsställe needs a code and a name; its förvaltning and ansvarig must exist in the file or KiV."""
+    forvaltningar = {f.get("code") for f in data.get("forvaltningar", [])} | set(session.scalars(select(Forvaltning.code)))
+    people = {str(p.get("vgr_id", "")).strip().lower() for p in data.get("persons", [])}
+    for record in data.get("kostnadsstallen", []):
+        code = str(record.get("code") or "").strip()
+        where = f"kostnadsställe {code or '?'}"
+        if not code or len(code) > 20 or not str(record.get("name") or "").strip():
+            errors.append(f"{where}: kod (högst 20 tecken) och namn krävs")
+        if record.get("forvaltning") and record["forvaltning"] not in forvaltningar:
+            errors.append(f"{where}: okänd förvaltning {record['forvaltning']!r}")
+        ansvarig = str(record.get("ansvarig") or "").strip().lower()
+        if ansvarig and ansvarig not in people and session.scalar(
+                select(Person.id).where(Person.vgr_id == ansvarig)) is None:
+            errors.append(f"{where}: ansvarig {ansvarig} finns inte i katalogen")
+
+
+def _import_kostnadsstallen(session: Session, data: dict, by_vgr: dict[str, Person]) -> int:
+    """Upsert kostnadsställen by code with their förvaltning and the person who answers for each."""
+    forvaltningar = {code: fid for code, fid in session.execute(select(Forvaltning.code, Forvaltning.id))}
+    count = 0
+    for record in data.get("kostnadsstallen", []):
+        code = str(record["code"]).strip()
+        row = session.scalar(select(Kostnadsstalle).where(Kostnadsstalle.code == code)) or Kostnadsstalle(code=code)
+        ansvarig = str(record.get("ansvarig") or "").strip().lower()
+        person = by_vgr.get(ansvarig) or (session.scalar(select(Person).where(Person.vgr_id == ansvarig))
+                                          if ansvarig else None)
+        row.name = str(record["name"]).strip()
+        row.forvaltning_id = forvaltningar.get(record.get("forvaltning"))
+        row.ansvarig_id = person.id if person else None
+        row.active = bool(record.get("active", True))
+        session.add(row)
+        count += 1
+    return count
+
+
 def import_directory(session: Session, data: dict, actor: Person | None = None,
                      today: date | None = None) -> dict[str, int]:
-    """Upsert förvaltningar, områden, enheter, persons, engagements and held permissions in one transaction."""
+    """Upsert förvaltningar, områden, enheter, persons, engagements, held permissions and kostnadsställen in one transaction."""
     errors: list[str] = []
-    people = [_check_person(p, errors) for p in data.get("persons", [])]
+    people = [check_person(p, errors) for p in data.get("persons", [])]
     unit_codes = {e["code"] for f in data.get("forvaltningar", []) for o in f.get("omraden", [])
                   for e in o.get("enheter", [])}
     unit_codes |= set(session.scalars(select(Enhet.code)))
@@ -80,6 +117,7 @@ def import_directory(session: Session, data: dict, actor: Person | None = None,
             if eng.get("enhet") not in unit_codes:
                 errors.append(f"person {raw.get('vgr_id')}: okänd enhet {eng.get('enhet')!r}")
             _date(eng.get("start"), f"person {raw.get('vgr_id')}", errors)
+    _check_kostnadsstallen(session, data, errors)
     if errors:
         raise ValidationFailed({"file": "; ".join(errors)})
 
@@ -129,6 +167,8 @@ def import_directory(session: Session, data: dict, actor: Person | None = None,
     for code, vgr in chefs.items():
         chef = by_vgr.get(vgr) or session.scalar(select(Person).where(Person.vgr_id == vgr))
         units[code].chef_id = chef.id if chef else None
+    if "kostnadsstallen" in data:
+        counts["kostnadsställen"] = _import_kostnadsstallen(session, data, by_vgr)
     audit.record(session, actor, "directory.imported", "directory", "kiv", **counts)
     session.commit()
     return counts

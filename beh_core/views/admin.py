@@ -1,18 +1,20 @@
-"""Administratör: "Avsluta alla sessioner" for one person (issue 8).
+"""Administration (administrators only, thin views): Avsluta alla sessioner, and the directory sync runs.
 
-Ends every open login session of the person (every browser, every copied
-cookie), e.g. when a card is reported lost or an account misused. The same is
-``flask --app beh_core beh sessions end-all VGR-ID`` on the command line.
+"Avsluta alla sessioner" ends every open login session of a person (every browser, every
+copied cookie), e.g. when a card is reported lost; the same is ``flask --app beh_core beh
+sessions end-all VGR-ID``. Katalogsynk shows the directory sync runs (docs/directory-sync.md).
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from .access import current_actor, requires
 from ..db import get_session
+from ..models import DirectorySyncRun
 from ..services import sessions
+from ..services.directory_sync import COUNT_LABELS, MODE_LABELS, STATUS_LABELS, changes_total, recent_runs
 from ..services.errors import ValidationFailed
+from .access import current_actor, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -33,3 +35,26 @@ def end_sessions():
                   "info")
             return redirect(url_for("admin.end_sessions"))
     return render_template("admin/sessions.html", vgr_id=vgr_id, errors=errors), 400 if errors else 200
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {"sync_modes": MODE_LABELS, "sync_statuses": STATUS_LABELS, "sync_counts": COUNT_LABELS,
+            "sync_changes": changes_total}
+
+
+@bp.get("/katalogsynk")
+@requires("admin")
+def sync_runs():
+    """Katalogsynk: the latest runs with status, counts and skipped entries."""
+    return render_template("admin/sync_runs.html", runs=recent_runs(get_session()))
+
+
+@bp.get("/katalogsynk/<int:run_id>")
+@requires("admin")
+def sync_run(run_id: int):
+    """One run: what it read, changed and skipped, and why it failed or stopped."""
+    run = get_session().get(DirectorySyncRun, run_id)
+    if run is None:
+        abort(404)
+    return render_template("admin/sync_run.html", run=run)

@@ -42,6 +42,7 @@ def index():
         "attest": authz.allows(actor, "attest"),
         "delegate": authz.allows(actor, "delegate"),
         "fulfil": authz.allows(actor, "fulfil"),
+        "leavers": authz.allows(actor, "leavers"),
         "admin": authz.allows(actor, "admin"),
     }
     return render_template("start.html", tiles=catalogue_tiles(), rights=rights)
