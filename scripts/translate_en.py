@@ -269,6 +269,8 @@ EN = {
     "Till exempel SE2321000131-P000000123456.": "For example SE2321000131-P000000123456.",
     "Till exempel annen35.": "For example annen35.", "Uppgifter om beställningen": "About the order",
     "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
+    "Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in.":
+        "The person is no longer active in the directory (KiV) and cannot log in.",
     "Alla sessioner avslutade": "All sessions ended", "Katalogen (KiV) synkad": "Directory (KiV) synchronised",
     "Påminnelse om behörigheter att avsluta skickad": "Reminder about permissions to terminate sent",
     # --- Hardening (issue 8): input guard, rate limits, Avsluta alla sessioner ---

@@ -138,6 +138,9 @@ def demo_login():
     if person is None:
         flash(gettext("Välj en demoidentitet i listan."), "error")
         return redirect(url_for("auth.login"))
+    if not person.is_active:
+        flash(gettext("Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in."), "error")
+        return redirect(url_for("auth.login"))
     start_session(person, "demo")
     return redirect(_safe_next(request.form.get("next")))
 
