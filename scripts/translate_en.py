@@ -271,6 +271,9 @@ EN = {
     "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
     "Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in.":
         "The person is no longer active in the directory (KiV) and cannot log in.",
+    "Beställ avslut: %(catalogue)s": "Order termination: %(catalogue)s",
+    "Du har ingen beställardelegering i förvaltningen där engagemanget fanns.":
+        "You have no orderer delegation in the administration where the engagement was.",
     "Alla sessioner avslutade": "All sessions ended", "Katalogen (KiV) synkad": "Directory (KiV) synchronised",
     "Påminnelse om behörigheter att avsluta skickad": "Reminder about permissions to terminate sent",
     # --- Hardening (issue 8): input guard, rate limits, Avsluta alla sessioner ---
