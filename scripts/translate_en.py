@@ -324,6 +324,12 @@ EN = {
     "Ändrade engagemang": "Changed engagements", "Avslutade engagemang": "Ended engagements",
     "Ändrade verksamhetschefer": "Changed heads of unit", "Nya kostnadsställen": "New cost centres",
     "Ändrade kostnadsställen": "Changed cost centres", "Inaktiverade kostnadsställen": "Deactivated cost centres",
+    # The input layer (beh_core/views/forms.py)
+    "Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). Ta bort dem och försök igen.":
+        "The text contains characters that are not allowed (such as control characters). Remove them and try again.",
+    "Ogiltigt val. Välj i listan.": "Invalid choice. Choose from the list.",
+    "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
+    "Texten får vara högst %(max)s tecken.": "The text may be at most %(max)s characters.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

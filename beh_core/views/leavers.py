@@ -13,6 +13,7 @@ from ..services.errors import NotFound
 from ..services.ordering import LineInput
 from . import wizard_state
 from .access import current_actor, requires, runtime
+from .forms import InputForm, TrimmedStringField
 
 bp = Blueprint("leavers", __name__, url_prefix="/att-avsluta")
 
@@ -48,13 +49,20 @@ def _held(engagement_id: int):
         abort(403)
 
 
+class AvslutForm(InputForm):
+    """Beställ avslut: the catalogue whose held permissions end (one button per catalogue)."""
+
+    katalog = TrimmedStringField()
+
+
 @bp.post("/<int:engagement_id>/avslut")
 @requires("leavers")
 def start_avslut(engagement_id: int):
     """Beställ avslut: an Avslut of the catalogue's held permissions, at the leaver's unit, ready at Granska."""
     engagement, held = _held(engagement_id)
     registry, actor = runtime().registry, current_actor()
-    catalogue = registry.catalogue(request.form.get("katalog"))
+    form = AvslutForm()
+    catalogue = registry.catalogue(form.katalog.data) if form.validate() else None
     if catalogue is None or not catalogue.wizard or AVSLUT not in catalogue.kinds:
         abort(404)
     if not authz.may_order(actor, catalogue):
