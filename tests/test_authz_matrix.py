@@ -166,6 +166,11 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "leavers.index": ("leavers", [Probe("GET", ORDERER)]),
     "leavers.show": ("leavers", [Probe("GET", ORDERER, "L D D D D D D D",
                                        args=lambda o, me: {"engagement_id": o.engagement})]),
+    # --- TJÄNSTER, MIN DATA and suggestions while typing (issue 11) -----------------------------
+    "my_data.services": ("logged_in", [Probe("GET", LOGGED_IN)]),
+    "my_data.identities": ("logged_in", [Probe("GET", LOGGED_IN)]),
+    "suggest.persons": ("order", [Probe("POST", ORDERER, args=LR, data=lambda o, me: {"q": "er"})]),
+    "suggest.kostnadsstallen": ("logged_in", [Probe("POST", LOGGED_IN, data=lambda o, me: {"q": "60"})]),
     # --- Administration: the directory sync runs ------------------------------------------------
     "admin.sync_runs": ("admin", [Probe("GET", "L D D D D D D A")]),
     "admin.sync_run": ("admin", [Probe("GET", "L D D D D D D N", args=lambda o, me: {"run_id": 0})]),
