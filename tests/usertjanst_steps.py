@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from beh_core.models import Engagement, Kostnadsstalle, Order, Person
@@ -95,3 +97,29 @@ def kostnadsstalle_of(db, person: Person) -> str:
     """The primary engagement's kostnadsställe."""
     return db.scalar(select(Engagement.kostnadsstalle).where(Engagement.person_id == person.id,
                                                              Engagement.is_primary.is_(True)))
+
+
+def order_request_with_lines(db, rt, draft, lines, kind: str | None = None) -> str:
+    """Send the draft's order with other lines (or another kind) straight to the core's create_orders, as a
+    forged form would: the Swedish messages of the refusal, joined ("" when the order was made)."""
+    from beh_core import authz
+    from beh_core.models import Engagement
+    from beh_core.services.errors import ValidationFailed
+    from beh_core.services.ordering import OrderRequest, create_orders
+
+    data = draft.data
+    orderer = db.get(Person, draft.person_id)
+    engagement = db.get(Engagement, int(data["detaljer"]["verksamhetskontext"])) if data.get("detaljer") else \
+        db.scalar(select(Engagement).where(Engagement.person_id == data["person_id"]))
+    unit = engagement.enhet
+    request = OrderRequest(
+        catalogue="usertjanst", kind=kind or data.get("kind") or "nyupplagg", end_user_id=data["person_id"],
+        lines=lines, forvaltning_id=unit.omrade.forvaltning_id, omrade_id=unit.omrade_id, enhet_id=unit.id,
+        start_date=date.today().isoformat(),
+        fields={"kostnadsstalle": "69002", "orsak": "Nyanställd", "verksamhetskontext": str(engagement.id)})
+    actor = authz.load_actor(db, orderer, config=rt.config, portal=rt)
+    try:
+        create_orders(db, rt, actor, [request])
+    except ValidationFailed as failed:
+        return " ".join(failed.errors.values())
+    return ""

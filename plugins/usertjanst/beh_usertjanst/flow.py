@@ -7,7 +7,8 @@ Its shape::
     {"search": "text", "person_id": 7, "kind": "nyupplagg" | "forandring" | None, "held_id": 3,
      "kostnad": {"kostnadsstalle": "69002", "frikod1": "", "frikod2": "", "preset": "lifecare_light"},
      "kostnad_sok": "690", "detaljer": {"orsak": "", "verksamhetskontext": "12", "start_date": "",
-     "end_date": ""}, "niva": "enkel", "errors": {"step": {"field": [msgid, params]}}}
+     "end_date": ""}, "niva": "enkel", "klart": ["detaljer", "kostnad"],
+     "errors": {"step": {"field": [msgid, params]}}}
 """
 from __future__ import annotations
 
@@ -54,6 +55,18 @@ def take_errors(data: dict, step: str) -> tuple[dict[str, str], dict | None]:
     if errors or typed is not None:
         save(data)
     return {key: translate(message) for key, message in errors.items()}, typed
+
+
+def mark(data: dict, step: str, passed: bool) -> None:
+    """Record whether a step's form passed its checks (a later step opens only after it has)."""
+    done = set(data.get("klart") or ())
+    (done.add if passed else done.discard)(step)
+    data["klart"] = sorted(done)
+
+
+def passed(data: dict, step: str) -> bool:
+    """Did the step's form pass its checks the last time it was sent?"""
+    return step in (data.get("klart") or ())
 
 
 def contexts_for(data: dict) -> list[EngagementInfo]:

@@ -115,7 +115,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
                  # someone who already has it: say so first and offer Byt nivå (Förändring), never a second one
                  "kind": None if held else NYUPPLAGG}
         if same:  # the same person again: keep what was filled in
-            fresh.update({k: draft[k] for k in ("kostnad", "detaljer", "niva") if k in draft})
+            fresh.update({k: draft[k] for k in ("kostnad", "detaljer", "niva", "klart") if k in draft})
         flow.save(fresh)
         return redirect(url_for("usertjanst.start") if held else url_for("usertjanst.costs"))
 
@@ -210,8 +210,10 @@ def make_blueprint(data: rules.Data) -> Blueprint:
                 errors[name] = problem
         if errors:
             flow.set_errors(draft, "kostnad", errors, typed)
+            flow.mark(draft, "kostnad", False)
             flow.save(draft)
             return redirect(url_for("usertjanst.costs"))
+        flow.mark(draft, "kostnad", True)
         flow.save(draft)
         return redirect(url_for("usertjanst.details"))
 
@@ -223,7 +225,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         """Specificera en orsak *, Verksamhetskontext *, Startdatum, Slutdatum."""
         draft = flow.load()
         need_person(draft)
-        if not draft.get("kostnad"):
+        if not flow.passed(draft, "kostnad"):
             return redirect(url_for("usertjanst.costs"))
         errors, typed = flow.take_errors(draft, "detaljer")
         contexts = flow.contexts_for(draft)
@@ -257,8 +259,10 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         errors.update(rules.dates_problems(typed["start_date"], typed["end_date"], context, current_actor().today))
         if errors:
             flow.set_errors(draft, "detaljer", errors, typed)
+            flow.mark(draft, "detaljer", False)
             flow.save(draft)
             return redirect(url_for("usertjanst.details"))
+        flow.mark(draft, "detaljer", True)
         flow.save(draft)
         return redirect(url_for("usertjanst.choose"))
 
@@ -280,7 +284,9 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         """Sök och välj (the levels, Visar 1–4 av 4, Förfin) beside Dina val (who, the chosen level, Ta bort)."""
         draft = flow.load()
         need_person(draft)
-        if not draft.get("detaljer"):
+        if not flow.passed(draft, "kostnad"):
+            return redirect(url_for("usertjanst.costs"))
+        if not flow.passed(draft, "detaljer"):
             return redirect(url_for("usertjanst.details"))
         errors, _ = flow.take_errors(draft, "val")
         text, refine = request.args.get("sok", "").strip(), set(request.args.getlist("forfin"))
@@ -326,6 +332,8 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             return redirect(url_for("usertjanst.details"))
         if action != "skicka":
             abort(400)
+        if not (flow.passed(draft, "kostnad") and flow.passed(draft, "detaljer")):
+            return redirect(url_for("usertjanst.costs"))
         if not draft.get("niva"):
             flow.set_errors(draft, "val", {"lines": ("Välj en nivå av användartjänst med Lägg till.", {})})
             flow.save(draft)
