@@ -25,6 +25,10 @@ KOSTNADSSTALLE_MAX = 20
 Message = tuple[str, dict]
 
 
+def _N(text: str) -> str:  # noqa: N802 - marks a msgid for extraction; the pages translate it when shown
+    return text
+
+
 @dataclass(frozen=True)
 class Level:
     """One level of the service (Avancerad, Enkel, Grund, Lokal) as the data file describes it."""
@@ -114,8 +118,8 @@ def context_label(engagement: EngagementInfo, today: date, translate=_same) -> s
     """
     label = f"{engagement.unit.forvaltning.name} – {engagement.unit.name}"
     if engagement.start_date > today:
-        return label + " " + translate("(kommande, från %(date)s)", date=engagement.start_date.isoformat())
-    return label + (" " + translate("(primärt engagemang)") if engagement.is_primary else "")
+        return label + " " + translate(_N("(kommande, från %(date)s)"), date=engagement.start_date.isoformat())
+    return label + (" " + translate(_N("(primärt engagemang)")) if engagement.is_primary else "")
 
 
 def default_dates(engagement: EngagementInfo, today: date) -> tuple[date, date | None]:
@@ -142,12 +146,12 @@ def kostnadsstalle_problem(directory: Directory, code: str, orderer_id: int, end
     """A kostnadsställe must exist in KiV, be active and have someone (not the orderer or end user) answering for it."""
     code = (code or "").strip()
     if not code:
-        return "Ange ett kostnadsställe.", {}
+        return _N("Ange ett kostnadsställe."), {}
     if len(code) > KOSTNADSSTALLE_MAX:
-        return "Kostnadsstället får vara högst %(max)s tecken.", {"max": KOSTNADSSTALLE_MAX}
+        return _N("Kostnadsstället får vara högst %(max)s tecken."), {"max": KOSTNADSSTALLE_MAX}
     found = directory.kostnadsstalle(code)
     if found is None:
-        return ("Kostnadsställe %(code)s finns inte i KiV. Kontrollera numret eller sök fram kostnadsstället.",
+        return (_N("Kostnadsställe %(code)s finns inte i KiV. Kontrollera numret eller sök fram kostnadsstället."),
                 {"code": code})
     return responsible_problem(found, orderer_id, end_user_id)
 
@@ -155,16 +159,16 @@ def kostnadsstalle_problem(directory: Directory, code: str, orderer_id: int, end
 def responsible_problem(found: KostnadsstalleInfo, orderer_id: int, end_user_id: int) -> Message | None:
     """Who answers for the kostnadsställe makes the ekonomisk attest: never the orderer or the end user."""
     if not found.active:
-        return "Kostnadsställe %(code)s är inte aktivt. Välj ett annat kostnadsställe.", {"code": found.code}
+        return _N("Kostnadsställe %(code)s är inte aktivt. Välj ett annat kostnadsställe."), {"code": found.code}
     if found.ansvarig_id is None:
-        return ("Kostnadsställe %(code)s har ingen ansvarig som kan göra den ekonomiska attesten. "
-                "Välj ett annat kostnadsställe.", {"code": found.code})
+        return (_N("Kostnadsställe %(code)s har ingen ansvarig som kan göra den ekonomiska attesten. "
+                   "Välj ett annat kostnadsställe."), {"code": found.code})
     if found.ansvarig_id == orderer_id:
-        return ("Du ansvarar själv för kostnadsställe %(code)s och kan inte attestera din egen beställning. "
-                "Välj ett annat kostnadsställe.", {"code": found.code})
+        return (_N("Du ansvarar själv för kostnadsställe %(code)s och kan inte attestera din egen beställning. "
+                   "Välj ett annat kostnadsställe."), {"code": found.code})
     if found.ansvarig_id == end_user_id:
-        return ("Användaren ansvarar själv för kostnadsställe %(code)s och kan inte attestera sin egen "
-                "användartjänst. Välj ett annat kostnadsställe.", {"code": found.code})
+        return (_N("Användaren ansvarar själv för kostnadsställe %(code)s och kan inte attestera sin egen "
+                   "användartjänst. Välj ett annat kostnadsställe."), {"code": found.code})
     return None
 
 
@@ -172,7 +176,7 @@ def frikod_problem(label: str, value: str) -> Message | None:
     """Frikod 1 and 2 are optional; when given, 1–8 digits."""
     value = (value or "").strip()
     if value and not FRIKOD_RE.match(value):
-        return "%(label)s ska vara 1–8 siffror, till exempel 2074.", {"label": label}
+        return _N("%(label)s ska vara 1–8 siffror, till exempel 2074."), {"label": label}
     return None
 
 
@@ -191,21 +195,21 @@ def dates_problems(start_text: str, end_text: str, engagement: EngagementInfo | 
     problems: dict[str, Message] = {}
     start, end = parse_day(start_text), parse_day(end_text)
     if start_text.strip() and start is None:
-        problems["start_date"] = "Ange startdatum enligt formatet ÅÅÅÅ-MM-DD.", {}
+        problems["start_date"] = _N("Ange startdatum enligt formatet ÅÅÅÅ-MM-DD."), {}
     elif start is not None and start < today:
-        problems["start_date"] = "Startdatum kan inte vara tidigare än dagens datum.", {}
+        problems["start_date"] = _N("Startdatum kan inte vara tidigare än dagens datum."), {}
     if end_text.strip() and end is None:
-        problems["end_date"] = "Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD.", {}
+        problems["end_date"] = _N("Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD."), {}
     if problems:
         return problems
     default_start, default_end = default_dates(engagement, today) if engagement else (today, None)
     start, end = start or default_start, end or (default_end if not end_text.strip() else None)
     if end is not None and end < start:
         if end_text.strip():
-            problems["end_date"] = "Slutdatum kan inte vara tidigare än startdatum.", {}
+            problems["end_date"] = _N("Slutdatum kan inte vara tidigare än startdatum."), {}
         else:
-            problems["end_date"] = ("Engagemanget slutar %(end)s, före startdatum. Ange ett slutdatum eller ändra "
-                                    "startdatum.", {"end": end.isoformat()})
+            problems["end_date"] = (_N("Engagemanget slutar %(end)s, före startdatum. Ange ett slutdatum eller "
+                                       "ändra startdatum."), {"end": end.isoformat()})
     return problems
 
 

@@ -15,10 +15,11 @@ from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, Validation
                           directory, draft_discard, find_person, may_order_for, requires, suggest_persons)
 
 from . import flow, rules
+from .rules import _N
 
 SEARCH_LIMIT = 25
 DONE_KEY = "usertjanst_klar"
-STEP_NAMES = ("1. Välj identitet", "2. Välj kostnadsställe", "3. Specificera detaljer", "4. Sök och välj")
+STEP_NAMES = (_N("1. Välj identitet"), _N("2. Välj kostnadsställe"), _N("3. Specificera detaljer"), _N("4. Sök och välj"))
 
 
 def make_blueprint(data: rules.Data) -> Blueprint:
@@ -78,8 +79,8 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if chosen:
             return _choose(draft, chosen)
         if not query:
-            flow.set_errors(draft, "identitet", {"q": ("Skriv början av eller hela VGR-ID, namn, HSA-id eller "
-                                                         "personnummer.", {})}, {"q": query})
+            flow.set_errors(draft, "identitet", {"q": (_N("Skriv början av eller hela VGR-ID, namn, HSA-id "
+                                                            "eller personnummer."), {})}, {"q": query})
         elif not suggest_persons(rules.CATALOGUE, query, limit=1):
             flow.set_errors(draft, "identitet", {"q": _nobody(query)}, {"q": query})
             draft.pop("search", None)
@@ -91,14 +92,14 @@ def make_blueprint(data: rules.Data) -> Blueprint:
     def _choose(draft: dict, person_id: int):
         person = directory().person(person_id)
         if person is None or not may_order_for(rules.CATALOGUE, person_id):
-            flow.set_errors(draft, "identitet", {"q": ("Du kan inte beställa användartjänst för den personen. Hen "
-                                                         "har inget engagemang inom dina delegeringar.", {})})
+            flow.set_errors(draft, "identitet", {"q": (_N("Du kan inte beställa användartjänst för den personen. "
+                                                            "Hen har inget engagemang inom dina delegeringar."), {})})
             flow.save(draft)
             return redirect(url_for("usertjanst.start"))
         pending = rules.pending_order(directory(), person_id)
         if pending:
             flow.set_errors(draft, "identitet", {"q": (
-                "Det finns redan en beställning av användartjänst för %(name)s som inte är klar (%(number)s).",
+                _N("Det finns redan en beställning av användartjänst för %(name)s som inte är klar (%(number)s)."),
                 {"name": person.display, "number": pending})})
             flow.save(draft)
             return redirect(url_for("usertjanst.start"))
@@ -106,7 +107,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if held is not None and held.valid_from > current_actor().today:
             level = data.level(held.details.get(rules.LEVEL_FIELD))
             flow.set_errors(draft, "identitet", {"q": (
-                "%(name)s har redan %(level)s från %(date)s. Nivån kan bytas när den har börjat gälla.",
+                _N("%(name)s har redan %(level)s från %(date)s. Nivån kan bytas när den har börjat gälla."),
                 {"name": person.display, "level": level.name if level else "", "date": held.valid_from.isoformat()})})
             flow.save(draft)
             return redirect(url_for("usertjanst.start"))
@@ -129,14 +130,14 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             except ValidationFailed:
                 continue
         if person is None:
-            return ("Ingen person som du kan beställa för hittades. Kontrollera det du skrev eller sök på något "
-                    "annat.", {})
+            return (_N("Ingen person som du kan beställa för hittades. Kontrollera det du skrev eller sök på "
+                       "något annat."), {})
         if not any(e.end_date is None or e.end_date >= current_actor().today
                    for e in directory().engagements(person.id)):
-            return ("%(name)s har inget aktivt eller kommande engagemang i KiV och kan inte få en användartjänst.",
-                    {"name": person.display})
-        return ("%(name)s har inget engagemang inom dina delegeringar. Beställningen görs av en beställare där "
-                "hen är anställd.", {"name": person.display})
+            return (_N("%(name)s har inget aktivt eller kommande engagemang i KiV och kan inte få en "
+                       "användartjänst."), {"name": person.display})
+        return (_N("%(name)s har inget engagemang inom dina delegeringar. Beställningen görs av en beställare "
+                   "där hen är anställd."), {"name": person.display})
 
     # --- 2. Välj kostnadsställe ------------------------------------------------------------
 
@@ -163,7 +164,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
     def _preset_problem(preset: rules.Preset, draft: dict):
         found = directory().kostnadsstalle(preset.kostnadsstalle)
         if found is None:
-            return "Inte tillgängligt: kostnadsställe %(code)s finns inte i KiV.", {"code": preset.kostnadsstalle}
+            return _N("Inte tillgängligt: kostnadsställe %(code)s finns inte i KiV."), {"code": preset.kostnadsstalle}
         return rules.responsible_problem(found, current_actor().id, draft["person_id"])
 
     @bp.post("/kostnadsstalle", defaults=here)
@@ -251,11 +252,11 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         context = next((e for e in contexts if str(e.id) == typed["verksamhetskontext"]), None)
         errors = {}
         if not typed["orsak"]:
-            errors["orsak"] = "Ange en orsak till beställningen. Välj i listan eller skriv en egen.", {}
+            errors["orsak"] = _N("Ange en orsak till beställningen. Välj i listan eller skriv en egen."), {}
         elif len(typed["orsak"]) > 200:
-            errors["orsak"] = "Orsaken får vara högst %(max)s tecken.", {"max": 200}
+            errors["orsak"] = _N("Orsaken får vara högst %(max)s tecken."), {"max": 200}
         if context is None:
-            errors["verksamhetskontext"] = "Välj verksamhetskontext.", {}
+            errors["verksamhetskontext"] = _N("Välj verksamhetskontext."), {}
         errors.update(rules.dates_problems(typed["start_date"], typed["end_date"], context, current_actor().today))
         if errors:
             flow.set_errors(draft, "detaljer", errors, typed)
@@ -318,7 +319,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             current = data.level(draft.get("niva"))
             if current is not None and current.key != level.key:
                 flow.set_errors(draft, "val", {"lines": (
-                    "Endast en nivå av användartjänst kan väljas per person. Ta bort %(level)s i Dina val först.",
+                    _N("Endast en nivå av användartjänst kan väljas per person. Ta bort %(level)s i Dina val först."),
                     {"level": current.name})})
             else:
                 draft["niva"] = level.key
@@ -335,7 +336,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if not (flow.passed(draft, "kostnad") and flow.passed(draft, "detaljer")):
             return redirect(url_for("usertjanst.costs"))
         if not draft.get("niva"):
-            flow.set_errors(draft, "val", {"lines": ("Välj en nivå av användartjänst med Lägg till.", {})})
+            flow.set_errors(draft, "val", {"lines": (_N("Välj en nivå av användartjänst med Lägg till."), {})})
             flow.save(draft)
             return redirect(back)
         try:
