@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from .. import authz
@@ -51,26 +52,33 @@ class PersonSuggestion:
         return f"{self.name} ({self.vgr_id})"
 
 
-def covered_units(session: Session, actor: Actor, catalogue: Catalogue) -> set[int]:
-    """Ids of the units where the actor's beställare delegations of the catalogue's kind let them order."""
+def covered_units(actor: Actor, catalogue: Catalogue):
+    """The units where the actor's beställare delegations of the catalogue's kind let them order, as something
+    ``Engagement.enhet_id.in_()`` takes (ids, or a subquery of the units of whole områden); None: no unit."""
     if catalogue.delegation == SCOPE_UNIT:
-        return authz.orderable_units(actor)
-    whole = {d.omrade_id for d in actor.area_bestallare if d.omrade_id and d.enhet_id is None}
-    narrow = {d.enhet_id for d in actor.area_bestallare if d.enhet_id}
-    units = set(session.scalars(select(Enhet.id).where(Enhet.omrade_id.in_(sorted(whole))))) if whole else set()
-    return units | narrow
+        return sorted(authz.orderable_units(actor)) or None
+    whole = sorted({d.omrade_id for d in actor.area_bestallare if d.omrade_id and d.enhet_id is None})
+    narrow = sorted({d.enhet_id for d in actor.area_bestallare if d.enhet_id})
+    if not whole and not narrow:
+        return None
+    return select(Enhet.id).where(or_(Enhet.omrade_id.in_(whole), Enhet.id.in_(narrow)))
 
 
-def orderable_clause(units: set[int], today: date):
+def _not_ended(today: date):
+    return or_(Engagement.end_date.is_(None), Engagement.end_date >= today)
+
+
+def orderable_clause(units, today: date):
     """WHERE Person has an engagement that has not ended at one of the units (the rule above, in SQL)."""
-    if not units:
-        return Person.id.is_(None)  # nobody
-    return exists().where(Engagement.person_id == Person.id, Engagement.enhet_id.in_(sorted(units)),
-                          or_(Engagement.end_date.is_(None), Engagement.end_date >= today))
+    return exists().where(Engagement.person_id == Person.id, Engagement.enhet_id.in_(units), _not_ended(today))
 
 
-def key_clause(text: str):
-    """The WHERE of the typed text as one of the four keys, or None when it is too short to search."""
+def key_branches(text: str) -> list[tuple[Any, Any]] | None:
+    """The typed text as (WHERE, indexed column to walk in order) per key it may be; None when too short.
+
+    Each branch is one indexed prefix range, walked in the column's order, so a search stops after
+    the first matches the beställare may order for instead of sorting every person whose name starts so.
+    """
     value = (text or "").strip()
     if len(value) < MIN_LENGTH:
         return None
@@ -82,17 +90,25 @@ def key_clause(text: str):
         prefixes = {compact} if compact[:2] in ("19", "20") else set()
         if len(compact) <= 10:
             prefixes |= {"19" + compact, "20" + compact}
-        return or_(*(prefix_of(Person.personnummer, p, lower=False) for p in sorted(prefixes)))
+        return [(prefix_of(Person.personnummer, p, lower=False), Person.personnummer) for p in sorted(prefixes)]
     if _HSA.match(value):
-        return prefix_of(Person.hsa_id, value.upper(), lower=False)
+        return [(prefix_of(Person.hsa_id, value.upper(), lower=False), Person.hsa_id)]
     words = value.lower().split()
     if len(words) >= 2:
         first, rest = words[0], " ".join(words[1:])
-        return or_(and_(prefix_of(Person.first_name_lc, first), prefix_of(Person.last_name_lc, rest)),
-                   and_(prefix_of(Person.last_name_lc, first), prefix_of(Person.first_name_lc, rest)))
+        return [(and_(prefix_of(Person.first_name_lc, first), prefix_of(Person.last_name_lc, rest)),
+                 Person.first_name_lc),
+                (and_(prefix_of(Person.last_name_lc, first), prefix_of(Person.first_name_lc, rest)),
+                 Person.last_name_lc)]
     word = words[0]
-    return or_(prefix_of(Person.vgr_id, word), prefix_of(Person.first_name_lc, word),
-               prefix_of(Person.last_name_lc, word))
+    return [(prefix_of(Person.vgr_id, word), Person.vgr_id), (prefix_of(Person.first_name_lc, word), Person.first_name_lc),
+            (prefix_of(Person.last_name_lc, word), Person.last_name_lc)]
+
+
+def key_clause(text: str):
+    """The WHERE of the typed text as any of the four keys (an OR of indexed prefixes), or None when too short."""
+    branches = key_branches(text)
+    return or_(*(where for where, _ in branches)) if branches else None
 
 
 def suggest_persons(session: Session, actor: Actor, catalogue: Catalogue, text: str, *,
@@ -100,28 +116,27 @@ def suggest_persons(session: Session, actor: Actor, catalogue: Catalogue, text: 
     """Up to ``limit`` persons the actor may order for in the catalogue whose key starts with the text.
 
     Empty when the actor may not order in the catalogue or the text is too short (two characters; six
-    digits for a personnummer). Ordered by last name, first name, VGR-ID.
+    digits for a personnummer). One statement: the first ``limit`` of each key's index range that the actor
+    may order for, each with the unit of the engagement that makes them orderable (the primary one first);
+    shown by last name, first name, VGR-ID.
     """
     today = today or actor.today
-    where = key_clause(text)
-    if where is None or not authz.may_order(actor, catalogue):
+    branches = key_branches(text)
+    if branches is None or not authz.may_order(actor, catalogue):
         return []
-    units = covered_units(session, actor, catalogue)
-    if not units:
+    units = covered_units(actor, catalogue)
+    if units is None:
         return []
-    rows = session.execute(
-        select(Person.id, Person.vgr_id, Person.first_name, Person.last_name, Person.hsa_id, Person.personnummer)
-        .where(where, Person.active.is_(True), orderable_clause(units, today))
-        .order_by(Person.last_name_lc, Person.first_name_lc, Person.vgr_id).limit(limit)).all()
-    if not rows:
-        return []
-    # The unit shown is the engagement that makes the person orderable (the primary one first).
-    places: dict[int, str] = {}
-    for person_id, unit_name in session.execute(
-            select(Engagement.person_id, Enhet.name).join(Enhet, Engagement.enhet_id == Enhet.id)
-            .where(Engagement.person_id.in_([r.id for r in rows]), Engagement.enhet_id.in_(sorted(units)),
-                   or_(Engagement.end_date.is_(None), Engagement.end_date >= today))
-            .order_by(Engagement.person_id, Engagement.is_primary.desc(), Engagement.start_date)):
-        places.setdefault(person_id, unit_name)
+    place = (select(Enhet.name).join(Engagement, Engagement.enhet_id == Enhet.id)
+             .where(Engagement.person_id == Person.id, Engagement.enhet_id.in_(units), _not_ended(today))
+             .order_by(Engagement.is_primary.desc(), Engagement.start_date, Engagement.id).limit(1)
+             .correlate(Person).scalar_subquery())
+    columns = (Person.id, Person.vgr_id, Person.first_name, Person.last_name, Person.first_name_lc,
+               Person.last_name_lc, Person.hsa_id, Person.personnummer, place.label("unit"))
+    parts = [select(*columns).where(where, Person.active.is_(True), orderable_clause(units, today))
+             .order_by(column).limit(limit).subquery() for where, column in branches]
+    stmt = select(*parts[0].c) if len(parts) == 1 else union_all(*(select(*part.c) for part in parts))
+    rows = {row.id: row for row in session.execute(stmt)}.values()
+    rows = sorted(rows, key=lambda r: (r.last_name_lc, r.first_name_lc, r.vgr_id))[:limit]
     return [PersonSuggestion(r.id, r.vgr_id, f"{r.first_name} {r.last_name}", r.hsa_id,
-                             mask_personnummer(r.personnummer), places.get(r.id, "")) for r in rows]
+                             mask_personnummer(r.personnummer), r.unit or "") for r in rows]
