@@ -38,7 +38,16 @@ def test_identiteten_hittas_på_vgr_id_namn_hsa_id_och_personnummer(region, logi
         assert path == BASE + "/" and f'value="{perwi1.id}"' in page, typed
         hits = page.split('id="traffar"', 1)[1]
         assert perwi1.personnummer not in hits and perwi1.personnummer[:8] + "-****" in hits  # masked
-    # A chosen suggestion (its hidden value) goes on with Fortsätt.
+    # Without JavaScript: a hit is ticked and Fortsätt goes on with it.
+    path, page = step(orderer, "/", {"q": "per", "action": "sok"})
+    path, page = step(orderer, "/", {"q": "per", "traff": perwi1.id, "action": "fortsatt"})
+    assert path == BASE + "/kostnadsstalle" and "Per Wikström (perwi1)" in page
+    # Back at Välj identitet the chosen one is in the field; typing another name over it searches for that.
+    page = text_of(orderer.get(BASE + "/"))
+    assert 'value="Per Wikström (perwi1)"' in page and f'name="person_id" value="{perwi1.id}"' in page
+    path, page = step(orderer, "/", {"q": "lensa1", "person_id": perwi1.id, "action": "fortsatt"})
+    assert path == BASE + "/kostnadsstalle" and "Lena Sandberg (lensa1)" in page
+    # A chosen suggestion (its hidden value, the field showing its label) goes on with Fortsätt.
     path, page = step(orderer, "/", {"q": "Per Wikström (perwi1)", "person_id": perwi1.id, "action": "fortsatt"})
     assert path == BASE + "/kostnadsstalle" and "Välj kostnadsställe" in page
 

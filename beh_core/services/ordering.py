@@ -117,7 +117,7 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
         return {"kind": "Välj " + " eller ".join(KIND_LABELS[k] for k in catalogue.kinds) + "."}
     if kind != AVSLUT and not has_engagement_for(end_user, today, coming=catalogue.coming_engagements):
         if AVSLUT not in catalogue.kinds:
-            return {"kind": "Användaren har inget aktivt eller kommande engagemang i KiV och kan inte beställas för."
+            return {"kind": "Användaren har inget aktivt eller kommande engagemang i KiV."
                     if catalogue.coming_engagements else "Användaren har inget aktivt engagemang i KiV."}
         return {"kind": "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."}
     if require_some and not lines:

@@ -152,13 +152,11 @@
     // {suggestions: [{value, label, detail}]}; the list is a listbox under the field. Arrow keys move,
     // Enter or a click chooses (the text becomes the label, the hidden field the value), Escape closes.
     // Without JavaScript the form's own search button does the same search on the server.
-    var counter = 0;
     document.querySelectorAll("[data-suggest-url]").forEach(function (box) {
       var input = box.querySelector("input[data-suggest-input]");
       var hidden = box.querySelector("input[data-suggest-value]");
       var form = input && input.form;
       if (!input || !form || typeof fetch !== "function") { return; }
-      counter += 1;
       var list = document.createElement("ul");
       list.id = input.id + "-forslag";
       list.className = "beh-suggest__list";

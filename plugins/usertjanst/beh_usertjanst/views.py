@@ -70,9 +70,8 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if action == "annan":
             flow.save({})
             return redirect(url_for("usertjanst.start"))
-        # The suggestion's hidden field or a ticked search hit (without JavaScript): the first one given.
-        chosen = next((int(v) for v in request.form.getlist("person_id") if v.isdigit() and len(v) < 10), None)
         query = request.form.get("q", "").strip()
+        chosen = _chosen(query)
         if not chosen and action == "fortsatt":
             matches = suggest_persons(rules.CATALOGUE, query, limit=2) if query else []
             chosen = matches[0].id if len(matches) == 1 else None
@@ -88,6 +87,22 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             draft["search"] = query
         flow.save(draft)
         return redirect(url_for("usertjanst.start"))
+
+    def _chosen(query: str) -> int | None:
+        """A ticked search hit (without JavaScript), else the suggestion chosen for what the field still shows."""
+        def number(name: str) -> int | None:
+            value = request.form.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        hit, suggested = number("traff"), number("person_id")
+        if hit:
+            return hit
+        if suggested:
+            person = directory().person(suggested)
+            # Typed over without JavaScript (the hidden choice stayed): search for the new text instead.
+            if person is not None and query in ("", person.display):
+                return suggested
+        return None
 
     def _choose(draft: dict, person_id: int):
         person = directory().person(person_id)
