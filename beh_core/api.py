@@ -46,7 +46,8 @@ __all__ = [
     "ORDER_KOMPLETTERING_ANSWERED", "ORDER_COMPLETED", "LINE_FULFILLED", "LINE_FULFILMENT_FAILED",
     # building blocks for a plugin's own pages
     "requires", "public", "current_actor", "runtime", "db_session", "directory", "find_person", "may_order",
-    "may_order_at", "may_order_for", "suggest_persons", "orderable_units", "OrderRequest", "LineInput", "validate_order", "create_orders",
+    "may_order_at", "may_order_for", "suggest_persons", "orderable_units", "OrderRequest", "LineInput",
+    "validate_order", "create_orders",
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
 ]

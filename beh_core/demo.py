@@ -91,6 +91,17 @@ def example_search_keys(session: Session) -> list[tuple[str, str, Person]]:
     return examples
 
 
+def coming_engagement_examples(session: Session, today: date | None = None,
+                               limit: int = 2) -> list[tuple[str, Person, Engagement]]:
+    """(label, person, engagement): demo persons whose engagement starts later (a nyanställd, a new one registered
+    ahead), to try ordering before the first day."""
+    today = today or date.today()
+    rows = session.execute(select(Person, Engagement).join(Engagement, Engagement.person_id == Person.id)
+                           .where(Engagement.start_date > today).order_by(Person.id, Engagement.id).limit(limit)).all()
+    return [("Nyanställd" if engagement.is_primary else "Kommande engagemang", person, engagement)
+            for person, engagement in rows]
+
+
 def build_demo_region(session: Session, persons: int = 600, orders: int = 200, seed: int = 2026,
                       today: date | None = None, batch: int = 5000, rt=None) -> dict[str, int]:
     """Fill an empty database with a coherent fictional region; returns counts.

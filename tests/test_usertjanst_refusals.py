@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from beh_core.models import Order, OrderDraft
-from helpers import person, text_of
+from helpers import person
 from usertjanst_steps import (BASE, add, choose_identity, costs, details, latest_order, order_up_to_levels, orders,
                               send, step)
 

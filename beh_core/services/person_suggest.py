@@ -101,7 +101,8 @@ def key_branches(text: str) -> list[tuple[Any, Any]] | None:
                 (and_(prefix_of(Person.last_name_lc, first), prefix_of(Person.first_name_lc, rest)),
                  Person.last_name_lc)]
     word = words[0]
-    return [(prefix_of(Person.vgr_id, word), Person.vgr_id), (prefix_of(Person.first_name_lc, word), Person.first_name_lc),
+    return [(prefix_of(Person.vgr_id, word), Person.vgr_id),
+            (prefix_of(Person.first_name_lc, word), Person.first_name_lc),
             (prefix_of(Person.last_name_lc, word), Person.last_name_lc)]
 
 

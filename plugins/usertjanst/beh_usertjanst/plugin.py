@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from beh_core.api import (DELEGATION_AREA, FORANDRING, NYUPPLAGG, AttestStep, Catalogue, CatalogItem, DemoKostnadsstalle,
-                          DemoSample, DemoSamples, Field, FieldOptions, hookimpl)
+from beh_core.api import (DELEGATION_AREA, FORANDRING, NYUPPLAGG, AttestStep, Catalogue, CatalogItem,
+                          DemoKostnadsstalle, DemoSample, DemoSamples, Field, FieldOptions, hookimpl)
 
 from . import rules
 

@@ -213,7 +213,8 @@ def dates_problems(start_text: str, end_text: str, engagement: EngagementInfo | 
     return problems
 
 
-def effective_dates(start_text: str, end_text: str, engagement: EngagementInfo, today: date) -> tuple[date, date | None]:
+def effective_dates(start_text: str, end_text: str, engagement: EngagementInfo,
+                    today: date) -> tuple[date, date | None]:
     """The order's Startdatum and Slutdatum: what was typed, else the engagement's own dates."""
     default_start, default_end = default_dates(engagement, today)
     return parse_day(start_text) or default_start, parse_day(end_text) or default_end

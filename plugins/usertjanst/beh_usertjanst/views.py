@@ -19,7 +19,8 @@ from .rules import _N
 
 SEARCH_LIMIT = 25
 DONE_KEY = "usertjanst_klar"
-STEP_NAMES = (_N("1. Välj identitet"), _N("2. Välj kostnadsställe"), _N("3. Specificera detaljer"), _N("4. Sök och välj"))
+STEP_NAMES = (_N("1. Välj identitet"), _N("2. Välj kostnadsställe"), _N("3. Specificera detaljer"),
+              _N("4. Sök och välj"))
 
 
 def make_blueprint(data: rules.Data) -> Blueprint:
