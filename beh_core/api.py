@@ -12,17 +12,19 @@ from .catalogue import (ALL_KINDS, AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, Ca
 from .models import SCOPE_AREA as DELEGATION_AREA
 from .models import SCOPE_UNIT as DELEGATION_UNIT
 from .models import Base
-from .services.demo_samples import DemoSample, DemoSamples
+from .services.demo_samples import DemoKostnadsstalle, DemoSample, DemoSamples
 from .services.directory_api import (DelegationInfo, Directory, EngagementInfo, ForvaltningInfo,
-                                     HeldPermissionInfo, KostnadsstalleInfo, PersonInfo, UnitInfo)
+                                     HeldPermissionInfo, KostnadsstalleInfo, PendingLineInfo, PersonInfo, UnitInfo)
 from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED, ORDER_APPROVED,
                               ORDER_ATTESTANT_CHANGED, ORDER_COMPLETED, ORDER_CREATED, ORDER_KOMPLETTERING_ANSWERED,
                               ORDER_KOMPLETTERING_REQUESTED, ORDER_LINES_REMOVED, ORDER_REJECTED,
                               ORDER_STEP_APPROVED, ORDER_WITHDRAWN)
 from .services.order_info import LineInfo, OrderContext, OrderInfo
+from .services.person_suggest import PersonSuggestion
 from .web import (Conflict, Forbidden, LineInput, NotFound, OrderRequest, ValidationFailed, create_orders,
                   current_actor, db_session, directory, draft_data, draft_discard, draft_save, draft_start,
-                  find_person, may_order, may_order_at, orderable_units, public, requires, runtime, validate_order)
+                  find_person, may_order, may_order_at, may_order_for, orderable_units, public, requires, runtime,
+                  suggest_persons, validate_order)
 
 hookimpl = pluggy.HookimplMarker("beh")
 
@@ -32,18 +34,20 @@ __all__ = [
     "hookimpl",
     # declarations
     "Catalogue", "CatalogItem", "Field", "FieldOptions", "WizardPage", "AttestStep", "Choice", "ChoiceGroup",
-    "FulfilmentResult", "DemoSample", "DemoSamples", "Base",
+    "FulfilmentResult", "DemoSample", "DemoSamples", "DemoKostnadsstalle", "Base",
     "ALL_KINDS", "NYUPPLAGG", "FORANDRING", "AVSLUT", "DELEGATION_AREA", "DELEGATION_UNIT",
     # what hooks receive
     "OrderInfo", "LineInfo", "OrderContext", "Directory", "PersonInfo", "EngagementInfo", "UnitInfo",
-    "ForvaltningInfo", "DelegationInfo", "HeldPermissionInfo", "KostnadsstalleInfo",
+    "ForvaltningInfo", "DelegationInfo", "HeldPermissionInfo", "KostnadsstalleInfo", "PendingLineInfo",
+    "PersonSuggestion",
     # events
     "EVENTS", "ORDER_CREATED", "ORDER_ATTESTANT_CHANGED", "ORDER_LINES_REMOVED", "ORDER_STEP_APPROVED",
     "ORDER_APPROVED", "ORDER_REJECTED", "ORDER_WITHDRAWN", "ORDER_KOMPLETTERING_REQUESTED",
     "ORDER_KOMPLETTERING_ANSWERED", "ORDER_COMPLETED", "LINE_FULFILLED", "LINE_FULFILMENT_FAILED",
     # building blocks for a plugin's own pages
     "requires", "public", "current_actor", "runtime", "db_session", "directory", "find_person", "may_order",
-    "may_order_at", "orderable_units", "OrderRequest", "LineInput", "validate_order", "create_orders",
+    "may_order_at", "may_order_for", "suggest_persons", "orderable_units", "OrderRequest", "LineInput",
+    "validate_order", "create_orders",
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
 ]

@@ -184,6 +184,24 @@ def may_order_at(actor: Actor, catalogue: "Catalogue | str", forvaltning_id: int
                and (d.enhet_id is None or d.enhet_id == enhet_id) for d in actor.area_bestallare)
 
 
+def may_order_for(actor: Actor, catalogue: "Catalogue | str", person: Person) -> bool:
+    """May the actor order for this person in the catalogue (suggestions, catalogues with their own pages)?
+
+    Yes when one of the person's engagements that has not ended (active today or starting later) lies
+    at a unit the actor's beställare delegations of the catalogue's kind cover (``may_order_at``).
+    ``services.person_suggest`` asks the same in SQL.
+    """
+    if person.active is False:
+        return False
+    for engagement in person.engagements:
+        if engagement.end_date is not None and engagement.end_date < actor.today:
+            continue
+        unit = engagement.enhet
+        if may_order_at(actor, catalogue, unit.omrade.forvaltning_id, unit.omrade_id, unit.id):
+            return True
+    return False
+
+
 # --- Attest ----------------------------------------------------------------------
 
 def _covers(delegations: list[Delegation], order: Order) -> bool:

@@ -117,6 +117,11 @@ class Catalogue:
     :param akut_help: the catalogue's words about when Akut is used (shown at the Akut box).
     :param search_fields: what step 1 searches by (personnummer, passnummer, hsa_id, vgr_id).
     :param position: tiles are shown by position, then title.
+    :param coming_engagements: a person whose engagement has not started yet (a nyanställd) may be ordered
+        for; otherwise Nyupplägg and Förändring need an engagement active today.
+    :param start_page: the catalogue's tile is on the start page for everyone who may order in it; when
+        False it is listed under TJÄNSTER, and on the start page only for those who order in it often
+        (``FREQUENT_ORDERS`` orders in the last ``FREQUENT_DAYS`` days).
     """
 
     key: str
@@ -134,6 +139,8 @@ class Catalogue:
     akut_help: str = ""
     search_fields: tuple[str, ...] = ("personnummer", "passnummer", "hsa_id", "vgr_id")
     position: int = 100
+    coming_engagements: bool = False
+    start_page: bool = True
     owner: str = ""  # set by the registry: the plugin that declared it
 
     def page(self, key: str) -> WizardPage | None:

@@ -154,7 +154,7 @@ def directory_sync(full: bool, confirm: bool, quiet: bool) -> None:
 def demo(persons: int, orders: int, seed: int) -> None:
     """Build the fictional demo region (migrates first; refuses a non-empty database)."""
     from .db import get_session
-    from .demo import build_demo_region, example_search_keys
+    from .demo import build_demo_region, coming_engagement_examples, example_search_keys
 
     from .views.access import runtime
 
@@ -165,6 +165,10 @@ def demo(persons: int, orders: int, seed: int) -> None:
     click.echo("Prova att söka fram en användare (steg 1 i en beställning, Sök på):")
     for label, value, person in example_search_keys(get_session()):
         click.echo(f"  {label:13} {value:28} {person.display}")
+    click.echo("Engagemang som börjar senare (att beställa för före första dagen):")
+    for label, person, engagement in coming_engagement_examples(get_session()):
+        click.echo(f"  {label:20} {person.display:32} från {engagement.start_date.isoformat()} "
+                   f"({engagement.enhet.name})")
 
 
 sessions_cli = AppGroup("sessions", help="Inloggningssessioner.")

@@ -25,6 +25,9 @@ DEFAULTS: dict = {
     "RATE_LIMIT_LOGIN": "20 per minute;200 per hour",  # per client address: demo, card and mTLS login
     "RATE_LIMIT_SITHS_CHALLENGE": "30 per minute;300 per hour",  # per client address
     "RATE_LIMIT_SEARCH": "60 per minute;1000 per hour",  # per logged-in user: person searches
+    "RATE_LIMIT_SUGGEST": "240 per minute;3000 per hour",  # per logged-in user: suggestions while typing
+    "FREQUENT_ORDERS": 3,  # a catalogue kept off the start page shows there for who ordered in it this often ...
+    "FREQUENT_DAYS": 90,  # ... within this many days
     "SITHS_CHALLENGES_MAX_OPEN": 10000,  # unused, unexpired challenges at most; then new ones are refused
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,

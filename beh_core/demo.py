@@ -18,7 +18,7 @@ from .models import (
     SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle,
     Omrade, Order, OrderAttestStep, OrderLine, Person,
 )
-from .services.demo_samples import DemoSample
+from .services.demo_samples import DemoKostnadsstalle, DemoSample
 from .services.ordering import ORDER_NUMBER_OFFSET
 
 FORVALTNINGAR = [
@@ -58,18 +58,20 @@ def demo_identities(session: Session) -> list[tuple[str, Person]]:
     return [(label, people[vgr]) for label, vgr, _, _ in DEMO_ROLES if vgr in people]
 
 
-def _samples(rt) -> tuple[list[DemoSample], list[DemoSample], list[DemoSample]]:
-    """The plugins' example permissions (held, held by the demo end user, ordered), for items that exist."""
-    held, by_end_user, ordered = [], [], []
+def _samples(rt) -> tuple[list[DemoSample], list[DemoSample], list[DemoSample], list[DemoKostnadsstalle]]:
+    """The plugins' example permissions (held, held by the demo end user, ordered), for items that exist,
+    and the kostnadsställen their examples need."""
+    held, by_end_user, ordered, kostnadsstallen = [], [], [], []
     if rt is None:
-        return held, by_end_user, ordered
+        return held, by_end_user, ordered, kostnadsstallen
     for _, samples in rt.plugins.broadcast("beh_demo_samples"):
         if samples is None:
             continue
         held += [s for s in samples.held if rt.registry.get(s.item_key)]
         by_end_user += [s for s in samples.held_by_end_user if rt.registry.get(s.item_key)]
         ordered += [s for s in samples.orders if rt.registry.get(s.item_key)]
-    return held, by_end_user, ordered
+        kostnadsstallen += list(samples.kostnadsstallen)
+    return held, by_end_user, ordered, kostnadsstallen
 
 
 def example_search_keys(session: Session) -> list[tuple[str, str, Person]]:
@@ -89,6 +91,17 @@ def example_search_keys(session: Session) -> list[tuple[str, str, Person]]:
     return examples
 
 
+def coming_engagement_examples(session: Session, today: date | None = None,
+                               limit: int = 2) -> list[tuple[str, Person, Engagement]]:
+    """(label, person, engagement): demo persons whose engagement starts later (a nyanställd, a new one registered
+    ahead), to try ordering before the first day."""
+    today = today or date.today()
+    rows = session.execute(select(Person, Engagement).join(Engagement, Engagement.person_id == Person.id)
+                           .where(Engagement.start_date > today).order_by(Person.id, Engagement.id).limit(limit)).all()
+    return [("Nyanställd" if engagement.is_primary else "Kommande engagemang", person, engagement)
+            for person, engagement in rows]
+
+
 def build_demo_region(session: Session, persons: int = 600, orders: int = 200, seed: int = 2026,
                       today: date | None = None, batch: int = 5000, rt=None) -> dict[str, int]:
     """Fill an empty database with a coherent fictional region; returns counts.
@@ -105,7 +118,8 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
     _assign_chefs(session, rng, units, person_ids)
     kostnadsstallen = _build_kostnadsstallen(session, units)
     delegations = _build_delegations(session, rng, units, person_ids, today, batch)
-    held_samples, end_user_samples, order_samples = _samples(rt)
+    held_samples, end_user_samples, order_samples, plugin_kostnadsstallen = _samples(rt)
+    kostnadsstallen += _add_kostnadsstallen(session, plugin_kostnadsstallen)
     held = _build_held(session, rng, person_ids, today, batch, held_samples, end_user_samples)
     made = _build_orders(session, rng, orders, units, person_ids, today, batch, order_samples, rt)
     advance_sequences(session, (Person, Order, OrderLine))
@@ -185,11 +199,45 @@ def _build_persons(session, rng, count, units, today, batch) -> list[int]:
             "end_date": today - timedelta(days=30) if inactive else (None if n % 3 else today + timedelta(days=700)),
             "is_primary": True, "kostnadsstalle": f"{60000 + n % 900}",
         })
+        engagements += _coming_engagements(n, pid, units, engagements[-1], today)
     for start in range(0, len(people), batch):
         session.execute(insert(Person), people[start:start + batch])
     for start in range(0, len(engagements), batch):
         session.execute(insert(Engagement), engagements[start:start + batch])
     return [p["id"] for p in people]
+
+
+def _coming_engagements(n: int, pid: int, units, current: dict, today: date) -> list[dict]:
+    """Engagements that have not started yet, so orders for a nyanställd can be tried.
+
+    Every 500th person from the 28th is a nyanställd (the one engagement starts in two weeks); the next
+    one also has a coming engagement at SU-O1-E1 (Område Medicin, where the demo beställare orders too),
+    so the förvaltning of an order (Verksamhetskontext) can be chosen.
+    """
+    if n % 500 == 28:
+        current.update(start_date=today + timedelta(days=14), end_date=None)
+        return []
+    if n % 500 == 29:
+        later = next(u for u in units if u.code == "SU-O1-E1")
+        return [{"person_id": pid, "enhet_id": later.id, "kind": "anstalld", "start_date": today + timedelta(days=30),
+                 "end_date": today + timedelta(days=395), "is_primary": False, "kostnadsstalle": f"{61000 + n % 900}"}]
+    return []
+
+
+def _add_kostnadsstallen(session, wanted: list[DemoKostnadsstalle]) -> int:
+    """The kostnadsställen plugins' examples need (a preset's cost centre), with a demo identity answering for it."""
+    added = 0
+    for k in wanted:
+        if session.scalar(select(Kostnadsstalle.id).where(Kostnadsstalle.code == k.code)) is not None:
+            continue
+        ansvarig = session.scalar(select(Person.id).where(Person.vgr_id == k.ansvarig))
+        forvaltning = session.scalar(select(Forvaltning.id).where(Forvaltning.code == k.forvaltning_code)) \
+            if k.forvaltning_code else None
+        session.add(Kostnadsstalle(code=k.code, name=k.name, forvaltning_id=forvaltning, ansvarig_id=ansvarig,
+                                   active=True))
+        added += 1
+    session.flush()
+    return added
 
 
 def _assign_chefs(session, rng, units, person_ids) -> None:

@@ -10,7 +10,10 @@ new endpoint (e.g. a suggestion list) is limited by adding one line here.
   (``RATE_LIMIT_SITHS_CHALLENGE``); each one writes a row, so this and the
   clean-up in ``services.siths_login`` keep anyone from filling the table;
 * ``search``: person searches per logged-in user (``RATE_LIMIT_SEARCH``), so
-  colleagues behind one hospital NAT address do not share a budget.
+  colleagues behind one hospital NAT address do not share a budget;
+* ``suggest``: suggestions while typing (persons a beställare may order for,
+  kostnadsställen) per logged-in user (``RATE_LIMIT_SUGGEST``): one request per
+  pause in typing, so the budget is larger than the search's.
 
 The counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default:
 demo, tests, a single process) or ``redis://host:6379/0`` in production,
@@ -40,6 +43,7 @@ LIMITED: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
               ("auth.demo_login", "siths.login", "siths.login_client_certificate"), ("POST",)),
     "siths_challenge": ("RATE_LIMIT_SITHS_CHALLENGE", "address", ("siths.challenge",), ("POST",)),
     "search": ("RATE_LIMIT_SEARCH", "user", ("wizard.search", "delegation.new"), ("POST", "GET")),
+    "suggest": ("RATE_LIMIT_SUGGEST", "user", ("suggest.persons", "suggest.kostnadsstallen"), ("POST",)),
 }
 # A scope whose requests count only when this says so (the search page itself is free to open).
 COUNTS_WHEN = {"search": _is_search}

@@ -19,6 +19,7 @@ from .services import drafts as draft_ops
 from .services import ordering
 from .services.directory import find_person as _find_person
 from .services.directory_api import Directory, PersonInfo
+from .services import person_suggest
 from .services.errors import Conflict, NotFound, ValidationFailed
 from .services.order_info import OrderInfo
 from .services.ordering import LineInput, OrderRequest
@@ -26,8 +27,8 @@ from .views.access import current_actor, public, requires, runtime
 
 __all__ = ["Conflict", "Forbidden", "LineInput", "NotFound", "OrderRequest", "ValidationFailed", "create_orders",
            "current_actor", "db_session", "directory", "draft_data", "draft_discard", "draft_save", "draft_start",
-           "find_person", "may_order", "may_order_at", "orderable_units", "public", "requires", "runtime",
-           "validate_order"]
+           "find_person", "may_order", "may_order_at", "may_order_for", "orderable_units", "public", "requires",
+           "runtime", "suggest_persons", "validate_order"]
 
 DRAFTS_KEY = "drafts"
 
@@ -55,6 +56,27 @@ def may_order(catalogue: str) -> bool:
 def may_order_at(catalogue: str, forvaltning_id: int, omrade_id: int | None, enhet_id: int | None) -> bool:
     """May the logged-in user order in the catalogue at this place?"""
     return authz.may_order_at(current_actor(), catalogue, forvaltning_id, omrade_id, enhet_id)
+
+
+def may_order_for(catalogue: str, person_id: int) -> bool:
+    """May the logged-in user order for the person in the catalogue? (An engagement that has not ended at a
+    unit the user's beställare delegations of the catalogue's kind cover; docs/authorization.md.)"""
+    from .models import Person
+
+    person = get_session().get(Person, person_id) if person_id else None
+    return person is not None and authz.may_order_for(current_actor(), catalogue, person)
+
+
+def suggest_persons(catalogue: str, text: str, *, limit: int = person_suggest.LIMIT
+                    ) -> list[person_suggest.PersonSuggestion]:
+    """Persons the logged-in user may order for whose VGR-ID, name, HSA-ID or personnummer starts with the text.
+
+    The same search as the suggestions while typing (``/forslag/personer/<catalogue>``); personnummer masked.
+    """
+    spec = runtime().registry.catalogue(catalogue)
+    if spec is None:
+        return []
+    return person_suggest.suggest_persons(get_session(), current_actor(), spec, text, limit=limit)
 
 
 def orderable_units() -> set[int]:

@@ -330,6 +330,34 @@ EN = {
     "Ogiltigt val. Välj i listan.": "Invalid choice. Choose from the list.",
     "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
     "Texten får vara högst %(max)s tecken.": "The text may be at most %(max)s characters.",
+
+    # --- Issue 11 (manual 004): TJÄNSTER, MIN DATA, Arbetsuppgifter, suggestions while typing -----------
+    "Huvudmeny": "Main menu", "Tjänster": "Services", "Min data": "My data", "Mina identiteter": "My identities",
+    "Arbetsuppgifter": "Tasks", "Du har inga arbetsuppgifter just nu.": "You have no tasks right now.",
+    "Att attestera": "To approve", "Komplettering begärd av dig": "Additional information requested from you",
+    "Att utföra för Service Desk": "To carry out for the Service Desk", "Visa alla": "Show all",
+    "Alla tjänster": "All services",
+    "Alla tjänster du kan beställa i, också de som inte visas här.":
+        "Every service you can order in, also those not shown here.",
+    "Alla tjänster du har behörighet att beställa i.": "Every service you are allowed to order in.",
+    "Du har ingen aktiv delegering som beställare. Kontakta din verksamhetschef.":
+        "You have no active delegation as orderer. Contact your head of unit.",
+    "Personer du har beställt för och vad de har för behörigheter och tjänster i dag.":
+        "People you have ordered for, and the permissions and services they have today.",
+    "Sök identitet": "Search identity",
+    "Början av eller hela VGR-ID, namn, HSA-id eller personnummer":
+        "The start of, or all of, a VGR ID, name, HSA ID or personal identity number",
+    "Identitet": "Identity", "HSA-id": "HSA ID", "Personnummer": "Personal identity number",
+    "Senast beställt för": "Last ordered for", "Har i dag": "Has today", "Inga": "None",
+    "inte längre i KiV": "no longer in KiV", "från %(date)s": "from %(date)s", "till %(date)s": "until %(date)s",
+    "Du har inte beställt för någon ännu.": "You have not ordered for anyone yet.",
+    "Ingen identitet hittades.": "No identity was found.",
+    "Inga förslag.": "No suggestions.",
+    "1 förslag. Välj med pil upp och ned och tryck Enter.": "1 suggestion. Choose with arrow up and down and press Enter.",
+    "{n} förslag. Välj med pil upp och ned och tryck Enter.":
+        "{n} suggestions. Choose with arrow up and down and press Enter.",
+    "Vald: {label}": "Chosen: {label}", "Ansvarig: %(name)s": "Responsible: %(name)s",
+    "Ingen ansvarig": "Nobody responsible", "Steg att attestera: %(step)s": "Step to approve: %(step)s",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

@@ -23,6 +23,7 @@ def make_config(database_url: str, tmp_path: Path, **extra) -> dict:
         "ATTEST_SIGNING": "off",
         # Tests log in and search far more often than people do; the rate limit tests set their own.
         "RATE_LIMIT_LOGIN": "10000 per minute", "RATE_LIMIT_SEARCH": "10000 per minute",
+        "RATE_LIMIT_SUGGEST": "10000 per minute",
         "RATE_LIMIT_SITHS_CHALLENGE": "10000 per minute",
     }
     config.update(extra)

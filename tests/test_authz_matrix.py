@@ -171,6 +171,22 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "leavers.start_avslut": ("leavers", [Probe("POST", "L N D N D D D D", "L D D D D D D D",
                                                args=lambda o, me: {"engagement_id": o.engagement},
                                                data=lambda o, me: {"katalog": "lr"})]),
+    # --- TJÄNSTER, MIN DATA and suggestions while typing (issue 11) -----------------------------
+    "my_data.services": ("logged_in", [Probe("GET", LOGGED_IN)]),
+    "my_data.identities": ("logged_in", [Probe("GET", LOGGED_IN)]),
+    "suggest.persons": ("order", [Probe("POST", ORDERER, args=LR, data=lambda o, me: {"q": "er"})]),
+    "suggest.kostnadsstallen": ("logged_in", [Probe("POST", LOGGED_IN, data=lambda o, me: {"q": "60"})]),
+    # --- Hantera användartjänst (plugin usertjanst, manual 004): beställare with an L/R delegation -------
+    "usertjanst.start": ("order", [Probe("GET", ORDERER)]),
+    "usertjanst.start_post": ("order", [Probe("POST", ORDERER, data=lambda o, me: {"action": "sok", "q": "er"})]),
+    "usertjanst.costs": ("order", [Probe("GET", ORDERER)]),
+    "usertjanst.costs_post": ("order", [Probe("POST", ORDERER, data=lambda o, me: {"action": "fortsatt"})]),
+    "usertjanst.details": ("order", [Probe("GET", ORDERER)]),
+    "usertjanst.details_post": ("order", [Probe("POST", ORDERER, data=lambda o, me: {"action": "fortsatt"})]),
+    "usertjanst.choose": ("order", [Probe("GET", ORDERER)]),
+    "usertjanst.choose_post": ("order", [Probe("POST", ORDERER, data=lambda o, me: {"action": "skicka"})]),
+    # the done page of an order that is not one's own sends to the order page, which checks who may see it
+    "usertjanst.done": ("order", [Probe("GET", ORDERER, args=ORDER)]),
     # --- Administration: the directory sync runs ------------------------------------------------
     "admin.sync_runs": ("admin", [Probe("GET", "L D D D D D D A")]),
     "admin.sync_run": ("admin", [Probe("GET", "L D D D D D D N", args=lambda o, me: {"run_id": 0})]),

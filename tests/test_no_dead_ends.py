@@ -119,6 +119,7 @@ def test_beh_demo_visar_exempel_att_söka_på(app, db):
     with_pass = db.scalar(select(type(eriny1)).where(type(eriny1).passnummer.is_not(None)).order_by(type(eriny1).id))
     assert f"Personnummer  {eriny1.personnummer}" in result.output
     assert f"Passnummer    {with_pass.passnummer}" in result.output and "HSA-id        SE2321000131-P" in result.output
+    assert "Nyanställd" in result.output and "Kommande engagemang" in result.output  # to order for before day one
 
 
 def test_historiken_visar_etiketter_aldrig_koder(app, region, login):

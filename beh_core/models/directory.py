@@ -64,8 +64,9 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vgr_id: Mapped[str] = mapped_column(PrefixString(20), unique=True)
-    hsa_id: Mapped[str | None] = mapped_column(String(31), unique=True)
-    personnummer: Mapped[str | None] = mapped_column(String(12), unique=True)
+    # HSA-ID and personnummer are searched by prefix too (suggestions while typing): "C" collation.
+    hsa_id: Mapped[str | None] = mapped_column(PrefixString(31), unique=True)
+    personnummer: Mapped[str | None] = mapped_column(PrefixString(12), unique=True)
     passnummer: Mapped[str | None] = mapped_column(String(20), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))

@@ -15,14 +15,32 @@ class DemoSample:
 
 
 @dataclass(frozen=True)
+class DemoKostnadsstalle:
+    """A kostnadsställe the plugin's examples need (a preset's cost centre), with who answers for it.
+
+    :param code: the kostnadsställe code, e.g. ``"69002"``.
+    :param name: its name.
+    :param ansvarig: the VGR-ID of the demo identity who answers for it (ekonomisk attest).
+    :param forvaltning_code: the förvaltning it belongs to (NH, RH, SU, KSD), or None.
+    """
+
+    code: str
+    name: str
+    ansvarig: str
+    forvaltning_code: str | None = None
+
+
+@dataclass(frozen=True)
 class DemoSamples:
     """What a plugin adds to the demo region.
 
     :param held: permissions demo persons hold (spread over the region).
     :param held_by_end_user: permissions the demo end user (Slutanvändare) holds, for Förändring/Avslut.
     :param orders: items example orders are placed for.
+    :param kostnadsstallen: kostnadsställen the plugin's examples need (a code already in the region is kept).
     """
 
     held: tuple[DemoSample, ...] = ()
     held_by_end_user: tuple[DemoSample, ...] = ()
     orders: tuple[DemoSample, ...] = ()
+    kostnadsstallen: tuple[DemoKostnadsstalle, ...] = ()

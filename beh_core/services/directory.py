@@ -81,6 +81,13 @@ def has_active_engagement(person: Person, today: date) -> bool:
     return bool(active_engagements(person, today))
 
 
+def has_engagement_for(person: Person, today: date, *, coming: bool = False) -> bool:
+    """An engagement active today, or (``coming``: catalogues that order for a nyanställd) one starting later."""
+    if coming:
+        return any(e.end_date is None or e.end_date >= today for e in person.engagements)
+    return has_active_engagement(person, today)
+
+
 def held_permissions(session: Session, person_id: int, today: date) -> list[HeldPermission]:
     """The permissions the person holds today (what Förändring and Avslut list)."""
     return list(session.scalars(

@@ -13,7 +13,10 @@ from typing import Iterable
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import (Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle, Omrade, Person)
+from ..models import (Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle, Omrade, Order,
+                      OrderLine, Person)
+from ..models.fulfilment import LINE_DONE
+from .pending import OPEN
 from .prefix import prefix_of
 
 
@@ -126,6 +129,17 @@ class HeldPermissionInfo:
 
 
 @dataclass(frozen=True)
+class PendingLineInfo:
+    """A line of an order for the person that is not finished yet (waiting for attest or fulfilment)."""
+
+    order_number: str
+    kind: str
+    item_key: str
+    scope_key: str
+    held_permission_id: int | None
+
+
+@dataclass(frozen=True)
 class KostnadsstalleInfo:
     """A kostnadsställe and who answers for it."""
 
@@ -213,15 +227,31 @@ class Directory:
                                bool(d.is_bestallare), bool(d.is_attestant))
                 for d in self._session.scalars(stmt.order_by(Delegation.id))]
 
-    def held_permissions(self, person_id: int, *, item_prefix: str = "") -> list[HeldPermissionInfo]:
-        """What the person holds today (optionally only items whose key starts with ``item_prefix``)."""
+    def held_permissions(self, person_id: int, *, item_prefix: str = "", coming: bool = False
+                         ) -> list[HeldPermissionInfo]:
+        """What the person holds today (optionally only items whose key starts with ``item_prefix``).
+
+        ``coming``: also what is granted but starts later (a nyanställd's permission from the start date).
+        """
         stmt = select(HeldPermission).where(
             HeldPermission.person_id == person_id, HeldPermission.ended_at.is_(None),
-            HeldPermission.valid_from <= self.today,
             or_(HeldPermission.valid_to.is_(None), HeldPermission.valid_to >= self.today))
+        if not coming:
+            stmt = stmt.where(HeldPermission.valid_from <= self.today)
         if item_prefix:
             stmt = stmt.where(prefix_of(HeldPermission.item_key, item_prefix, lower=False))
         return [held_info(h) for h in self._session.scalars(stmt.order_by(HeldPermission.item_key, HeldPermission.id))]
+
+    def pending_lines(self, person_id: int, *, item_prefix: str = "") -> list[PendingLineInfo]:
+        """Lines of the person's unfinished orders (optionally only items whose key starts with ``item_prefix``)."""
+        stmt = (select(Order.number, Order.kind, OrderLine.item_key, OrderLine.scope_key, OrderLine.held_permission_id)
+                .join(Order, OrderLine.order_id == Order.id)
+                .where(Order.end_user_id == person_id, Order.status.in_(OPEN), OrderLine.removed.is_(False),
+                       OrderLine.item_key.is_not(None), OrderLine.status != LINE_DONE))
+        if item_prefix:
+            stmt = stmt.where(prefix_of(OrderLine.item_key, item_prefix, lower=False))
+        return [PendingLineInfo(r.number, r.kind, r.item_key, r.scope_key or "", r.held_permission_id)
+                for r in self._session.execute(stmt.order_by(Order.id, OrderLine.position))]
 
     def kostnadsstalle(self, code: str | None) -> KostnadsstalleInfo | None:
         """The kostnadsställe with the code, or None."""

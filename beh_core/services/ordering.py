@@ -22,7 +22,7 @@ from ..labels import KIND_LABELS
 from ..models import (STEP_LATER, STEP_WAITING, Enhet, Forvaltning, HeldPermission, Omrade, Order,
                       OrderAttestStep, OrderDraft, OrderLine, OrderStatus, Person, utcnow)
 from . import attest_rules, events, mail
-from .directory import has_active_engagement
+from .directory import has_engagement_for
 from .directory_api import Directory, ForvaltningInfo, PersonInfo, held_info
 from .errors import Conflict, ValidationFailed
 from .order_fields import check_values, item_fields, order_fields, shown
@@ -115,7 +115,10 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
     """Check the wanted lines for the order kind; returns field key -> Swedish message."""
     if kind not in catalogue.kinds or kind not in KIND_LABELS:
         return {"kind": "Välj " + " eller ".join(KIND_LABELS[k] for k in catalogue.kinds) + "."}
-    if kind != AVSLUT and not has_active_engagement(end_user, today):
+    if kind != AVSLUT and not has_engagement_for(end_user, today, coming=catalogue.coming_engagements):
+        if AVSLUT not in catalogue.kinds:
+            return {"kind": "Användaren har inget aktivt eller kommande engagemang i KiV."
+                    if catalogue.coming_engagements else "Användaren har inget aktivt engagemang i KiV."}
         return {"kind": "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."}
     if require_some and not lines:
         return {"lines": "Beställningen innehåller inga behörigheter. Välj minst en behörighet."}

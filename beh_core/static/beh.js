@@ -3,7 +3,8 @@
    - destructive actions open a confirmation dialog instead of the confirmation page;
    - secret fields (Lösenord) get a Visa/Dölj toggle;
    - table cells get their column's name for the one-card-per-row layout on small screens;
-   - dependent lists (Område -> Verksamhet -> Attestant) update in place, keeping focus. */
+   - dependent lists (Område -> Verksamhet -> Attestant) update in place, keeping focus;
+   - text fields marked data-suggest-url show suggestions while typing (an ARIA 1.2 combobox). */
 (function () {
   "use strict";
 
@@ -145,7 +146,134 @@
     });
   }
 
+  function suggestions() {
+    // <div data-suggest-url="URL"> around a text input[data-suggest-input] (and optionally a hidden
+    // input[data-suggest-value]): typing POSTs q (and the form's csrf_token) to URL, which answers
+    // {suggestions: [{value, label, detail}]}; the list is a listbox under the field. Arrow keys move,
+    // Enter or a click chooses (the text becomes the label, the hidden field the value), Escape closes.
+    // Without JavaScript the form's own search button does the same search on the server.
+    document.querySelectorAll("[data-suggest-url]").forEach(function (box) {
+      var input = box.querySelector("input[data-suggest-input]");
+      var hidden = box.querySelector("input[data-suggest-value]");
+      var form = input && input.form;
+      if (!input || !form || typeof fetch !== "function") { return; }
+      var list = document.createElement("ul");
+      list.id = input.id + "-forslag";
+      list.className = "beh-suggest__list";
+      list.setAttribute("role", "listbox");
+      list.setAttribute("aria-label", box.dataset.suggestLabel || input.labels[0].textContent.trim());
+      list.hidden = true;
+      var status = document.createElement("p");
+      status.className = "sr-only";
+      status.setAttribute("role", "status");
+      input.parentNode.appendChild(list);
+      box.appendChild(status);
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", list.id);
+      input.setAttribute("autocomplete", "off");
+      var timer = null, active = -1, items = [], asked = "", minimum = parseInt(box.dataset.suggestMin || "2", 10);
+
+      function close() {
+        list.hidden = true;
+        input.setAttribute("aria-expanded", "false");
+        input.removeAttribute("aria-activedescendant");
+        active = -1;
+      }
+      function mark(index) {
+        var options = list.querySelectorAll("[role=option]");
+        options.forEach(function (option, n) { option.setAttribute("aria-selected", n === index ? "true" : "false"); });
+        active = index;
+        if (index >= 0 && options[index]) {
+          input.setAttribute("aria-activedescendant", options[index].id);
+          options[index].scrollIntoView({block: "nearest"});
+        } else {
+          input.removeAttribute("aria-activedescendant");
+        }
+      }
+      function choose(index) {
+        var item = items[index];
+        if (!item) { return; }
+        input.value = item.label;
+        if (hidden) { hidden.value = item.value; }
+        close();
+        status.textContent = (box.dataset.suggestChosen || "").replace("{label}", item.label);
+        input.dispatchEvent(new Event("change", {bubbles: true}));
+      }
+      function show(found) {
+        items = found;
+        list.textContent = "";
+        found.forEach(function (item, n) {
+          var option = document.createElement("li");
+          option.id = list.id + "-" + n;
+          option.className = "beh-suggest__option";
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", "false");
+          option.textContent = item.label;
+          if (item.detail) {
+            var small = document.createElement("small");
+            small.textContent = item.detail;
+            option.appendChild(small);
+          }
+          option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+          option.addEventListener("click", function () { choose(n); input.focus(); });
+          list.appendChild(option);
+        });
+        var many = box.dataset.suggestMany || "{n}";
+        status.textContent = found.length === 0 ? (box.dataset.suggestNone || "") :
+          (found.length === 1 ? (box.dataset.suggestOne || many) : many).replace("{n}", found.length);
+        if (found.length) {
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+          mark(-1);
+        } else {
+          close();
+        }
+      }
+      function ask() {
+        var text = input.value.trim();
+        if (text.length < minimum) { items = []; close(); return; }
+        if (text === asked) { return; }
+        asked = text;
+        var body = new FormData();
+        body.append("q", text);
+        var token = form.querySelector("input[name=csrf_token]");
+        if (token) { body.append("csrf_token", token.value); }
+        fetch(box.dataset.suggestUrl, {method: "POST", body: body, credentials: "same-origin",
+                                       headers: {"Accept": "application/json"}})
+          .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+          .then(function (answer) { if (input.value.trim() === text) { show(answer.suggestions || []); } })
+          .catch(function () { close(); });  // the search button still works
+      }
+      input.addEventListener("input", function () {
+        if (hidden) { hidden.value = ""; }  // typed again: the earlier choice no longer holds
+        clearTimeout(timer);
+        timer = setTimeout(ask, 200);
+      });
+      input.addEventListener("keydown", function (event) {
+        var open = !list.hidden && items.length;
+        if (event.key === "ArrowDown") {
+          event.preventDefault();
+          if (!open) { asked = ""; ask(); return; }
+          mark(Math.min(active + 1, items.length - 1));
+        } else if (event.key === "ArrowUp" && open) {
+          event.preventDefault();
+          mark(Math.max(active - 1, 0));
+        } else if (event.key === "Enter" && open && active >= 0) {
+          event.preventDefault();  // choose; the next Enter sends the form
+          choose(active);
+        } else if (event.key === "Escape" && open) {
+          event.preventDefault();
+          close();
+        }
+      });
+      input.addEventListener("blur", function () { setTimeout(close, 150); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    suggestions();
     tableLabels();
     dependentLists();
     errorSummary();

@@ -7,8 +7,8 @@ from flask_babel import gettext
 
 def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager, the error pages and the template helpers."""
-    from . import admin, attest, auth, delegation, errors, feedback, leavers, orders, servicedesk, siths, start
-    from . import template_helpers, wizard
+    from . import admin, attest, auth, delegation, errors, feedback, leavers, my_data, orders, servicedesk, siths
+    from . import start, suggest, template_helpers, wizard
     from ..identifiers import mask_personnummer
     from .access import runtime
 
@@ -26,5 +26,6 @@ def register_views(app: Flask) -> None:
     auth.init_app(app)
     template_helpers.init_app(app)
     errors.init_app(app)
-    for module in (auth, start, wizard, attest, orders, delegation, siths, servicedesk, feedback, admin, leavers):
+    for module in (auth, start, wizard, attest, orders, delegation, siths, servicedesk, feedback, admin, leavers,
+                   my_data, suggest):
         app.register_blueprint(module.bp)

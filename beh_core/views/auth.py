@@ -142,7 +142,8 @@ def demo_login():
     if not (current_app.config.get("DEMO_LOGIN") and current_app.config.get("DEMO")):
         abort(404)
     form = DemoLoginForm()
-    vgr_id = form.vgr_id.data.lower() if form.validate() else ""
+    form.validate()  # a hostile "next" is only dropped below; the identity must be clean
+    vgr_id = form.vgr_id.data.lower() if not form.vgr_id.errors else ""
     person = get_session().scalar(select(Person).where(Person.vgr_id == vgr_id)) if vgr_id else None
     if person is None:
         flash(gettext("Välj en demoidentitet i listan."), "error")
@@ -151,7 +152,7 @@ def demo_login():
         flash(gettext("Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in."), "error")
         return redirect(url_for("auth.login"))
     start_session(person, "demo")
-    return redirect(_safe_next(form.next.data))
+    return redirect(_safe_next(None if form.next.errors else form.next.data))
 
 
 @bp.post("/logout")

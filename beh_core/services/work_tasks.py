@@ -1,0 +1,61 @@
+"""Startsidan's Arbetsuppgifter (tasks waiting for me) and the catalogues a user orders in often.
+
+Arbetsuppgifter are exactly the first rows of the pages that hold them, from every
+catalogue: orders waiting for my attest (the attest page), my orders waiting for my
+komplettering (Mina beställningar with status Komplettering begärd) and, for the
+Service Desk, the queue's orders with lines to carry out (the Service Desk page).
+The same queries, so the start page and those pages never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import authz
+from ..authz import Actor
+from ..models import Order, OrderStatus
+from .order_queries import OrderFilter, my_orders, orders_to_attest
+from .paging import Page
+from .servicedesk_queue import service_desk_queue
+
+ATTEST, KOMPLETTERING, SERVICE_DESK = "attest", "komplettering", "servicedesk"
+TASKS_SHOWN = 5
+
+
+@dataclass
+class TaskList:
+    """One kind of task: its key and the first page (``size`` rows) of the page that holds them."""
+
+    key: str
+    page: Page
+
+
+def komplettering_filter() -> OrderFilter:
+    """Mina beställningar narrowed to the orders waiting for the orderer's komplettering."""
+    return OrderFilter(status=OrderStatus.KOMPLETTERING.value)
+
+
+def work_tasks(session: Session, actor: Actor, *, size: int = TASKS_SHOWN) -> list[TaskList]:
+    """The actor's tasks of every kind they can have, each the first ``size`` rows of its page."""
+    tasks = []
+    if authz.may_attest_any(actor):
+        tasks.append(TaskList(ATTEST, orders_to_attest(session, actor, 1, size)))
+    tasks.append(TaskList(KOMPLETTERING, my_orders(session, actor, komplettering_filter(), 1, size)))
+    if actor.is_fulfiller:
+        tasks.append(TaskList(SERVICE_DESK, service_desk_queue(session, page=1, size=size)))
+    return tasks
+
+
+def frequent_catalogues(session: Session, actor: Actor, keys: list[str], *, days: int, minimum: int,
+                        today: date | None = None) -> set[str]:
+    """Of the catalogue keys, those the actor placed at least ``minimum`` orders in during the last ``days`` days."""
+    if not keys or minimum <= 0:
+        return set(keys) if minimum <= 0 else set()
+    since = datetime.combine((today or actor.today) - timedelta(days=days), time.min, timezone.utc)
+    rows = session.execute(select(Order.catalogue, func.count(Order.id))
+                           .where(Order.orderer_id == actor.id, Order.created_at >= since, Order.catalogue.in_(keys))
+                           .group_by(Order.catalogue)).all()
+    return {catalogue for catalogue, count in rows if count >= minimum}

@@ -1,0 +1,50 @@
+"""Suggestions while typing (progressive enhancement: every form works without them).
+
+``POST /forslag/personer/<catalogue>``: persons the user may order for in the catalogue
+(services.person_suggest); ``POST /forslag/kostnadsstallen``: active kostnadsställen by
+code. POST keeps what is typed (a personnummer) out of URLs and access logs; both are
+rate limited per user (rate_limits.LIMITED). Answers are JSON for beh.js's list.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext
+
+from ..db import get_session
+from ..services import person_suggest
+from ..services.directory_api import Directory
+from .access import current_actor, requires, runtime
+
+bp = Blueprint("suggest", __name__, url_prefix="/forslag")
+KOSTNADSSTALLE_LIMIT = 10
+
+
+@bp.post("/personer/<catalogue>")
+@requires("order")
+def persons(catalogue: str):
+    """Persons I may order for whose VGR-ID, name, HSA-ID or personnummer starts with ``q``."""
+    spec = runtime().registry.catalogue(catalogue)
+    if spec is None:
+        abort(404)
+    found = person_suggest.suggest_persons(get_session(), current_actor(), spec, request.form.get("q", ""))
+    return jsonify(suggestions=[
+        {"value": str(p.id), "label": p.label,
+         "detail": " · ".join(part for part in (p.hsa_id, p.personnummer_masked, p.unit) if part)}
+        for p in found])
+
+
+@bp.post("/kostnadsstallen")
+@requires("logged_in")
+def kostnadsstallen():
+    """Active kostnadsställen whose code starts with ``q``, with who answers for each."""
+    text = request.form.get("q", "").strip()
+    if not text:
+        return jsonify(suggestions=[])
+    directory = Directory(get_session(), current_actor().today)
+    found = directory.search_kostnadsstallen(text, limit=KOSTNADSSTALLE_LIMIT)
+    people = directory.persons(k.ansvarig_id for k in found if k.ansvarig_id)
+    return jsonify(suggestions=[
+        {"value": k.code, "label": f"{k.code} {k.name}",
+         "detail": gettext("Ansvarig: %(name)s", name=people[k.ansvarig_id].display)
+         if k.ansvarig_id in people else gettext("Ingen ansvarig")}
+        for k in found])
