@@ -28,6 +28,7 @@ from ..services import signing, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
 from .access import current_actor, public, requires, runtime
+from .messages import translated
 from .auth import CARD_KEY, _on_logout, _safe_next, end_current_session, start_session  # noqa: F401 - _on_logout: tests
 
 bp = Blueprint("siths", __name__)
@@ -169,7 +170,7 @@ def sign(number: str, nonce: str):
         except SithsError as exc:
             error = exc.message_sv
         except ValidationFailed as exc:
-            error = " ".join(exc.errors.values())
+            error = " ".join(translated(exc.errors).values())
         else:
             return redirect(url_for("siths.signed", number=number))
         if error:
