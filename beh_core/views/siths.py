@@ -28,7 +28,7 @@ from ..services import signing, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
 from .access import current_actor, public, requires, runtime
-from .messages import translated
+from .messages import message_text, translated
 from .auth import CARD_KEY, _on_logout, _safe_next, end_current_session, start_session  # noqa: F401 - _on_logout: tests
 
 bp = Blueprint("siths", __name__)
@@ -91,7 +91,7 @@ def _open_card_session(person, ident, method: str):
 
 def _refused(exc: SithsError):
     current_app.logger.info("SITHS login refused: %s (%s)", exc.code, exc)
-    flash(exc.message_sv, "error")
+    flash(message_text(exc.message_sv), "error")
     return redirect(url_for("auth.login", next=request.form.get("next") or None))
 
 
