@@ -64,8 +64,8 @@ def page_rows(catalogue: Catalogue, groups: list[ChoiceGroup], chosen: dict, kin
 def page_targets(groups: list[Group]) -> dict[str, str]:
     """Error key -> id of the field it belongs to, for the error summary's links.
 
-    The operations name a line's field ``item[@scope].field`` ("lr.slvd.roll",
-    "lr.su.flexlab@3._item"); on the page the controls are named by the choice's token
+    The operations name a line's field ``item[@scope].field`` ("labb.konto.avdelning",
+    "labb.konto@3._item"); on the page the controls are named by the choice's token
     (``c-<token>`` for the tick box, ``f.<token>.<field>`` for a field).
     """
     targets = {"lines": "lines", "free_text": "free_text"}

@@ -140,7 +140,7 @@ def _steps(spec: Catalogue, request: OrderRequest, person: Person, forvaltning: 
 def review_targets(context: dict, errors: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """(error key -> id the error summary links to, errors with no place on the page).
 
-    A line's errors ("lr.slvd.roll") are shown in its row and link there: its fields are
+    A line's errors ("labb.konto.avdelning") are shown in its row and link there: its fields are
     filled in on the page before; the row says what is wrong and has Ta bort.
     """
     targets = {"lines": "lines-h"}
