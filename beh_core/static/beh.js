@@ -3,7 +3,8 @@
    - destructive actions open a confirmation dialog instead of the confirmation page;
    - secret fields (Lösenord) get a Visa/Dölj toggle;
    - table cells get their column's name for the one-card-per-row layout on small screens;
-   - dependent lists (Område -> Verksamhet -> Attestant) update in place, keeping focus. */
+   - dependent lists (Område -> Verksamhet -> Attestant) update in place, keeping focus;
+   - attest with signing opens "Signering av beställning" in a window of its own. */
 (function () {
   "use strict";
 
@@ -171,11 +172,48 @@
     });
   }
 
+  function signingWindow() {
+    // Attest with signing (manual 000: "Detta sker i ett nytt fönster"): Godkänn / Avslå post into a
+    // window of its own, "Signering av beställning"; this page waits behind it. The signed page tells
+    // us (postMessage) and its Stäng fönster closes it; then this page moves on to Attestera
+    // beställningar. Closed without signing: nothing happened, the buttons are here again. Without
+    // JavaScript, or when the browser blocks the window, the signing page opens in this tab.
+    var form = document.querySelector("form[data-sign-window]");
+    if (!form) { return; }
+    var name = form.dataset.signWindow, status = document.getElementById("sign-window-status");
+    var signed = false, watching = null;
+    window.addEventListener("message", function (event) {
+      if (event.origin === window.location.origin && event.data && event.data.beh === "signed") { signed = true; }
+    });
+    form.querySelectorAll("button[data-sign]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        button.removeAttribute("formtarget");
+        var comment = form.querySelector("[name=comment]");
+        if (button.value === "reject" && comment && !comment.value.trim()) { return; }  // the error comes here
+        var width = Math.min(960, window.screen.availWidth || 960), height = Math.min(900, window.screen.availHeight || 900);
+        var popup = window.open("", name, "popup,width=" + width + ",height=" + height);
+        if (!popup) { return; }  // blocked: the signing page opens in this tab
+        button.setAttribute("formtarget", name);
+        if (status) { status.textContent = status.dataset.open; }
+        window.clearInterval(watching);
+        watching = window.setInterval(function () {
+          if (!popup.closed) { return; }
+          window.clearInterval(watching);
+          button.removeAttribute("formtarget");
+          if (signed) { window.location.assign(form.dataset.signDone); return; }
+          if (status) { status.textContent = status.dataset.closed; }
+          button.focus();
+        }, 300);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tableLabels();
     dependentLists();
     errorSummary();
     confirmations();
     secrets();
+    signingWindow();
   });
 }());
