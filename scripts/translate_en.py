@@ -501,6 +501,12 @@ EN = {
     "Certifikatkedjan saknas eller kunde inte läsas.": "The certificate chain is missing or could not be read.",
     "Just nu pågår för många inloggningar med kort. Vänta en stund och försök igen.":
         "Too many card logins are in progress right now. Wait a moment and try again.",
+    # The signing window and the held values on Förändring
+    "Detta sker i ett nytt fönster.": "This happens in a new window.",
+    "Signeringen pågår i ett nytt fönster. När den är klar och fönstret är stängt uppdateras denna sida.":
+        "Signing is in progress in a new window. When it is done and the window is closed, this page is updated.",
+    "Signeringsfönstret är stängt. Inget är signerat.": "The signing window is closed. Nothing has been signed.",
+    "Innehas från %(date)s.": "Held from %(date)s.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
