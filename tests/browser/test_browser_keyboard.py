@@ -123,6 +123,7 @@ def test_beställ_genom_guiden_med_tangentbordet(demo, web):
 
     end_user = person_without_permissions(demo)
     johan = person(demo, "johek1")
+    web.prefix = "tangentbord-"
     web.login("sarbe1")
     tabs = web.tab_to(focused(web, text_is("Lokala och Regionala system")))
     enter(web)

@@ -41,6 +41,7 @@ def follow_summary_link(web, text: str) -> None:
 
 
 def test_nyupplägg_av_flexlab_från_startsidan_till_ordernummer(demo, web):
+    web.prefix = "flexlab-"
     end_user = person_without_permissions(demo)
     web.login("sarbe1")
     web.follow("Lokala och Regionala system")

@@ -66,6 +66,7 @@ def place_and_send(web, demo, omrade: str) -> None:
 
 
 def test_ministop_genom_guiden_från_startsidan(demo, web):
+    web.prefix = "ministop-"
     end_user = person_without_permissions(demo)
     web.login("sarbe1")
     web.follow("Lokala och Regionala system")
@@ -101,6 +102,7 @@ def test_ministop_genom_guiden_från_startsidan(demo, web):
 
 
 def test_förändring_och_avslut_med_fritext_och_manualens_vägledning(demo, web):
+    web.prefix = "avslut-"
     end_user = person(demo, "eriny1")  # the demo end user, who holds permissions
     web.login("sarbe1")
     web.follow("Lokala och Regionala system")
@@ -141,6 +143,7 @@ def test_förändring_och_avslut_med_fritext_och_manualens_vägledning(demo, web
 
 
 def test_passnummer_och_utan_aktivt_engagemang(demo, web):
+    web.prefix = "passnummer-"
     with_pass = demo.scalar(select(Person).where(Person.passnummer.is_not(None), Person.personnummer.is_(None)))
     web.login("sarbe1")
     web.follow("Lokala och Regionala system")
@@ -169,6 +172,7 @@ def app_config(migrated, tmp_path, request):
 
 
 def test_val_grupperade_per_vårdenhet_öppnas_med_tangentbordet(demo, web):
+    web.prefix = "enhetsprov-"
     orderer, attestant = person(demo, "eriny1"), person(demo, "perwi1")
     units = list(demo.scalars(select(Enhet).where(Enhet.code.in_(["NH-O1-E1", "NH-O1-E2"])).order_by(Enhet.code)))
     today = date.today()
