@@ -89,13 +89,19 @@ def test_ministop_genom_guiden_från_startsidan(demo, web):
     assert web.active().get_attribute("id") == f"f.{MINISTOP}.enhet2"
     choose(web, f"f.{MINISTOP}.enhet2", units[1])
     web.click_and_wait(web.button("Nästa"))
+    assert "(kan beställas akut)" in web.text()
+    web.driver.find_element(By.ID, "c-lr.elvis").click()  # a journal system: Akut is offered on Granska
     web.click_and_wait(web.button("Nästa"))  # Regionala system
 
     assert f"Enhet 1: {units[0]}" in web.text() and f"Enhet 2: {units[1]}" in web.text()
+    akut = web.driver.find_element(By.ID, "akut")
+    assert "stafettläkare/bemanningspersonal" in web.driver.find_element(By.ID, "akut-hint").text
+    akut.click()
     place_and_send(web, demo, "Område Norr")
     order = latest_order(demo, end_user_id=end_user.id)
     assert order.number in web.text() and order.status == OrderStatus.VANTAR_PA_ATTEST.value
-    assert order.active_lines[0].item_name == "MINISTOP" and order.active_lines[0].values["titel"] == "Superuser"
+    assert [line.item_name for line in order.active_lines] == ["MINISTOP", "ELVIS"] and order.akut
+    assert order.active_lines[0].values["titel"] == "Superuser"
     web.follow("Visa beställningen")
     assert order.number in web.text()
     web.check()
