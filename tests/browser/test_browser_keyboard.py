@@ -4,12 +4,15 @@ audited on the way. SQLite only (see conftest.py).
 """
 from __future__ import annotations
 
+from datetime import date
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
 from beh_core.models import Delegation, Order, OrderStatus
-from helpers import person
+from conftest import latest_order
+from helpers import person, person_without_permissions
 
 FOCUS_SHOWN_JS = """
 const s = getComputedStyle(arguments[0]);
@@ -116,11 +119,6 @@ def test_beställ_genom_guiden_med_tangentbordet(demo, web):
     """The L/R wizard from Startsidan to the order number by keyboard: Tab between controls, Enter on links
     and buttons, Space on a tick box, typing in fields and lists (a list's choice by its first letters or an
     arrow key). Område and Verksamhet narrow the later lists in place: no reload, focus stays in the list."""
-    from datetime import date
-
-    from conftest import latest_order
-    from helpers import person_without_permissions
-
     end_user = person_without_permissions(demo)
     johan = person(demo, "johek1")
     web.prefix = "tangentbord-"
