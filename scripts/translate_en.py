@@ -269,6 +269,11 @@ EN = {
     "Till exempel SE2321000131-P000000123456.": "For example SE2321000131-P000000123456.",
     "Till exempel annen35.": "For example annen35.", "Uppgifter om beställningen": "About the order",
     "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
+    "Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in.":
+        "The person is no longer active in the directory (KiV) and cannot log in.",
+    "Beställ avslut: %(catalogue)s": "Order termination: %(catalogue)s",
+    "Du har ingen beställardelegering i förvaltningen där engagemanget fanns.":
+        "You have no orderer delegation in the administration where the engagement was.",
     "Alla sessioner avslutade": "All sessions ended", "Katalogen (KiV) synkad": "Directory (KiV) synchronised",
     "Påminnelse om behörigheter att avsluta skickad": "Reminder about permissions to terminate sent",
     # --- Hardening (issue 8): input guard, rate limits, Avsluta alla sessioner ---
@@ -319,6 +324,12 @@ EN = {
     "Ändrade engagemang": "Changed engagements", "Avslutade engagemang": "Ended engagements",
     "Ändrade verksamhetschefer": "Changed heads of unit", "Nya kostnadsställen": "New cost centres",
     "Ändrade kostnadsställen": "Changed cost centres", "Inaktiverade kostnadsställen": "Deactivated cost centres",
+    # The input layer (beh_core/views/forms.py)
+    "Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). Ta bort dem och försök igen.":
+        "The text contains characters that are not allowed (such as control characters). Remove them and try again.",
+    "Ogiltigt val. Välj i listan.": "Invalid choice. Choose from the list.",
+    "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
+    "Texten får vara högst %(max)s tecken.": "The text may be at most %(max)s characters.",
     # --- Order wizard on the design system; messages of the operations as msgids (ui-wizard, issue 12) ---
     "Alternativ": "Option", "Personnummer": "Personal identity number", "Passnummer": "Passport number",
     "Alla system visas inte i listan": "Not every system is in the list", "Fritext (avslut)": "Free text (termination)",
@@ -507,6 +518,8 @@ EN = {
         "Signing is in progress in a new window. When it is done and the window is closed, this page is updated.",
     "Signeringsfönstret är stängt. Inget är signerat.": "The signing window is closed. Nothing has been signed.",
     "Innehas från %(date)s.": "Held from %(date)s.",
+    "Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din behörighetsadministratör.":
+        "You are no longer active in the directory (KiV) and cannot log in. Contact your access administrator.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

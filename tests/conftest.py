@@ -51,6 +51,22 @@ def database_url(tmp_path_factory):
     admin.dispose()
 
 
+@pytest.fixture
+def empty_database(tmp_path):
+    """An empty database of the kind the suite runs on (not migrated), dropped afterwards."""
+    if os.environ.get("BEH_TEST_DB", "sqlite") == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "empty.sqlite")
+        return
+    name = f"beh_empty_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def migrated(database_url, tmp_path_factory):
     """Run the Alembic migrations once (the same ones production uses)."""

@@ -166,6 +166,11 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "leavers.index": ("leavers", [Probe("GET", ORDERER)]),
     "leavers.show": ("leavers", [Probe("GET", ORDERER, "L D D D D D D D",
                                        args=lambda o, me: {"engagement_id": o.engagement})]),
+    # Beställ avslut: the leaver's beställare/chef who may order in the catalogue get past the rules; the
+    # probe's engagement holds nothing of it to end, so they get "not found".
+    "leavers.start_avslut": ("leavers", [Probe("POST", "L N D N D D D D", "L D D D D D D D",
+                                               args=lambda o, me: {"engagement_id": o.engagement},
+                                               data=lambda o, me: {"katalog": "lr"})]),
     # --- Administration: the directory sync runs ------------------------------------------------
     "admin.sync_runs": ("admin", [Probe("GET", "L D D D D D D A")]),
     "admin.sync_run": ("admin", [Probe("GET", "L D D D D D D N", args=lambda o, me: {"run_id": 0})]),

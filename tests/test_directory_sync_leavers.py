@@ -160,3 +160,32 @@ def test_run_due_från_kommandoraden_skickar_påminnelserna(app, region, leaver)
     assert result.exit_code == 0, result.output
     assert "Påminnelser om att avsluta behörigheter:" in result.output
     assert region.scalar(select(func.count(LeaverReminder.id)).where(LeaverReminder.engagement_id == leaver[1].id)) == 1
+
+
+def test_beställ_avslut_från_att_avsluta_skapar_beställningen_med_de_raderna(region, leaver, login):
+    who, ended, tied, untied = leaver
+    orderer = login("sarbe1")
+    detail = text_of(orderer.get(f"/att-avsluta/{ended.id}"))
+    assert "Beställ avslut: Lokala och Regionala system" in detail
+    started = orderer.post(f"/att-avsluta/{ended.id}/avslut", {"katalog": "lr"})
+    assert started.headers["Location"].endswith("/lr/granska")
+    review = text_of(orderer.get("/lr/granska"))
+    assert "NAVET" in review and "esMaker" in review and "Corpus" not in review and "ELVIS" not in review
+    assert 'name="enhet_id"' in review and f'value="{ended.enhet_id}" selected' in review  # the leaver's unit
+    done = orderer.post("/lr/granska", {"omrade_id": ended.enhet.omrade_id, "enhet_id": ended.enhet_id,
+                                        "attestant_id": person(region, "johek1").id, "start_date": TODAY.isoformat(),
+                                        "action": "submit"})
+    assert "/lr/klar/" in done.headers["Location"], text_of(orderer.get("/lr/granska"))
+    region.expire_all()
+    order = region.scalar(select(Order).where(Order.end_user_id == who.id, Order.kind == "avslut"))
+    assert sorted(line.held_permission_id for line in order.lines) == sorted(h.id for h in tied.values())
+    assert held_permission_ids_to_end(region, ended.id, TODAY) == []  # an Avslut is on its way: off the list
+    assert "Det finns inga behörigheter att avsluta." in text_of(orderer.get(f"/att-avsluta/{ended.id}"))
+
+
+def test_bara_den_som_får_beställa_i_katalogen_kan_starta_avslutet(region, leaver, login):
+    who, ended, _, _ = leaver
+    chef = login("marho1")  # verksamhetschef of the unit and beställare in NH Norr too (demo)
+    other = rh_bestallare(region)
+    assert login(other.vgr_id).post(f"/att-avsluta/{ended.id}/avslut", {"katalog": "lr"}).status_code == 403
+    assert chef.post(f"/att-avsluta/{ended.id}/avslut", {"katalog": "okand"}).status_code == 404

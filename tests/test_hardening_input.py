@@ -39,7 +39,8 @@ def _names(pattern: str, paths) -> set[str]:
 TEMPLATES = list((ROOT / "templates").rglob("*.html"))
 VIEWS = list((ROOT / "beh_core" / "views").glob("*.py"))
 FIELDS = sorted((_names(r'name="([A-Za-z_][\w.]*)"', TEMPLATES)
-                 | _names(r'request\.(?:form|args|values)\.get(?:list)?\("([\w.]+)"', VIEWS))
+                 | _names(r'request\.(?:form|args|values)\.get(?:list)?\("([\w.]+)"', VIEWS)
+                 | _names(r'\n    (\w+) = \w*Field\(', VIEWS))  # the fields of the views' WTForms forms
                 - {"csrf_token", "viewport"})
 ACTIONS = sorted(_names(r'name="action" value="([\w:]+)"', TEMPLATES)) + ["ta_bort:1", ""]
 

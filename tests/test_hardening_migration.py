@@ -6,38 +6,17 @@ others are ended. Card sessions move to login_sessions.
 """
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from alembic import command
-from sqlalchemy import MetaData, create_engine, select, text
+from sqlalchemy import MetaData, select
 
 from beh_core import create_app
 from beh_core.cli import alembic_config
 from beh_core.db import get_database
 
-PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
 TODAY = date.today()
 NOW = datetime.now(timezone.utc)
-
-
-@pytest.fixture
-def empty_database(tmp_path, database_url):
-    """A database of its own (the session database is already migrated)."""
-    if database_url.startswith("sqlite"):
-        yield "sqlite:///" + str(tmp_path / "old.sqlite")
-        return
-    name = f"beh_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_migreringen_städar_upp_efter_gamla_kapplöpningar(empty_database, tmp_path):

@@ -2,7 +2,7 @@
 import pytest
 
 from beh_core import create_app
-from helpers import make_config, text_of
+from helpers import Browser, make_config, text_of
 
 
 def test_demoinloggningen_kräver_demoläge(migrated, tmp_path):
@@ -31,3 +31,20 @@ def test_utloggning(region, login):
     response = browser.post("/logout")
     assert response.status_code == 302
     assert browser.get("/").status_code == 302  # back to the login page
+
+
+def test_en_person_som_slutat_kan_inte_logga_in_och_loggas_ut(app, region, login):
+    """A person the directory sync marked inactive (left KiV) is refused at login and logged out at once."""
+    from helpers import person
+
+    browser = login("eriny1")
+    assert "Inloggad:" in text_of(browser.get("/"))
+    eriny1 = person(region, "eriny1")
+    eriny1.active = False
+    region.commit()
+    assert browser.get("/").status_code == 302  # the next request: the session has ended
+    again = Browser(app.test_client())
+    again.get("/login")
+    refused = again.post("/login/demo", {"vgr_id": "eriny1"})
+    assert refused.headers["Location"].endswith("/login")
+    assert "finns inte längre som aktiv i katalogen" in text_of(again.get("/login"))

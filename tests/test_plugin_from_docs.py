@@ -13,10 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "tests" / "plugin_example"
@@ -42,26 +39,7 @@ def scenario(target: Path, phase: str, url: str, cwd: Path) -> str:
     return result.stdout
 
 
-@pytest.fixture
-def fresh_database(tmp_path):
-    """An empty database of the kind the suite runs on (BEH_TEST_DB), dropped afterwards."""
-    if os.environ.get("BEH_TEST_DB", "sqlite") == "sqlite":
-        yield f"sqlite:///{tmp_path}/plugin.sqlite"
-        return
-    from sqlalchemy import create_engine, text
-
-    admin_url = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    name = f"beh_plugin_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def test_ett_plugin_skrivet_från_dokumentationen_fungerar_och_kan_tas_bort(tmp_path, fresh_database):
+def test_ett_plugin_skrivet_från_dokumentationen_fungerar_och_kan_tas_bort(tmp_path, empty_database):
     wheels = tmp_path / "wheels"
     source = tmp_path / "example"
     shutil.copytree(EXAMPLE, source)  # build from a copy: no build/ or egg-info left in the checkout
@@ -74,5 +52,5 @@ def test_ett_plugin_skrivet_från_dokumentationen_fungerar_och_kan_tas_bort(tmp_
     with_it, without_it = tmp_path / "with", tmp_path / "without"
     install(core + example, with_it)
     install(core, without_it)
-    assert "OK with" in scenario(with_it, "with", fresh_database, tmp_path)
-    assert "OK without" in scenario(without_it, "without", fresh_database, tmp_path)
+    assert "OK with" in scenario(with_it, "with", empty_database, tmp_path)
+    assert "OK without" in scenario(without_it, "without", empty_database, tmp_path)

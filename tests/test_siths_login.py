@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from beh_core.models import AuditEvent
 from beh_core.models.signing import SithsChallenge, SithsSession
@@ -426,3 +426,14 @@ def test_other_logout_paths_still_end_the_card_session(app, region, card_holders
     assert db.scalar(select(SithsSession.end_reason)) == "logout"
     browser.client.set_cookie("session", cookie)
     assert logged_in_as(browser) is None  # the copied cookie is worthless
+
+
+def test_ett_kort_för_en_person_som_slutat_ger_ingen_inloggning(region, card_holders, browser, start_agent, db):
+    """The card is valid, but the directory sync marked its holder inactive: refused, nothing logged in."""
+    from beh_core.models import Person
+
+    region.execute(update(Person).where(Person.vgr_id == "johek1").values(active=False))
+    region.commit()
+    refused(browser, card_login(browser, start_agent(BO[0]))[0], "finns inte längre som aktiv i katalogen")
+    db.expire_all()
+    assert db.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "login")) == 0

@@ -20,6 +20,16 @@ if TYPE_CHECKING:
     from ..runtime import Runtime
 
 
+def _attestants(session: Session, where, today: date, exclude: tuple[int, ...]) -> list[Person]:
+    """Active persons with an active attestant delegation matching ``where``, by name, without ``exclude``."""
+    stmt = select(Person).join(Delegation, Delegation.person_id == Person.id).where(
+        Delegation.is_attestant.is_(True), Delegation.valid_from <= today, Delegation.valid_to >= today,
+        Person.active.is_(True), *where)
+    if exclude:
+        stmt = stmt.where(Person.id.not_in(exclude))
+    return list(session.scalars(stmt.distinct().order_by(Person.last_name, Person.first_name, Person.id)))
+
+
 def area_attestants(session: Session, omrade_id: int | None, enhet_id: int | None, today: date,
                     exclude: tuple[int, ...] = ()) -> list[Person]:
     """Persons with an active L/R attestant delegation for the område (and verksamhet).
@@ -29,14 +39,10 @@ def area_attestants(session: Session, omrade_id: int | None, enhet_id: int | Non
     """
     if not omrade_id:
         return []
-    stmt = select(Person).join(Delegation, Delegation.person_id == Person.id).where(
-        Delegation.scope == SCOPE_AREA, Delegation.is_attestant.is_(True), Delegation.omrade_id == omrade_id,
-        Delegation.valid_from <= today, Delegation.valid_to >= today, Person.active.is_(True))
+    where = [Delegation.scope == SCOPE_AREA, Delegation.omrade_id == omrade_id]
     if enhet_id:
-        stmt = stmt.where(or_(Delegation.enhet_id.is_(None), Delegation.enhet_id == enhet_id))
-    if exclude:
-        stmt = stmt.where(Person.id.not_in(exclude))
-    return list(session.scalars(stmt.distinct().order_by(Person.last_name, Person.first_name, Person.id)))
+        where.append(or_(Delegation.enhet_id.is_(None), Delegation.enhet_id == enhet_id))
+    return _attestants(session, where, today, exclude)
 
 
 def unit_attestants(session: Session, enhet_id: int | None, today: date,
@@ -44,12 +50,7 @@ def unit_attestants(session: Session, enhet_id: int | None, today: date,
     """Persons with an active U attestant delegation for the vårdenhet (never the end user or orderer)."""
     if not enhet_id:
         return []
-    stmt = select(Person).join(Delegation, Delegation.person_id == Person.id).where(
-        Delegation.scope == SCOPE_UNIT, Delegation.is_attestant.is_(True), Delegation.enhet_id == enhet_id,
-        Delegation.valid_from <= today, Delegation.valid_to >= today, Person.active.is_(True))
-    if exclude:
-        stmt = stmt.where(Person.id.not_in(exclude))
-    return list(session.scalars(stmt.distinct().order_by(Person.last_name, Person.first_name, Person.id)))
+    return _attestants(session, [Delegation.scope == SCOPE_UNIT, Delegation.enhet_id == enhet_id], today, exclude)
 
 
 def candidates(session: Session, rt: "Runtime", catalogue: Catalogue, step: AttestStep, order: OrderInfo,

@@ -37,9 +37,15 @@ def session_record(session: Session, sid: str | None) -> LoginSession | None:
 
 
 def is_active(session: Session, sid: str | None, person_id: int | None) -> bool:
-    """Is ``sid`` an open session of ``person_id``?"""
+    """Is ``sid`` an open session of ``person_id``, a person still active in KiV?
+
+    A person the directory sync marked inactive (they left) is logged out on their next request.
+    """
     row = session_record(session, sid)
-    return row is not None and row.ended_at is None and row.person_id == person_id
+    if row is None or row.ended_at is not None or row.person_id != person_id:
+        return False
+    person = session.get(Person, person_id)
+    return person is not None and person.is_active
 
 
 def end_session(session: Session, sid: str, reason: str) -> bool:

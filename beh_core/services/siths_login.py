@@ -62,6 +62,14 @@ class UnknownPerson(SithsError):
                   "behörighetsadministratör."))
 
 
+class InactivePerson(SithsError):
+    """The certificate is valid but the person has left KiV (marked inactive by the directory sync)."""
+
+    code = "inactive_person"
+    default_sv = N_("Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din "
+                    "behörighetsadministratör.")
+
+
 class NoClientCertificate(SithsError):
     """No client certificate arrived from a trusted reverse proxy."""
 
@@ -160,6 +168,8 @@ def person_for(session: Session, ident: VerifiedIdentity) -> Person:
     person = session.scalar(select(Person).where(Person.hsa_id == ident.hsa_id))
     if person is None:
         raise UnknownPerson(f"HSA-ID {ident.hsa_id} not in the directory")
+    if not person.is_active:
+        raise InactivePerson(f"HSA-ID {ident.hsa_id} is inactive in the directory")
     return person
 
 

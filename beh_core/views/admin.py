@@ -15,8 +15,15 @@ from ..services import sessions
 from ..services.directory_sync import COUNT_LABELS, MODE_LABELS, STATUS_LABELS, changes_total, recent_runs
 from ..services.errors import ValidationFailed
 from .access import current_actor, requires
+from .forms import InputForm, TrimmedStringField, field_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class EndSessionsForm(InputForm):
+    """Avsluta alla sessioner: the person's VGR-ID."""
+
+    vgr_id = TrimmedStringField()
 
 
 @bp.route("/sessioner", methods=["GET", "POST"])
@@ -24,8 +31,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def end_sessions():
     """Avsluta alla sessioner: VGR-ID, then every open session of that person ends at once."""
     vgr_id, errors = "", {}
-    if request.method == "POST":
-        vgr_id = request.form.get("vgr_id", "").strip()
+    form = EndSessionsForm()
+    if request.method == "POST" and not form.validate():
+        vgr_id, errors = form.raw_text()["vgr_id"], field_errors(form)
+    elif request.method == "POST":
+        vgr_id = form.vgr_id.data
         try:
             ended = sessions.end_all_sessions(get_session(), current_actor().person, vgr_id)
         except ValidationFailed as failed:

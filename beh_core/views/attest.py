@@ -12,6 +12,7 @@ from ..services import signing
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS, orders_to_attest
 from .access import current_actor, order_or_abort, requires, runtime
+from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
 
@@ -22,6 +23,14 @@ def index():
     """Orders waiting for the logged-in attestant."""
     page = orders_to_attest(get_session(), current_actor(), request.args.get("sida", 1, type=int))
     return render_template("attest/list.html", page=page, statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+
+class AttestForm(InputForm):
+    """Attest av beställning: the marked lines, Kommentar vid avslag and the button pressed."""
+
+    action = TrimmedStringField()
+    comment = TextAreaField()
+    line = IdListField()
 
 
 def _order_for_attest(number: str):
@@ -37,12 +46,15 @@ def order(number: str):
     order = _order_for_attest(number)
     actor = current_actor()
     errors: dict[str, str] = {}
-    comment = request.form.get("comment", "")
-    if request.method == "POST":
-        action = request.form.get("action")
+    form = AttestForm()
+    comment = form.comment.data or ""
+    if request.method == "POST" and not form.validate():
+        errors = {"lines" if name == "line" else name: text for name, text in field_errors(form).items()}
+    elif request.method == "POST":
+        action = form.action.data
         try:
             if action == "remove":
-                attest_ops.remove_lines(db, rt, actor, order, request.form.getlist("line", type=int))
+                attest_ops.remove_lines(db, rt, actor, order, form.line.data or [])
                 flash(gettext("Markerade behörigheter är borttagna."), "info")
                 return redirect(url_for("attest.order", number=number))
             if action in ("approve", "reject") and signing.signing_required(rt.config):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .. import audit
 from .access import public, requires
+from .forms import InputForm, TrimmedStringField
 from ..db import get_session
 from ..input_guard import safe_next
 from ..models import Person
@@ -127,19 +128,30 @@ def login():
                            next=safe_next(request.args.get("next"), ""))
 
 
+class DemoLoginForm(InputForm):
+    """The demo login: the chosen identity and where to go after it."""
+
+    vgr_id = TrimmedStringField()
+    next = TrimmedStringField()
+
+
 @bp.post("/login/demo")
 @public
 def demo_login():
     """Log in as a demo identity; 404 unless the configuration enables the demo login."""
     if not (current_app.config.get("DEMO_LOGIN") and current_app.config.get("DEMO")):
         abort(404)
-    vgr_id = (request.form.get("vgr_id") or "").strip().lower()
-    person = get_session().scalar(select(Person).where(Person.vgr_id == vgr_id))
+    form = DemoLoginForm()
+    vgr_id = form.vgr_id.data.lower() if form.validate() else ""
+    person = get_session().scalar(select(Person).where(Person.vgr_id == vgr_id)) if vgr_id else None
     if person is None:
         flash(gettext("Välj en demoidentitet i listan."), "error")
         return redirect(url_for("auth.login"))
+    if not person.is_active:
+        flash(gettext("Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in."), "error")
+        return redirect(url_for("auth.login"))
     start_session(person, "demo")
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(_safe_next(form.next.data))
 
 
 @bp.post("/logout")

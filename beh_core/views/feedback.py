@@ -1,7 +1,7 @@
 """Återkoppling (the orderer's page with Inloggningsuppgifter), komplettering answers, Makulera, mail links."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from .access import current_actor, order_or_abort, requires, runtime
 from ..db import get_session
 from ..services import credentials, fulfilment, links
 from ..services.errors import ValidationFailed
+from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
 from .order_context import fulfilment_context
 
 bp = Blueprint("feedback", __name__)
@@ -64,9 +65,22 @@ def _render(order, *, errors=None, answer: str = "", status: int = 200):
     ), status
 
 
+class ConfirmForm(InputForm):
+    """A destructive POST: it acts only when it comes from the confirmation (page or dialog)."""
+
+    bekraftad = TrimmedStringField()
+
+
+class AnswerForm(InputForm):
+    """Svara på komplettering."""
+
+    answer = TextAreaField()
+
+
 def _confirmed() -> bool:
     """A destructive POST acts only when it comes from the confirmation (page or dialog)."""
-    return request.form.get("bekraftad") == "1"
+    form = ConfirmForm()
+    return form.validate() and form.bekraftad.data == "1"
 
 
 @bp.get("/aterkoppling/<number>")
@@ -113,7 +127,10 @@ def delete_credentials(number: str):
 def answer(number: str):
     """Svara på komplettering: the order goes back to the Service Desk."""
     order = _own_order(number)
-    text = request.form.get("answer", "")
+    form = AnswerForm()
+    text = form.answer.data or ""
+    if not form.validate():
+        return _render(order, errors=field_errors(form), answer=text, status=400)
     try:
         fulfilment.answer_komplettering(get_session(), runtime(), current_actor(), order, text)
     except ValidationFailed as failed:

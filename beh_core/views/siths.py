@@ -28,6 +28,7 @@ from ..services import signing, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
 from .access import current_actor, public, requires, runtime
+from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
 from .messages import message_text, translated
 from .auth import CARD_KEY, _on_logout, _safe_next, end_current_session, start_session  # noqa: F401 - _on_logout: tests
 
@@ -83,16 +84,41 @@ def _login_context():
     return {"siths_login_info": siths_login_info}
 
 
-def _open_card_session(person, ident, method: str):
+class NextForm(InputForm):
+    """Where to go after a card login."""
+
+    next = TrimmedStringField()
+
+
+class SignatureForm(InputForm):
+    """What the card agent signed: the signature and the certificate chain (PEM, several lines)."""
+
+    signature_b64 = TrimmedStringField()
+    certificate_chain_pem = TextAreaField()
+
+
+class CardLoginForm(NextForm, SignatureForm):
+    """Logga in Med TjänsteId+: the challenge, what the agent signed and where to go after it."""
+
+    challenge = TrimmedStringField()
+
+
+class CardRemovedForm(InputForm):
+    """Why the page ended the card session."""
+
+    reason = TrimmedStringField()
+
+
+def _open_card_session(person, ident, method: str, form: NextForm):
     # Commits the session record (with the certificate) together with the login audit event.
     start_session(person, "siths", session_method=method, certificate_sha256=ident.fingerprint_sha256)
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(_safe_next(form.next.data))
 
 
-def _refused(exc: SithsError):
-    current_app.logger.info("SITHS login refused: %s (%s)", exc.code, exc)
-    flash(message_text(exc.message_sv), "error")
-    return redirect(url_for("auth.login", next=request.form.get("next") or None))
+def _refused(message: str, form: NextForm, exc: SithsError | None = None):
+    current_app.logger.info("SITHS login refused: %s (%s)", exc.code if exc else "invalid_input", exc or message)
+    flash(message_text(message), "error")  # the portal's own messages are msgids (beh_core/messages.py)
+    return redirect(url_for("auth.login", next=form.next.data if not form.next.errors and form.next.data else None))
 
 
 @bp.post("/siths/utmaning")
@@ -109,27 +135,31 @@ def challenge():
 @public
 def login():
     """Logga in Med TjänsteId+: verify the signed challenge and open a card session."""
+    form = CardLoginForm()
+    if not form.validate():
+        return _refused(" ".join(field_errors(form).values()), form)
     try:
         person, ident = siths_login.login_with_signature(
-            get_session(), current_app.config, challenge=request.form.get("challenge", ""),
-            signature_b64=request.form.get("signature_b64", ""),
-            chain_pem=request.form.get("certificate_chain_pem", ""))
+            get_session(), current_app.config, challenge=form.challenge.data,
+            signature_b64=form.signature_b64.data, chain_pem=form.certificate_chain_pem.data or "")
     except SithsError as exc:
-        return _refused(exc)
-    return _open_card_session(person, ident, "challenge")
+        return _refused(exc.message_sv, form, exc)
+    return _open_card_session(person, ident, "challenge", form)
 
 
 @bp.post("/siths/login/certifikat")
 @public
 def login_client_certificate():
     """Log in with the client certificate a trusted reverse proxy verified (mutual TLS)."""
-    cfg = current_app.config
+    cfg, form = current_app.config, NextForm()
+    if not form.validate():
+        return _refused(" ".join(field_errors(form).values()), form)
     pem = siths_login.client_certificate_pem(request.headers, peer_address(), cfg)
     try:
         person, ident = siths_login.login_with_client_certificate(get_session(), cfg, pem)
     except SithsError as exc:
-        return _refused(exc)
-    return _open_card_session(person, ident, "mtls")
+        return _refused(exc.message_sv, form, exc)
+    return _open_card_session(person, ident, "mtls", form)
 
 
 @bp.post("/siths/kort-borttaget")
@@ -138,7 +168,8 @@ def card_removed():
     """The page saw the card leave the reader (``reason=card_removed``, the default) or
     lost the agent/reader for several polls (``reason=agent_unreachable``): end the
     card session, with its audit event in the same transaction (JSON answer)."""
-    reason = request.form.get("reason") or "card_removed"
+    form = CardRemovedForm()
+    reason = (form.reason.data if form.validate() else "") or "card_removed"
     if reason not in END_REASONS:
         reason = "card_removed"
     if session.get(CARD_KEY) and current_user.is_authenticated:
@@ -163,10 +194,13 @@ def sign(number: str, nonce: str):
     order, actor = _order(number), current_actor()
     error = None
     pending = signing.pending(db, actor, order, nonce, cfg)
+    form = SignatureForm()
     if request.method == "POST":
         try:
-            signing.submit(db, runtime(), actor, order, nonce, signature_b64=request.form.get("signature_b64", ""),
-                           chain_pem=request.form.get("certificate_chain_pem", ""))
+            if not form.validate():
+                raise ValidationFailed(field_errors(form))
+            signing.submit(db, runtime(), actor, order, nonce, signature_b64=form.signature_b64.data,
+                           chain_pem=form.certificate_chain_pem.data or "")
         except SithsError as exc:
             error = exc.message_sv
         except ValidationFailed as exc:

@@ -34,10 +34,14 @@ def draft_for(catalogue: Catalogue) -> OrderDraft | None:
     return drafts.load_draft(get_session(), current_actor(), token, catalogue.key)
 
 
-def start_draft(catalogue: Catalogue, person: Person) -> OrderDraft:
-    """Fortsätt: a new draft for the chosen person (an older one of this catalogue is thrown away)."""
+def start_draft(catalogue: Catalogue, person: Person, data: dict | None = None) -> OrderDraft:
+    """Fortsätt: a new draft for the chosen person (an older one of this catalogue is thrown away).
+
+    ``data`` fills it in advance (e.g. an Avslut started from Att avsluta: kind, förvaltning, lines).
+    """
     drafts.discard_draft(get_session(), draft_for(catalogue))
-    draft = drafts.new_draft(get_session(), current_actor(), catalogue.key, {"person_id": person.id, "pages": {}})
+    draft = drafts.new_draft(get_session(), current_actor(), catalogue.key,
+                             {"pages": {}, **(data or {}), "person_id": person.id})
     tokens = dict(session.get(SESSION_KEY) or {})
     tokens[catalogue.key] = draft.token
     session[SESSION_KEY] = tokens

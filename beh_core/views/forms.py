@@ -1,0 +1,172 @@
+"""The one input layer for forms (issue 8): every form a view reads is a WTForms form.
+
+What every form gets from :class:`InputForm`:
+
+* every text value is checked for control characters (Unicode Cc and Cf;
+  text areas may hold tab and line breaks) and refused *at the field* with a
+  Swedish message, the typed text kept for the page to show again;
+* ids (:class:`IdField`, :class:`IdListField`) must be whole numbers that a
+  database integer column can hold, else the field says so;
+* dates (:class:`DateField`) are ÅÅÅÅ-MM-DD or the field says so;
+* the built-in WTForms messages are Swedish (Flask-WTF picks WTForms' own
+  ``sv`` catalogue from the page language).
+
+CSRF is not checked here: ``CSRFProtect`` checks every POST before any view
+runs, so a form never sees a forged request. ``beh_core.input_guard`` stays in
+front of everything for what no form may ever carry (NUL bytes, control
+characters in the path, the query string or a field name).
+
+Views use a form in three lines: build it from ``request.form`` (POST) or
+``request.args`` (GET, :func:`from_query`), ``validate()``, then read
+``form.data``; templates get :func:`field_errors` (field name → first
+message), the shape the pages already render at each field.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import request
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
+from wtforms.validators import StopValidation, ValidationError
+
+from ..input_guard import DB_INT_MAX, FORM_WHITESPACE, db_int, is_control
+from ..labels import _N
+
+__all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
+           "TextAreaField", "TrimmedStringField", "field_errors", "from_query", "has_control_characters"]
+
+CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
+                        "Ta bort dem och försök igen.")
+NOT_AN_ID = _N("Ogiltigt val. Välj i listan.")
+NOT_A_DATE = _N("Ange datum som ÅÅÅÅ-MM-DD.")
+TOO_LONG = _N("Texten får vara högst %(max)s tecken.")
+
+
+def has_control_characters(text: str, multiline: bool = False) -> bool:
+    """True when ``text`` holds a control or format character (text areas may hold tab and line breaks)."""
+    allowed = FORM_WHITESPACE if multiline else frozenset()
+    return any(is_control(char, allowed) for char in text)
+
+
+class NoControlCharacters:
+    """Validator: refuse control characters; InputForm adds it to every text field by itself."""
+
+    def __init__(self, multiline: bool = False) -> None:
+        self.multiline = multiline
+
+    def __call__(self, form, field) -> None:
+        # What was sent, not the parsed data: stripping would hide a trailing control character.
+        values = field.raw_data or []
+        if any(isinstance(v, str) and has_control_characters(v, self.multiline) for v in values):
+            raise StopValidation(gettext(CONTROL_CHARACTERS))
+
+
+class MaxLength:
+    """Validator: at most ``maximum`` characters, with the Swedish message."""
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = maximum
+
+    def __call__(self, form, field) -> None:
+        if field.data and len(field.data) > self.maximum:
+            raise ValidationError(gettext(TOO_LONG, max=self.maximum))
+
+
+class TrimmedStringField(StringField):
+    """A one-line text: surrounding spaces removed, empty is ``""`` (never None)."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Take the first value, stripped."""
+        self.data = valuelist[0].strip() if valuelist else ""
+
+
+class IdField(IntegerField):
+    """An id chosen in a list: empty is None; anything but a database-sized positive integer is refused."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse with the database's integer range; keep what was sent in ``raw_data`` for the page."""
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        try:
+            number = db_int(text)
+        except ValueError:
+            raise ValueError(gettext(NOT_AN_ID)) from None
+        if number < 1:
+            raise ValueError(gettext(NOT_AN_ID))
+        self.data = number
+
+
+class IdListField(Field):
+    """Several ids (checkboxes with one name): every value must be a database-sized positive integer."""
+
+    def process_formdata(self, valuelist) -> None:
+        """All values as ints, without duplicates, in the order sent; one bad value refuses the field."""
+        seen: dict[int, None] = {}
+        for text in valuelist:
+            text = text.strip()
+            if not text:
+                continue
+            try:
+                number = db_int(text)
+            except ValueError:
+                raise ValueError(gettext(NOT_AN_ID)) from None
+            if not 1 <= number <= DB_INT_MAX:
+                raise ValueError(gettext(NOT_AN_ID))
+            seen[number] = None
+        self.data = list(seen)
+
+    def _value(self) -> str:
+        return ""
+
+
+class DateField(StringField):
+    """A date typed as ÅÅÅÅ-MM-DD: empty is None, anything else unreadable is refused at the field."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse ISO dates; ``raw_data`` keeps the text for the page."""
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            raise ValueError(gettext(NOT_A_DATE)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, date) else ""
+
+
+class InputForm(FlaskForm):
+    """Base of every form: control characters refused in every text field, CSRF left to CSRFProtect."""
+
+    class Meta:
+        csrf = False  # CSRFProtect has checked the token of every POST before the view runs
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own validators, after a control-character check on every field that carries text."""
+        extra = {name: list(validators) for name, validators in (extra_validators or {}).items()}
+        for field in self:
+            extra.setdefault(field.name, []).insert(0, NoControlCharacters(
+                multiline=isinstance(field, TextAreaField)))
+        return super().validate(extra_validators=extra)
+
+    def raw_text(self) -> dict[str, str]:
+        """What the user typed in each field (first value), for a page shown again after an error."""
+        return {field.name: (field.raw_data[0] if field.raw_data else "") for field in self}
+
+
+def from_query(form_class: type[InputForm], **kwargs) -> InputForm:
+    """A form read from the query string (GET search and filter forms)."""
+    return form_class(formdata=request.args, **kwargs)
+
+
+def field_errors(form: InputForm) -> dict[str, str]:
+    """Field name → its first message, the shape the templates show beside each field."""
+    return {name: str(messages[0]) for name, messages in form.errors.items() if messages}
