@@ -9,6 +9,7 @@ import pluggy
 
 from .catalogue import (ALL_KINDS, AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, CatalogItem, Catalogue, Choice,
                         ChoiceGroup, Field, FieldOptions, FulfilmentResult, WizardPage)
+from .messages import N_
 from .models import SCOPE_AREA as DELEGATION_AREA
 from .models import SCOPE_UNIT as DELEGATION_UNIT
 from .models import Base
@@ -50,4 +51,6 @@ __all__ = [
     "validate_order", "create_orders",
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
+    # messages with parameters, translated by the pages
+    "N_",
 ]

@@ -24,6 +24,7 @@ from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from .catalogue import Catalogue, CatalogueRegistry
+from .messages import N_
 from .models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Omrade, Order, OrderStatus, Person
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 class Forbidden(Exception):
     """The actor may not do this; views answer 403."""
 
-    def __init__(self, message: str = "Du saknar behörighet för detta.") -> None:
+    def __init__(self, message: str = N_("Du saknar behörighet för detta.")) -> None:
         super().__init__(message)
         self.message = message
 
@@ -352,7 +353,7 @@ def delegations_filter(actor: Actor):
     return or_(*clauses) if clauses else false()
 
 
-def require(allowed: bool, message: str = "Du saknar behörighet för detta.") -> None:
+def require(allowed: bool, message: str = N_("Du saknar behörighet för detta.")) -> None:
     """Raise Forbidden unless allowed; operations call this so views cannot skip it."""
     if not allowed:
         raise Forbidden(message)

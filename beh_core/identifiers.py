@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .messages import N_
+
 HSA_ID_RE = re.compile(r"^[Ss][Ee]\d{10}-[A-Za-z0-9]{1,18}$")
 VGR_ID_RE = re.compile(r"^[a-z]{2,8}\d{0,3}$")
 _SEPARATORS = re.compile(r"[-+\s]")
@@ -38,16 +40,16 @@ def normalise_personnummer(text: str) -> str:
     """
     digits = _SEPARATORS.sub("", text or "")
     if not digits.isdigit() or len(digits) != 12:
-        raise InvalidIdentifier("Personnumret ska anges med 12 siffror enligt formatet ÅÅÅÅMMDDNNNN.")
+        raise InvalidIdentifier(N_("Personnumret ska anges med 12 siffror enligt formatet ÅÅÅÅMMDDNNNN."))
     year, month, day = int(digits[0:4]), int(digits[4:6]), int(digits[6:8])
     if day > 60:
         day -= 60
     try:
         date(year, month, day)
     except ValueError:
-        raise InvalidIdentifier("Personnumret innehåller ett datum som inte finns.") from None
+        raise InvalidIdentifier(N_("Personnumret innehåller ett datum som inte finns.")) from None
     if luhn_check_digit(digits[2:11]) != int(digits[11]):
-        raise InvalidIdentifier("Personnumrets kontrollsiffra stämmer inte. Kontrollera numret.")
+        raise InvalidIdentifier(N_("Personnumrets kontrollsiffra stämmer inte. Kontrollera numret."))
     return digits
 
 
@@ -68,8 +70,8 @@ def normalise_hsa_id(text: str) -> str:
     value = (text or "").strip()
     if len(value) > 31 or not HSA_ID_RE.match(value):
         raise InvalidIdentifier(
-            "HSA-id ska ha formatet SE, tio siffror, bindestreck och sedan bokstäver eller siffror, "
-            "till exempel SE2321000131-P000000123456."
+            N_("HSA-id ska ha formatet SE, tio siffror, bindestreck och sedan bokstäver eller siffror, "
+            "till exempel SE2321000131-P000000123456.")
         )
     return value[:2].upper() + value[2:]
 

@@ -324,6 +324,9 @@ EN = {
     "Ändrade engagemang": "Changed engagements", "Avslutade engagemang": "Ended engagements",
     "Ändrade verksamhetschefer": "Changed heads of unit", "Nya kostnadsställen": "New cost centres",
     "Ändrade kostnadsställen": "Changed cost centres", "Inaktiverade kostnadsställen": "Deactivated cost centres",
+    "Användaren har inget aktivt eller kommande engagemang i KiV.":
+        "The user has no active or coming engagement in KiV.",
+    "Användaren har inget aktivt engagemang i KiV.": "The user has no active engagement in KiV.",
     # The input layer (beh_core/views/forms.py)
     "Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). Ta bort dem och försök igen.":
         "The text contains characters that are not allowed (such as control characters). Remove them and try again.",
@@ -346,8 +349,8 @@ EN = {
         "People you have ordered for, and the permissions and services they have today.",
     "Sök identitet": "Search identity",
     "Början av eller hela VGR-ID, namn, HSA-id eller personnummer":
-        "The start of, or all of, a VGR ID, name, HSA ID or personal identity number",
-    "Identitet": "Identity", "HSA-id": "HSA ID", "Personnummer": "Personal identity number",
+        "The start of, or all of, a VGR ID, name, HSA-id or personal identity number",
+    "Identitet": "Identity", "HSA-id": "HSA-id", "Personnummer": "Personal identity number",
     "Senast beställt för": "Last ordered for", "Har i dag": "Has today", "Inga": "None",
     "inte längre i KiV": "no longer in KiV", "från %(date)s": "from %(date)s", "till %(date)s": "until %(date)s",
     "Du har inte beställt för någon ännu.": "You have not ordered for anyone yet.",
@@ -358,6 +361,196 @@ EN = {
         "{n} suggestions. Choose with arrow up and down and press Enter.",
     "Vald: {label}": "Chosen: {label}", "Ansvarig: %(name)s": "Responsible: %(name)s",
     "Ingen ansvarig": "Nobody responsible", "Steg att attestera: %(step)s": "Step to approve: %(step)s",
+    # --- Order wizard on the design system; messages of the operations as msgids (ui-wizard, issue 12) ---
+    "Alternativ": "Option", "Personnummer": "Personal identity number", "Passnummer": "Passport number",
+    "Alla system visas inte i listan": "Not every system is in the list", "Fritext (avslut)": "Free text (termination)",
+    "Välj förvaltning.": "Choose administration.", "Välj område.": "Choose area.", "Välj verksamhet.": "Choose unit.",
+    "Välj vårdenhet.": "Choose care unit.", "Välj attestant i listan.": "Choose an approver in the list.",
+    "Välj %(kind)s.": "Choose %(kind)s.", "Välj %(kinds)s eller %(last)s.": "Choose %(kinds)s or %(last)s.",
+    "Välj %(label)s.": "Choose %(label)s.", "Välj %(label)s för %(item)s.": "Choose %(label)s for %(item)s.",
+    "Fyll i %(label)s.": "Fill in %(label)s.", "Fyll i %(label)s för %(item)s.": "Fill in %(label)s for %(item)s.",
+    "Ange %(label)s.": "Enter %(label)s.", "Ange %(what)s.": "Enter %(what)s.",
+    "Ange %(label)s enligt formatet ÅÅÅÅ-MM-DD.": "Enter %(label)s as YYYY-MM-DD.",
+    "%(label)s får vara högst %(max)s tecken.": "%(label)s may be at most %(max)s characters.",
+    "%(label)s \u201d%(value)s\u201d finns inte för %(item)s. Välj ett av alternativen i listan.":
+        "%(label)s \u201c%(value)s\u201d does not exist for %(item)s. Choose one of the options in the list.",
+    "%(label)s \u201d%(value)s\u201d finns inte. Välj ett av alternativen i listan.":
+        "%(label)s \u201c%(value)s\u201d does not exist. Choose one of the options in the list.",
+    "%(label)s ska vara en e-postadress, till exempel fornamn.efternamn@vgregion.se.":
+        "%(label)s must be an e-mail address, for example firstname.lastname@vgregion.se.",
+    "%(label)s kan bara kryssas i eller lämnas tom.": "%(label)s can only be ticked or left empty.",
+    "Ange startdatum.": "Enter the start date.", "Ange startdatum enligt formatet ÅÅÅÅ-MM-DD.": "Enter the start date as YYYY-MM-DD.",
+    "Startdatum kan inte vara tidigare än dagens datum.": "The start date cannot be earlier than today.",
+    "Slutdatum kan inte anges för denna beställning.": "An end date cannot be given for this order.",
+    "Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD.": "Enter the end date as YYYY-MM-DD.",
+    "Slutdatum kan inte vara tidigare än startdatum.": "The end date cannot be earlier than the start date.",
+    "Beställningen innehåller inga behörigheter. Välj minst en behörighet.":
+        "The order contains no permissions. Choose at least one permission.",
+    "Beställningen är ofullständig. Börja om från steg 1.": "The order is incomplete. Start again from step 1.",
+    "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas.":
+        "The user has no active engagement in KiV. Only Termination can be chosen.",
+    "En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.":
+        "A chosen permission cannot be ordered here. Remove it and choose again.",
+    "%(item)s är vald två gånger. Ta bort den ena.": "%(item)s is chosen twice. Remove one of them.",
+    "Användaren har redan behörighet till %(item)s. Välj Förändring i stället.":
+        "The user already has a permission for %(item)s. Choose Change instead.",
+    "%(item)s är redan beställd för användaren och inte klar (%(number)s).":
+        "%(item)s is already ordered for the user and not done (%(number)s).",
+    "Användaren har ingen aktiv behörighet till %(item)s.": "The user has no active permission for %(item)s.",
+    "%(item)s har redan en beställning som inte är klar (%(number)s).":
+        "%(item)s already has an order that is not done (%(number)s).",
+    "Formuläret innehåller ett fält som inte finns för %(item)s. Ladda om sidan.":
+        "The form contains a field that does not exist for %(item)s. Reload the page.",
+    "Fritext kan bara anges vid Avslut.": "Free text can only be given at Termination.",
+    "Ange i fritext tydligt vilka behörigheter som ska avslutas.":
+        "State clearly in free text which permissions are to be terminated.",
+    'Använd inte frasen "Alla behörigheter". Ange tydligt vilka behörigheter som ska avslutas.':
+        'Do not use the phrase "Alla behörigheter" (all permissions). State clearly which permissions are to be '
+        'terminated.',
+    "Fritexten får vara högst %(max)s tecken.": "The free text may be at most %(max)s characters.",
+    "Du har ingen aktiv delegering som beställare.": "You have no active delegation as orderer.",
+    "Du får inte beställa i denna förvaltning.": "You may not order in this administration.",
+    "Du har ingen beställardelegering för denna vårdenhet.": "You have no orderer delegation for this care unit.",
+    "Du har ingen beställardelegering för detta område.": "You have no orderer delegation for this area.",
+    "Du har ingen beställardelegering för denna verksamhet.": "You have no orderer delegation for this unit.",
+    "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem, till exempel %(systems)s eller "
+    "%(last)s.": "Urgent can only be chosen when the order contains a care or medical records system, for example "
+                 "%(systems)s or %(last)s.",
+    "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem, till exempel %(system)s.":
+        "Urgent can only be chosen when the order contains a care or medical records system, for example %(system)s.",
+    "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem.":
+        "Urgent can only be chosen when the order contains a care or medical records system.",
+    "Det finns ingen som kan göra %(step)s för denna beställning.": "There is no one who can do %(step)s for this order.",
+    "Beställningen är redan skickad. Ditt ordernummer är %(number)s.":
+        "The order has already been sent. Your order number is %(number)s.",
+    "Användaren har redan behörighet till %(name)s. Den finns under Förändring.":
+        "The user already has a permission for %(name)s. It is under Change.",
+    "%(name)s är redan beställd för användaren (%(number)s) och inte klar.":
+        "%(name)s is already ordered for the user (%(number)s) and not done.",
+    "Välj vad du vill söka på.": "Choose what to search by.",
+    "Ingen person med detta %(what)s finns i KiV.": "No person with this %(what)s exists in KiV.",
+    "Personnumret ska anges med 12 siffror enligt formatet ÅÅÅÅMMDDNNNN.":
+        "The personal identity number must have 12 digits, as YYYYMMDDNNNN.",
+    "Personnumret innehåller ett datum som inte finns.": "The personal identity number contains a date that does not exist.",
+    "Personnumrets kontrollsiffra stämmer inte. Kontrollera numret.":
+        "The check digit of the personal identity number is wrong. Check the number.",
+    "HSA-id ska ha formatet SE, tio siffror, bindestreck och sedan bokstäver eller siffror, till exempel "
+    "SE2321000131-P000000123456.": "An HSA-id has the form SE, ten digits, a hyphen and then letters or digits, "
+                                   "for example SE2321000131-P000000123456.",
+    # Attest, signing, links
+    "Beställningen finns inte.": "The order does not exist.", "Beställningen är redan hanterad.": "The order has already been handled.",
+    "Du kan inte attestera denna beställning.": "You cannot approve this order.",
+    "Markera de behörigheter som ska tas bort.": "Select the permissions to remove.",
+    "De markerade behörigheterna finns inte längre i beställningen. Ladda om sidan.":
+        "The selected permissions are no longer in the order. Reload the page.",
+    "Minst en behörighet måste finnas kvar. Avslå beställningen i stället.":
+        "At least one permission must remain. Reject the order instead.",
+    "Ange en kommentar vid avslag.": "Enter a comment when rejecting.",
+    "Kommentaren får vara högst %(max)s tecken.": "The comment may be at most %(max)s characters.",
+    "Attestant kan bara bytas av beställaren före attest.": "Only the orderer can change the approver, before approval.",
+    "Du saknar behörighet för detta.": "You are not allowed to do this.", "Hittades inte.": "Not found.",
+    "Du saknar HSA-id i katalogen och kan därför inte signera.":
+        "You have no HSA-id in the directory and therefore cannot sign.",
+    "Signeringen finns inte. Gå tillbaka till beställningen och försök igen.":
+        "The signing does not exist. Go back to the order and try again.",
+    "Signeringen är redan använd. Gå tillbaka till beställningen och försök igen.":
+        "The signing has already been used. Go back to the order and try again.",
+    "Tiden för signeringen har gått ut. Gå tillbaka till beställningen och försök igen.":
+        "The time for signing has run out. Go back to the order and try again.",
+    "Beställningen har ändrats sedan signeringen öppnades. Försök igen.":
+        "The order has changed since the signing was opened. Try again.",
+    "Beställning %(number)s finns inte.": "Order %(number)s does not exist.",
+    "Beställning %(number)s har ingen signerad attest.": "Order %(number)s has no signed approval.",
+    "Beställningen har ändrats av någon annan. Ladda om sidan.": "The order has been changed by someone else. Reload the page.",
+    "Länken har gått ut. Logga in och öppna beställningen från startsidan.":
+        "The link has expired. Log in and open the order from the start page.",
+    "Länken är ogiltig.": "The link is not valid.",
+    "Länken gäller bara den person som e-postmeddelandet skickades till.":
+        "The link is only valid for the person the e-mail was sent to.",
+    # Fulfilment, credentials, leavers
+    "Du kan inte utföra denna beställning.": "You cannot carry out this order.",
+    "Beställningen väntar på komplettering från beställaren.": "The order is waiting for additional information from the orderer.",
+    "Raden finns inte i beställningen.": "The line is not in the order.",
+    "%(item)s är redan utförd.": "%(item)s has already been carried out.",
+    "%(item)s är redan utförd eller har ändrats av någon annan. Ladda om sidan.":
+        "%(item)s has already been carried out or changed by someone else. Reload the page.",
+    "%(item)s registrerades samtidigt för användaren av en annan beställning. Ladda om sidan och markera raden som "
+    "utförd igen.": "%(item)s was registered for the user at the same time by another order. Reload the page and mark "
+                    "the line as done again.",
+    "Komplettering är redan begärd.": "Additional information has already been requested.",
+    "Skriv vad som behöver kompletteras.": "Write what additional information is needed.",
+    "Meddelandet får vara högst %(max)s tecken.": "The message may be at most %(max)s characters.",
+    "Bara beställaren kan svara på kompletteringen.": "Only the orderer can answer the request for additional information.",
+    "Skriv ditt svar på kompletteringen.": "Write your answer to the request for additional information.",
+    "Svaret får vara högst %(max)s tecken.": "The answer may be at most %(max)s characters.",
+    "Det finns ingen komplettering att svara på.": "There is no request for additional information to answer.",
+    "Bara beställaren kan makulera beställningen.": "Only the orderer can withdraw the order.",
+    "Beställningen kan bara makuleras innan den är attesterad.": "The order can only be withdrawn before it is approved.",
+    "Ingen plugin utförde raden.": "No plugin carried out the line.",
+    "Bara beställaren kan se inloggningsuppgifterna.": "Only the orderer can see the login details.",
+    "Bara beställaren kan ta bort inloggningsuppgifterna.": "Only the orderer can remove the login details.",
+    "Inloggningsuppgifterna kan inte läsas med de nycklar som är inställda.":
+        "The login details cannot be read with the keys that are configured.",
+    "Engagemanget finns inte.": "The engagement does not exist.", "Du ansvarar inte för denna enhet.": "You are not responsible for this unit.",
+    # Delegation
+    "Endast verksamhetschefer kan delegera.": "Only heads of unit can delegate.",
+    "Endast verksamhetschefer kan se delegeringar.": "Only heads of unit can see delegations.",
+    "Du kan bara delegera inom de enheter där du är verksamhetschef.":
+        "You can only delegate within the units where you are head of unit.",
+    "%(unit)s är inte din enhet.": "%(unit)s is not your unit.",
+    "Du kan inte delegera L/R i detta område.": "You cannot delegate L/R in this area.",
+    "En annan delegering för samma person och omfattning sparades samtidigt. Se Visa/hantera delegeringar och försök "
+    "igen.": "Another delegation for the same person and scope was saved at the same time. See Show/manage "
+             "delegations and try again.",
+    "Ange förnamn, efternamn eller VGR-ID.": "Enter first name, last name or VGR-ID.",
+    "Välj vilken vårdenhet delegeringen ska gälla för.": "Choose the care unit the delegation applies to.",
+    "%(unit)s är ingen vårdenhet. U kan bara gälla en vårdenhet.": "%(unit)s is not a care unit. U can only apply to a care unit.",
+    "Välj förvaltning och område som delegeringen ska gälla för.": "Choose the administration and area the delegation applies to.",
+    "Välj U (uppdrag) eller L/R (lokala och regionala system).": "Choose U (assignments) or L/R (local and regional systems).",
+    "Gäller från kan inte vara tidigare än dagens datum.": "Valid from cannot be earlier than today.",
+    "Gäller från kan ligga högst 12 månader fram i tiden.": "Valid from can be at most 12 months ahead.",
+    "Gäller till kan inte vara tidigare än Gäller från.": "Valid to cannot be earlier than Valid from.",
+    "En delegering kan gälla högst 2 år. Ange Gäller till senast %(date)s.":
+        "A delegation can last at most 2 years. Enter Valid to no later than %(date)s.",
+    "%(name)s har redan en delegering här som gäller %(start)s – %(end)s. Förläng eller ta bort den under "
+    "Visa/hantera delegeringar.": "%(name)s already has a delegation here valid %(start)s – %(end)s. Extend or "
+                                  "remove it under Show/manage delegations.",
+    "Lägg till minst en användare att delegera till.": "Add at least one user to delegate to.",
+    "Välj Beställare och/eller Attestant.": "Choose Orderer and/or Approver.",
+    "Välj förvaltning och område.": "Choose administration and area.", "Ange VGR-ID.": "Enter the VGR-ID.",
+    "Ingen person med detta VGR-ID finns i KiV.": "No person with this VGR-ID exists in KiV.",
+    "Du kan bara se delegeringar inom dina enheter.": "You can only see delegations within your units.",
+    "Markera en eller flera delegeringar.": "Select one or more delegations.",
+    "En markerad delegering finns inte.": "A selected delegation does not exist.",
+    "Du kan bara hantera delegeringar inom de enheter där du är verksamhetschef.":
+        "You can only manage delegations within the units where you are head of unit.",
+    "Välj slutdatum från dagens datum: 3, 6 eller 12 månader.": "Choose the end date from today: 3, 6 or 12 months.",
+    "Delegeringen för %(name)s har upphört och kan inte förlängas. Gör en ny delegering.":
+        "The delegation for %(name)s has ended and cannot be extended. Make a new delegation.",
+    "Delegeringen för %(name)s gäller redan till %(end)s, längre än %(new_end)s.":
+        "The delegation for %(name)s is already valid to %(end)s, longer than %(new_end)s.",
+    "Delegeringen för %(name)s börjar gälla först %(start)s.": "The delegation for %(name)s only starts on %(start)s.",
+    "Delegeringen för %(name)s kan inte förlängas till %(new_end)s: %(reason)s":
+        "The delegation for %(name)s cannot be extended to %(new_end)s: %(reason)s",
+    "Redan inaktiv: %(names)s. Avmarkera dem och försök igen.": "Already inactive: %(names)s. Unselect them and try again.",
+    "Ingen verksamhetschef kan hantera delegeringen.": "No head of unit can manage the delegation.",
+    # SITHS login (the portal's own messages; the siths package's certificate messages stay Swedish)
+    "Inloggning med SITHS-kort är inte konfigurerad i portalen.": "Login with a SITHS card is not set up in the portal.",
+    "Ditt HSA-id finns inte i katalogen (KiV). Kontakta din behörighetsadministratör.":
+        "Your HSA-id is not in the directory (KiV). Contact your access administrator.",
+    "Inget klientcertifikat togs emot. Sätt i kortet och försök igen.":
+        "No client certificate was received. Insert the card and try again.",
+    "Certifikatkedjan saknas eller kunde inte läsas.": "The certificate chain is missing or could not be read.",
+    "Just nu pågår för många inloggningar med kort. Vänta en stund och försök igen.":
+        "Too many card logins are in progress right now. Wait a moment and try again.",
+    # The signing window and the held values on Förändring
+    "Detta sker i ett nytt fönster.": "This happens in a new window.",
+    "Signeringen pågår i ett nytt fönster. När den är klar och fönstret är stängt uppdateras denna sida.":
+        "Signing is in progress in a new window. When it is done and the window is closed, this page is updated.",
+    "Signeringsfönstret är stängt. Inget är signerat.": "The signing window is closed. Nothing has been signed.",
+    "Innehas från %(date)s.": "Held from %(date)s.",
+    "Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din behörighetsadministratör.":
+        "You are no longer active in the directory (KiV) and cannot log in. Contact your access administrator.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
@@ -371,6 +564,8 @@ EN_PLURAL = {
     "Delegeringen är sparad för %(num)s användare.":
         ("The delegation has been saved for %(num)s user.", "The delegation has been saved for %(num)s users."),
     "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
+    # ui-wizard: the count of ticked choices in a group
+    "%(num)s vald": ("%(num)s chosen", "%(num)s chosen"),
 }
 
 

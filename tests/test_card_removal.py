@@ -66,16 +66,25 @@ def test_removing_the_card_ends_the_portal_session(app, region, card_holders, at
     browser_card_login(app, portal, chromium, start_agent, virtual_card)
     old_cookie = chromium.get_cookie("session")["value"]
 
-    # Godkänn, then "Signera beställning" in the signing window: siths.js and the agent sign.
+    # Godkänn opens the signing window ("Ett nytt fönster visas"); "Signera beställning" there:
+    # siths.js and the agent sign; Stäng fönster closes it and the page behind moves on.
     chromium.get(f"{portal}/attest/{attest_order.number}")
+    main = chromium.current_window_handle
     chromium.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(chromium, 10).until(lambda d: len(d.window_handles) == 2)
+    chromium.switch_to.window(next(h for h in chromium.window_handles if h != main))
     sign = WebDriverWait(chromium, 10).until(ec.visibility_of_element_located((By.ID, "siths-sign-button")))
     assert f"Signering av beställning {attest_order.number}" in chromium.page_source
     sign.click()
     WebDriverWait(chromium, 15).until(lambda d: "Nu är signeringen klar" in d.page_source)
-    assert chromium.find_element(By.ID, "siths-close").is_displayed()  # Stäng fönster
+    close = chromium.find_element(By.ID, "siths-close")  # Stäng fönster
+    assert close.is_displayed()
     db.expire_all()
     assert db.scalar(select(AttestSignature.signer_hsa_id)) == BO[0]
+    close.click()
+    WebDriverWait(chromium, 10).until(lambda d: len(d.window_handles) == 1)
+    chromium.switch_to.window(main)
+    WebDriverWait(chromium, 10).until(lambda d: d.current_url.rstrip("/").endswith("/attest"))
 
     # Pull the card: the session must be gone within a few seconds.
     virtual_card.remove()

@@ -57,3 +57,24 @@ def test_service_desk_kön_finns_på_engelska(region, login):
     page = text_of(desk.get(f"/servicedesk/{order.number}"))
     assert f"Carry out order {order.number}" in page and "Request additional information" in page
     assert f"Utför beställning {order.number}" in text_of(desk.get(f"/servicedesk/{order.number}?lang=sv"))
+
+
+def test_ett_plugin_översätter_aldrig_kärnans_texter_annorlunda():
+    """The catalogues merge (the last loaded wins): a plugin translating a core msgid differently would
+    change the core's English wherever that plugin is installed."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    with open(root / "beh_core/translations/en/LC_MESSAGES/messages.po", "rb") as handle:
+        core = {m.id: m.string for m in read_po(handle) if m.id}
+    plugin_catalogues = list(root.glob("plugins/*/*/translations/en/LC_MESSAGES/messages.po")) + list(
+        root.glob("tests/plugin_example/*/translations/en/LC_MESSAGES/messages.po"))
+    assert len(plugin_catalogues) >= 4
+    different = []
+    for path in plugin_catalogues:
+        with open(path, "rb") as handle:
+            different += [(path.parts[-6], m.id) for m in read_po(handle)
+                          if m.id and m.id in core and m.string and m.string != core[m.id]]
+    assert different == []

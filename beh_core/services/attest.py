@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..messages import N_
 from .. import audit, authz
 from ..authz import Actor
 from ..models import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Enhet, Omrade, Order, OrderLine,
@@ -28,14 +29,14 @@ if TYPE_CHECKING:
 
 WAITING = OrderStatus.VANTAR_PA_ATTEST.value
 COMMENT_MAX = 2000
-KEEP_ONE = "Minst en behörighet måste finnas kvar. Avslå beställningen i stället."
+KEEP_ONE = N_("Minst en behörighet måste finnas kvar. Avslå beställningen i stället.")
 
 
 def get_order(session: Session, number: str) -> Order:
     """The order with the number, or NotFound."""
     order = session.scalar(select(Order).where(Order.number == number))
     if order is None:
-        raise NotFound("Beställningen finns inte.")
+        raise NotFound(N_("Beställningen finns inte."))
     return order
 
 
@@ -45,16 +46,16 @@ def remove_lines(session: Session, rt: "Runtime", actor: Actor, order: Order, li
     The order row is locked first (compare-and-set on its status) and the lines are read again under
     the lock, so two removals at once never leave an order without lines.
     """
-    authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
+    authz.require(authz.may_attest(actor, order), N_("Du kan inte attestera denna beställning."))
     wanted = {int(i) for i in line_ids}
     if not wanted:
-        raise ValidationFailed({"lines": "Markera de behörigheter som ska tas bort."})
+        raise ValidationFailed({"lines": N_("Markera de behörigheter som ska tas bort.")})
     set_order_status(session, order, expected={WAITING}, new=WAITING)
     active = [line for line in _committed_lines(session, order) if not line.removed]
     removed = [line for line in active if line.id in wanted]
     if not removed:
         session.rollback()
-        raise ValidationFailed({"lines": "De markerade behörigheterna finns inte längre i beställningen. Ladda om sidan."})
+        raise ValidationFailed({"lines": N_("De markerade behörigheterna finns inte längre i beställningen. Ladda om sidan.")})
     if len(removed) == len(active):
         session.rollback()
         raise ValidationFailed({"lines": KEEP_ONE})
@@ -83,13 +84,13 @@ def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
 def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
     """The rules of a decision (still waiting, the actor may attest, Avslå has a comment); returns the comment."""
     if order.status != WAITING or order.current_step is None:
-        raise Conflict("Beställningen är redan hanterad.")
-    authz.require(authz.may_attest(actor, order), "Du kan inte attestera denna beställning.")
+        raise Conflict(N_("Beställningen är redan hanterad."))
+    authz.require(authz.may_attest(actor, order), N_("Du kan inte attestera denna beställning."))
     comment = (comment or "").strip()
     if not approve and not comment:
-        raise ValidationFailed({"comment": "Ange en kommentar vid avslag."})
+        raise ValidationFailed({"comment": N_("Ange en kommentar vid avslag.")})
     if len(comment) > COMMENT_MAX:
-        raise ValidationFailed({"comment": f"Kommentaren får vara högst {COMMENT_MAX} tecken."})
+        raise ValidationFailed({"comment": N_("Kommentaren får vara högst %(max)s tecken.", max=COMMENT_MAX)})
     return comment
 
 
@@ -155,27 +156,27 @@ def attestant_choices(session: Session, rt: "Runtime", order: Order, *, omrade_i
 def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order, *, omrade_id: int | None,
                      enhet_id: int | None, attestant_id: int | None, today: date | None = None) -> Order:
     """Byt attestant while the order waits: choose område and verksamhet (L/R) and a new attestant."""
-    authz.require(authz.may_change_attestant(actor, order), "Attestant kan bara bytas av beställaren före attest.")
+    authz.require(authz.may_change_attestant(actor, order), N_("Attestant kan bara bytas av beställaren före attest."))
     today = today or actor.today
     step = order.current_step
     errors: dict[str, str] = {}
     if step.rule == "area":
         omrade = session.get(Omrade, omrade_id) if omrade_id else None
         if omrade is None or omrade.forvaltning_id != order.forvaltning_id:
-            errors["omrade_id"] = "Välj område."
+            errors["omrade_id"] = N_("Välj område.")
         elif not authz.may_order_in(actor, order.forvaltning_id, omrade.id):
             # The same rule as when ordering: the new område must be inside the orderer's delegations.
-            errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
+            errors["omrade_id"] = N_("Du har ingen beställardelegering för detta område.")
         enhet = session.get(Enhet, enhet_id) if enhet_id else None
         if not errors and (enhet is None or enhet.omrade_id != omrade.id):
-            errors["enhet_id"] = "Välj verksamhet."
+            errors["enhet_id"] = N_("Välj verksamhet.")
     else:  # the vårdenhet stays; only the attestant changes
         omrade_id, enhet_id = order.omrade_id, order.enhet_id
     if not errors:
         allowed = {p.id for p in attestant_choices(session, rt, order, omrade_id=omrade_id, enhet_id=enhet_id,
                                                     today=today)}
         if attestant_id not in allowed:
-            errors["attestant_id"] = "Välj attestant i listan."
+            errors["attestant_id"] = N_("Välj attestant i listan.")
     if errors:
         raise ValidationFailed(errors)
     previous = order.attestant_id

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..authz import Actor
 from ..catalogue import NYUPPLAGG, Catalogue, Choice, ChoiceGroup, WizardPage
+from ..messages import N_
 from ..models import Forvaltning, HeldPermission, Person
 from .ordering import LineInput, line_scope, order_context
 from .pending import pending_lines
@@ -77,11 +78,12 @@ def _without_held_and_pending(groups: list[ChoiceGroup], held: list[HeldPermissi
                                                  forvaltning, None))
             name = f"{choice.item.name} ({group.title})" if group.title else choice.item.name
             if where in held_scopes:
-                hidden.setdefault(where, Hidden(name, (
-                    f"Användaren har redan behörighet till {name}. Den finns under Förändring.")))
+                hidden.setdefault(where, Hidden(name, N_(
+                    "Användaren har redan behörighet till %(name)s. Den finns under Förändring.", name=name)))
             elif where in pending:
-                hidden.setdefault(where, Hidden(name, (
-                    f"{name} är redan beställd för användaren ({pending[where]}) och inte klar.")))
+                hidden.setdefault(where, Hidden(name, N_(
+                    "%(name)s är redan beställd för användaren (%(number)s) och inte klar.", name=name,
+                    number=pending[where])))
             else:
                 kept.append(choice)
         kept_groups.append(ChoiceGroup(group.title, tuple(kept), group.note, group.open))

@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..messages import N_
 from .. import audit
 from ..models import Credential
 
@@ -57,7 +58,7 @@ def decrypt(token: str, config) -> dict[str, str]:
     try:
         return json.loads(fernet(config).decrypt(token.encode()))
     except InvalidToken as error:
-        raise CredentialsUnreadable("Inloggningsuppgifterna kan inte läsas med de nycklar som är inställda.") from error
+        raise CredentialsUnreadable(N_("Inloggningsuppgifterna kan inte läsas med de nycklar som är inställda.")) from error
 
 
 def rotate_all(session: Session, config, batch: int = 500) -> int:
@@ -105,7 +106,7 @@ def read_credentials(session: Session, actor, order, config) -> dict[int, dict[s
     """Inloggningsuppgifter: line id -> {field: value}; only the orderer; every viewing is audited."""
     from .. import authz
 
-    authz.require(authz.may_read_credentials(actor, order), "Bara beställaren kan se inloggningsuppgifterna.")
+    authz.require(authz.may_read_credentials(actor, order), N_("Bara beställaren kan se inloggningsuppgifterna."))
     rows = list(session.scalars(select(Credential).where(Credential.order_id == order.id).order_by(Credential.line_id)))
     if not rows:
         return {}
@@ -120,7 +121,7 @@ def delete_credentials(session: Session, actor, order) -> int:
     """Ta bort lösenordsuppgifter: delete the order's credentials for good; returns how many lines had some."""
     from .. import authz
 
-    authz.require(authz.may_read_credentials(actor, order), "Bara beställaren kan ta bort inloggningsuppgifterna.")
+    authz.require(authz.may_read_credentials(actor, order), N_("Bara beställaren kan ta bort inloggningsuppgifterna."))
     # One DELETE statement: two clicks at once delete once, the second finds nothing (and records nothing).
     deleted = session.execute(delete(Credential).where(Credential.order_id == order.id)
                               .execution_options(synchronize_session=False)).rowcount

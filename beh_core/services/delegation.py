@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from ..messages import N_, join, label
 from .. import audit, authz
 from ..authz import Actor, Forbidden
 from ..labels import _N
@@ -34,9 +35,9 @@ STATUSES = {"alla": _N("Alla"), "aktiv": _N("Aktiv"), "inaktiv": _N("Inaktiv")}
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
-OUTSIDE_UNITS = "Du kan bara delegera inom de enheter där du är verksamhetschef."
-RACE = ("En annan delegering för samma person och omfattning sparades samtidigt. "
-        "Se Visa/hantera delegeringar och försök igen.")
+OUTSIDE_UNITS = N_("Du kan bara delegera inom de enheter där du är verksamhetschef.")
+RACE = (N_("En annan delegering för samma person och omfattning sparades samtidigt. "
+        "Se Visa/hantera delegeringar och försök igen."))
 
 
 def add_months(day: date, months: int) -> date:
@@ -93,9 +94,9 @@ def find_candidates(session: Session, actor: Actor, *, first_name: str = "", las
     """Sök person(er) by Förnamn, Efternamn, VGR-ID (prefixes) and Organisation (None = alla förvaltningar)."""
     from .directory import search_persons
 
-    authz.require(authz.may_delegate(actor), "Endast verksamhetschefer kan delegera.")
+    authz.require(authz.may_delegate(actor), N_("Endast verksamhetschefer kan delegera."))
     if not (first_name.strip() or last_name.strip() or vgr_id.strip()):
-        raise ValidationFailed({"search": "Ange förnamn, efternamn eller VGR-ID."})
+        raise ValidationFailed({"search": N_("Ange förnamn, efternamn eller VGR-ID.")})
     return search_persons(session, first_name=first_name, last_name=last_name, vgr_id=vgr_id,
                           forvaltning_id=forvaltning_id, limit=limit)
 
@@ -121,43 +122,44 @@ def _where(session: Session, actor: Actor, data: DelegationInput, errors: dict[s
     if data.scope == SCOPE_UNIT:
         enhet = session.get(Enhet, data.enhet_id) if data.enhet_id else None
         if enhet is None:
-            errors["enhet_id"] = "Välj vilken vårdenhet delegeringen ska gälla för."
+            errors["enhet_id"] = N_("Välj vilken vårdenhet delegeringen ska gälla för.")
             return None
-        authz.require(authz.may_delegate_u(actor, enhet.id), f"{OUTSIDE_UNITS} {enhet.name} är inte din enhet.")
+        authz.require(authz.may_delegate_u(actor, enhet.id), join((OUTSIDE_UNITS, N_("%(unit)s är inte din enhet.",
+                                                                                    unit=enhet.name))))
         if not enhet.is_vardenhet:
-            errors["enhet_id"] = f"{enhet.name} är ingen vårdenhet. U kan bara gälla en vårdenhet."
+            errors["enhet_id"] = N_("%(unit)s är ingen vårdenhet. U kan bara gälla en vårdenhet.", unit=enhet.name)
             return None
         return enhet.omrade.forvaltning_id, enhet.omrade_id, enhet.id
     if data.scope == SCOPE_AREA:
         pair = parse_scope_key(data.scope_key)
         if pair is None:
-            errors["scope_key"] = "Välj förvaltning och område som delegeringen ska gälla för."
+            errors["scope_key"] = N_("Välj förvaltning och område som delegeringen ska gälla för.")
             return None
         authz.require(authz.may_delegate_lr(actor, *pair),
-                      f"{OUTSIDE_UNITS} Du kan inte delegera L/R i detta område.")
+                      join((OUTSIDE_UNITS, N_("Du kan inte delegera L/R i detta område."))))
         return pair[0], pair[1], None
-    errors["scope"] = "Välj U (uppdrag) eller L/R (lokala och regionala system)."
+    errors["scope"] = N_("Välj U (uppdrag) eller L/R (lokala och regionala system).")
     return None
 
 
 def _period(data: DelegationInput, today: date, errors: dict[str, str]) -> tuple[date, date] | None:
     start, end = parse_date(data.valid_from), parse_date(data.valid_to)
-    for key, text, value, label in (("valid_from", data.valid_from, start, "Gäller från"),
-                                    ("valid_to", data.valid_to, end, "Gäller till")):
+    for key, text, value, name in (("valid_from", data.valid_from, start, label("Gäller från")),
+                                   ("valid_to", data.valid_to, end, label("Gäller till"))):
         if not (text or "").strip():
-            errors[key] = f"Ange {label}."
+            errors[key] = N_("Ange %(label)s.", label=name)
         elif value is None:
-            errors[key] = f"Ange {label} enligt formatet ÅÅÅÅ-MM-DD."
+            errors[key] = N_("Ange %(label)s enligt formatet ÅÅÅÅ-MM-DD.", label=name)
     if start and start < today:
-        errors["valid_from"] = "Gäller från kan inte vara tidigare än dagens datum."
+        errors["valid_from"] = N_("Gäller från kan inte vara tidigare än dagens datum.")
     elif start and start > add_months(today, MAX_START_MONTHS):
-        errors["valid_from"] = "Gäller från kan ligga högst 12 månader fram i tiden."
+        errors["valid_from"] = N_("Gäller från kan ligga högst 12 månader fram i tiden.")
     if start and end and "valid_from" not in errors:
         if end < start:
-            errors["valid_to"] = "Gäller till kan inte vara tidigare än Gäller från."
+            errors["valid_to"] = N_("Gäller till kan inte vara tidigare än Gäller från.")
         elif end > add_months(start, MAX_PERIOD_MONTHS):
-            errors["valid_to"] = (f"En delegering kan gälla högst 2 år. Ange Gäller till senast "
-                                  f"{add_months(start, MAX_PERIOD_MONTHS).isoformat()}.")
+            errors["valid_to"] = N_("En delegering kan gälla högst 2 år. Ange Gäller till senast %(date)s.",
+                                    date=add_months(start, MAX_PERIOD_MONTHS).isoformat())
     return (start, end) if start and end and not {"valid_from", "valid_to"} & errors.keys() else None
 
 
@@ -182,9 +184,10 @@ def _overlaps(session: Session, persons: list[Person], scope: str, where, period
     clashes = list(session.scalars(stmt.order_by(Delegation.id)))
     if not clashes:
         return {}
-    return {"persons": " ".join(
-        f"{d.person.display} har redan en delegering här som gäller {d.valid_from.isoformat()} – "
-        f"{d.valid_to.isoformat()}. Förläng eller ta bort den under Visa/hantera delegeringar." for d in clashes)}
+    return {"persons": join(
+        N_("%(name)s har redan en delegering här som gäller %(start)s – %(end)s. Förläng eller ta bort den under "
+           "Visa/hantera delegeringar.", name=d.person.display, start=d.valid_from.isoformat(),
+           end=d.valid_to.isoformat()) for d in clashes)}
 
 
 def create_delegations(session: Session, actor: Actor, data: DelegationInput,
@@ -194,16 +197,16 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
     Raises Forbidden when the scope lies outside the units the chef heads.
     """
     today = today or actor.today
-    authz.require(authz.may_delegate(actor), "Endast verksamhetschefer kan delegera.")
+    authz.require(authz.may_delegate(actor), N_("Endast verksamhetschefer kan delegera."))
     errors: dict[str, str] = {}
     ids = sorted({int(i) for i in data.person_ids})
     persons = list(session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.last_name_lc))) \
         if ids else []
     if not persons or len(persons) != len(ids):
-        errors["persons"] = "Lägg till minst en användare att delegera till."
+        errors["persons"] = N_("Lägg till minst en användare att delegera till.")
     where = _where(session, actor, data, errors)
     if not (data.bestallare or data.attestant):
-        errors["roles"] = "Välj Beställare och/eller Attestant."
+        errors["roles"] = N_("Välj Beställare och/eller Attestant.")
     period = _period(data, today, errors)
     if not errors:
         errors.update(_overlaps(session, persons, data.scope, where, period))
@@ -258,8 +261,8 @@ def list_delegations(session: Session, actor: Actor, *, scope: str, scope_key: s
     today = today or actor.today
     pair = parse_scope_key(scope_key)
     if pair is None or scope not in SCOPE_LABELS:
-        raise ValidationFailed({"scope_key": "Välj förvaltning och område."})
-    authz.require(authz.may_delegate_lr(actor, *pair), "Du kan bara se delegeringar inom dina enheter.")
+        raise ValidationFailed({"scope_key": N_("Välj förvaltning och område.")})
+    authz.require(authz.may_delegate_lr(actor, *pair), N_("Du kan bara se delegeringar inom dina enheter."))
     stmt = (select(Delegation).join(Person, Delegation.person_id == Person.id)
             .where(Delegation.scope == scope, Delegation.forvaltning_id == pair[0], Delegation.omrade_id == pair[1],
                    authz.delegations_filter(actor))
@@ -271,13 +274,13 @@ def list_delegations(session: Session, actor: Actor, *, scope: str, scope_key: s
 def search_delegations(session: Session, actor: Actor, vgr_id: str, page: int = 1,
                        size: int = PAGE_SIZE) -> tuple[Person, Page]:
     """Visa delegeringar by VGR-ID: active and inactive, within the actor's units, newest first."""
-    authz.require(authz.may_delegate(actor), "Endast verksamhetschefer kan se delegeringar.")
+    authz.require(authz.may_delegate(actor), N_("Endast verksamhetschefer kan se delegeringar."))
     text = (vgr_id or "").strip().lower()
     if not text:
-        raise ValidationFailed({"vgr_id": "Ange VGR-ID."})
+        raise ValidationFailed({"vgr_id": N_("Ange VGR-ID.")})
     person = session.scalar(select(Person).where(Person.vgr_id == text))
     if person is None:
-        raise ValidationFailed({"vgr_id": "Ingen person med detta VGR-ID finns i KiV."})
+        raise ValidationFailed({"vgr_id": N_("Ingen person med detta VGR-ID finns i KiV.")})
     stmt = (select(Delegation).where(Delegation.person_id == person.id, authz.delegations_filter(actor))
             .order_by(Delegation.valid_to.desc(), Delegation.id.desc()))
     return person, _page(session, stmt, page, size)
@@ -286,14 +289,14 @@ def search_delegations(session: Session, actor: Actor, vgr_id: str, page: int = 
 def _chosen(session: Session, actor: Actor, ids: list[int]) -> list[Delegation]:
     wanted = sorted({int(i) for i in ids})
     if not wanted:
-        raise ValidationFailed({"valda": "Markera en eller flera delegeringar."})
+        raise ValidationFailed({"valda": N_("Markera en eller flera delegeringar.")})
     rows = list(session.scalars(select(Delegation).options(joinedload(Delegation.person))
                                 .where(Delegation.id.in_(wanted)).order_by(Delegation.id)))
     if len(rows) != len(wanted):
-        raise NotFound("En markerad delegering finns inte.")
+        raise NotFound(N_("En markerad delegering finns inte."))
     for d in rows:
         if not authz.may_manage_delegation(actor, d):
-            raise Forbidden("Du kan bara hantera delegeringar inom de enheter där du är verksamhetschef.")
+            raise Forbidden(N_("Du kan bara hantera delegeringar inom de enheter där du är verksamhetschef."))
     return rows
 
 
@@ -302,29 +305,30 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
     """Förläng: new Gäller till = today + 3, 6 or 12 months, for every marked delegation or none."""
     today = today or actor.today
     if months not in EXTEND_MONTHS:
-        raise ValidationFailed({"manader": "Välj slutdatum från dagens datum: 3, 6 eller 12 månader."})
+        raise ValidationFailed({"manader": N_("Välj slutdatum från dagens datum: 3, 6 eller 12 månader.")})
     rows = _chosen(session, actor, ids)
     new_end = add_months(today, months)
     problems = []
     for d in rows:
         if d.ended_at is not None or d.valid_to < today:
-            problems.append(f"Delegeringen för {d.person.display} har upphört och kan inte förlängas. "
-                            "Gör en ny delegering.")
+            problems.append(N_("Delegeringen för %(name)s har upphört och kan inte förlängas. Gör en ny delegering.",
+                               name=d.person.display))
         elif d.valid_to > new_end:
-            problems.append(f"Delegeringen för {d.person.display} gäller redan till {d.valid_to.isoformat()}, "
-                            f"längre än {new_end.isoformat()}.")
+            problems.append(N_("Delegeringen för %(name)s gäller redan till %(end)s, längre än %(new_end)s.",
+                               name=d.person.display, end=d.valid_to.isoformat(), new_end=new_end.isoformat()))
         elif new_end < d.valid_from:
-            problems.append(f"Delegeringen för {d.person.display} börjar gälla först {d.valid_from.isoformat()}.")
+            problems.append(N_("Delegeringen för %(name)s börjar gälla först %(start)s.", name=d.person.display,
+                               start=d.valid_from.isoformat()))
     if problems:
-        raise ValidationFailed({"valda": " ".join(problems)})
+        raise ValidationFailed({"valda": join(problems)})
     for d in rows:
         clash = _overlaps(session, [d.person], d.scope, (d.forvaltning_id, d.omrade_id, d.enhet_id),
                           (d.valid_from, new_end), exclude_id=d.id)
         if clash:
-            problems.append(f"Delegeringen för {d.person.display} kan inte förlängas till {new_end.isoformat()}: "
-                            + clash["persons"])
+            problems.append(N_("Delegeringen för %(name)s kan inte förlängas till %(new_end)s: %(reason)s",
+                               name=d.person.display, new_end=new_end.isoformat(), reason=clash["persons"]))
     if problems:
-        raise ValidationFailed({"valda": " ".join(problems)})
+        raise ValidationFailed({"valda": join(problems)})
     for d in rows:
         previous, d.valid_to, d.reminded_for = d.valid_to, new_end, None
         audit.record(session, actor, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
@@ -343,7 +347,8 @@ def check_end(session: Session, actor: Actor, ids: list[int], today: date | None
     rows = _chosen(session, actor, ids)
     done = [d.person.display for d in rows if d.ended_at is not None or d.valid_to < today]
     if done:
-        raise ValidationFailed({"valda": "Redan inaktiv: " + ", ".join(done) + ". Avmarkera dem och försök igen."})
+        raise ValidationFailed({"valda": N_("Redan inaktiv: %(names)s. Avmarkera dem och försök igen.",
+                                            names=", ".join(done))})
     return rows
 
 
@@ -422,7 +427,7 @@ def send_end_reminders(session: Session, rt: "Runtime", *, today: date, days: in
         # Nobody may manage it any more: mark it so it is not looked at again, and say so in the log.
         if _claim(session, d):
             audit.record(session, None, "delegation.reminder_skipped", "delegation", d.id, person=d.person.vgr_id,
-                         valid_to=d.valid_to.isoformat(), reason="Ingen verksamhetschef kan hantera delegeringen.")
+                         valid_to=d.valid_to.isoformat(), reason=N_("Ingen verksamhetschef kan hantera delegeringen."))
             session.commit()
         else:
             session.rollback()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
+from ..messages import N_, label
 from ..models import Engagement, Enhet, HeldPermission, Omrade, Person
 from .errors import ValidationFailed
 from .prefix import prefix_of, prefix_pattern  # noqa: F401 - prefix_pattern is re-exported
@@ -28,9 +29,10 @@ def find_person(session: Session, field: str, query: str) -> Person:
     """
     text = (query or "").strip()
     if field not in SEARCH_FIELDS:
-        raise ValidationFailed({"field": "Välj vad du vill söka på."})
+        raise ValidationFailed({"field": N_("Välj vad du vill söka på.")})
     if not text:
-        raise ValidationFailed({"q": f"Ange {SEARCH_FIELDS[field].lower() if field != 'hsa_id' else 'HSA-id'}."})
+        raise ValidationFailed({"q": N_("Ange %(what)s.", what=label(SEARCH_FIELDS[field]).lower() if field != "hsa_id"
+                                        else "HSA-id")})
     try:
         if field == "personnummer":
             column, value = Person.personnummer, normalise_personnummer(text)
@@ -46,7 +48,8 @@ def find_person(session: Session, field: str, query: str) -> Person:
     where = column.in_({value, value.upper()}) if field == "hsa_id" else column == value
     person = session.scalar(select(Person).where(where).options(selectinload(Person.engagements)))
     if person is None:
-        raise ValidationFailed({"q": f"Ingen person med detta {SEARCH_FIELDS[field]} finns i KiV."})
+        raise ValidationFailed({"q": N_("Ingen person med detta %(what)s finns i KiV.",
+                                        what=label(SEARCH_FIELDS[field]))})
     return person
 
 

@@ -1,6 +1,8 @@
 """Typed errors raised by operations; views turn them into messages at the fields or 403/404."""
 from __future__ import annotations
 
+from ..messages import N_
+
 
 class OperationError(Exception):
     """Base class of errors an operation raises on purpose."""
@@ -17,7 +19,7 @@ class ValidationFailed(OperationError):
 class NotFound(OperationError):
     """The object does not exist (or is not visible to the actor)."""
 
-    def __init__(self, message: str = "Hittades inte.") -> None:
+    def __init__(self, message: str = N_("Hittades inte.")) -> None:
         super().__init__(message)
         self.message = message
 

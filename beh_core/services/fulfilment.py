@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ..messages import N_, label
 from .. import audit, authz
 from ..authz import Actor
 from ..catalogue import CatalogItem, FulfilmentResult
@@ -101,7 +102,7 @@ def run_due_lines(session: Session, rt: "Runtime", today: date, *, order_id: int
 def _call_plugin(rt: "Runtime", item: CatalogItem | None, line: OrderLine, order: Order) -> tuple[FulfilmentResult | None, str | None]:
     """The owner's beh_fulfil_line: (result, error text). A raising plugin never loses the line."""
     if item is None:
-        return None, "Ingen plugin utförde raden."
+        return None, N_("Ingen plugin utförde raden.")
     try:
         result = rt.plugins.call_owner(item.owner, "beh_fulfil_line", item=item, line=LineInfo.of(line),
                                        order=OrderInfo.of(order))
@@ -109,7 +110,7 @@ def _call_plugin(rt: "Runtime", item: CatalogItem | None, line: OrderLine, order
         log.exception("Automatic fulfilment of %s line %s failed", order.number, line.id)
         return None, f"{type(exc).__name__}: {exc}"[:TEXT_MAX]
     if result is None or not result.done:
-        return result, (result.error if result and result.error else "Ingen plugin utförde raden.")[:TEXT_MAX]
+        return result, (result.error if result and result.error else N_("Ingen plugin utförde raden."))[:TEXT_MAX]
     return result, None
 
 
@@ -186,9 +187,9 @@ def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: in
         value = (values.get(spec.name) or "").strip()
         key = f"line{line_id}.{spec.name}"
         if spec.required and not value:
-            errors[key] = f"Fyll i {spec.label}."
+            errors[key] = N_("Fyll i %(label)s.", label=label(spec.label))
         elif len(value) > spec.max_length:
-            errors[key] = f"{spec.label} får vara högst {spec.max_length} tecken."
+            errors[key] = N_("%(label)s får vara högst %(max)s tecken.", label=label(spec.label), max=spec.max_length)
     return errors
 
 
@@ -199,14 +200,14 @@ def mark_line_done(session: Session, rt: "Runtime", actor: Actor, order: Order, 
     One transaction with one audit event. Two people clicking Utförd on the same line at once: the
     line's compare-and-set lets exactly one through; the other gets Conflict (reload the page).
     """
-    authz.require(authz.may_fulfil(actor, order), "Du kan inte utföra denna beställning.")
+    authz.require(authz.may_fulfil(actor, order), N_("Du kan inte utföra denna beställning."))
     if order.status == OrderStatus.KOMPLETTERING.value:
-        raise Conflict("Beställningen väntar på komplettering från beställaren.")
+        raise Conflict(N_("Beställningen väntar på komplettering från beställaren."))
     line = next((candidate for candidate in order.active_lines if candidate.id == line_id), None)
     if line is None:
-        raise NotFound("Raden finns inte i beställningen.")
+        raise NotFound(N_("Raden finns inte i beställningen."))
     if line.status == LINE_DONE:
-        raise Conflict(f"{line.item_name} är redan utförd.")
+        raise Conflict(N_("%(item)s är redan utförd.", item=line.item_name))
     item = rt.registry.get(line.item_key)
     errors = check_feedback(item, feedback, line.id)
     if errors:
@@ -214,7 +215,8 @@ def mark_line_done(session: Session, rt: "Runtime", actor: Actor, order: Order, 
     # Locks in the order of fulfil_automatic_line: fulfilment record (if any), line, order.
     record = session.scalar(select(LineFulfilment).where(LineFulfilment.line_id == line.id).with_for_update())
     set_line_status(session, line.id, expected=NOT_DONE, new=LINE_DONE,
-                    message=f"{line.item_name} är redan utförd eller har ändrats av någon annan. Ladda om sidan.")
+                    message=N_("%(item)s är redan utförd eller har ändrats av någon annan. Ladda om sidan.",
+                               item=line.item_name))
     lock_order(session, order, expected=WORKABLE_STATUSES)
     completed = _complete_line(session, rt, order, line, item, feedback, today or actor.today, actor=actor,
                                record=record)
@@ -258,14 +260,14 @@ def _complete_line(session: Session, rt: "Runtime", order: Order, line: OrderLin
 
 def request_komplettering(session: Session, rt: "Runtime", actor: Actor, order: Order, message: str) -> Komplettering:
     """Begär komplettering: ask the orderer for more information; the order waits for the answer."""
-    authz.require(authz.may_fulfil(actor, order), "Du kan inte utföra denna beställning.")
+    authz.require(authz.may_fulfil(actor, order), N_("Du kan inte utföra denna beställning."))
     if order.status == OrderStatus.KOMPLETTERING.value:
-        raise Conflict("Komplettering är redan begärd.")
+        raise Conflict(N_("Komplettering är redan begärd."))
     message = (message or "").strip()
     if not message:
-        raise ValidationFailed({"message": "Skriv vad som behöver kompletteras."})
+        raise ValidationFailed({"message": N_("Skriv vad som behöver kompletteras.")})
     if len(message) > TEXT_MAX:
-        raise ValidationFailed({"message": f"Meddelandet får vara högst {TEXT_MAX} tecken."})
+        raise ValidationFailed({"message": N_("Meddelandet får vara högst %(max)s tecken.", max=TEXT_MAX)})
     set_order_status(session, order, expected=WORKABLE_STATUSES, new=OrderStatus.KOMPLETTERING.value)
     request = Komplettering(order_id=order.id, requested_by_id=actor.id, message=message)
     session.add(request)
@@ -284,21 +286,21 @@ def open_komplettering(session: Session, order: Order) -> Komplettering | None:
 
 def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: Order, answer: str) -> Komplettering:
     """The orderer answers the komplettering; the order goes back to the Service Desk queue."""
-    authz.require(authz.may_answer_komplettering(actor, order), "Bara beställaren kan svara på kompletteringen.")
+    authz.require(authz.may_answer_komplettering(actor, order), N_("Bara beställaren kan svara på kompletteringen."))
     answer = (answer or "").strip()
     if not answer:
-        raise ValidationFailed({"answer": "Skriv ditt svar på kompletteringen."})
+        raise ValidationFailed({"answer": N_("Skriv ditt svar på kompletteringen.")})
     if len(answer) > TEXT_MAX:
-        raise ValidationFailed({"answer": f"Svaret får vara högst {TEXT_MAX} tecken."})
+        raise ValidationFailed({"answer": N_("Svaret får vara högst %(max)s tecken.", max=TEXT_MAX)})
     if open_komplettering(session, order) is None:
-        raise Conflict("Det finns ingen komplettering att svara på.")
+        raise Conflict(N_("Det finns ingen komplettering att svara på."))
     set_order_status(session, order, expected={OrderStatus.KOMPLETTERING.value},
                      new=OrderStatus.UNDER_UTFORANDE.value)
     # Under the order's lock now: the open request and the lines as committed.
     request = open_komplettering(session, order)
     if request is None:
         session.rollback()
-        raise Conflict("Det finns ingen komplettering att svara på.")
+        raise Conflict(N_("Det finns ingen komplettering att svara på."))
     session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
                     .execution_options(populate_existing=True)).all()
     request.answer, request.answered_by_id, request.answered_at = answer, actor.id, utcnow()
@@ -312,8 +314,8 @@ def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: O
 def withdraw_order(session: Session, rt: "Runtime", actor: Actor, order: Order) -> Order:
     """Makulera: the orderer withdraws the order before attest; the attestant is told."""
     if order.orderer_id == actor.id and order.status != OrderStatus.VANTAR_PA_ATTEST.value:
-        raise Conflict("Beställningen kan bara makuleras innan den är attesterad.")
-    authz.require(authz.may_withdraw(actor, order), "Bara beställaren kan makulera beställningen.")
+        raise Conflict(N_("Beställningen kan bara makuleras innan den är attesterad."))
+    authz.require(authz.may_withdraw(actor, order), N_("Bara beställaren kan makulera beställningen."))
     # Racing the attestant's decision: whichever commits first wins, the other gets Conflict.
     set_order_status(session, order, expected={OrderStatus.VANTAR_PA_ATTEST.value},
                      new=OrderStatus.MAKULERAD.value)

@@ -7,11 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..messages import N_
 from ..models import HeldPermission, Order, OrderLine, utcnow
 from .errors import Conflict
 
-HELD_RACE_MESSAGE = ("{item} registrerades samtidigt för användaren av en annan beställning. "
-                     "Ladda om sidan och markera raden som utförd igen.")
+
+def held_race_message(item: str):
+    """Two completions of one system for one person at once: the one the database refused."""
+    return N_("%(item)s registrerades samtidigt för användaren av en annan beställning. "
+              "Ladda om sidan och markera raden som utförd igen.", item=item)
 
 
 def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, today: date, *,
@@ -42,7 +46,7 @@ def apply_to_held_permissions(session: Session, order: Order, line: OrderLine, t
                 # Another completion inserted the same permission and committed first.
                 if not join_concurrent:
                     session.rollback()
-                    raise Conflict(HELD_RACE_MESSAGE.format(item=line.item_name)) from None
+                    raise Conflict(held_race_message(line.item_name)) from None
                 held = _active_held(session, order.end_user_id, line.item_key, scope_key, today)
                 if held is None:
                     raise

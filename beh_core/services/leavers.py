@@ -25,6 +25,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from ..messages import N_
 from .. import audit, authz
 from ..authz import Actor
 from ..models import (
@@ -128,8 +129,8 @@ def leaver(session: Session, actor: Actor, engagement_id: int,
     engagement = session.scalar(select(Engagement).where(Engagement.id == engagement_id).options(
         joinedload(Engagement.person), joinedload(Engagement.enhet).joinedload(Enhet.omrade)))
     if engagement is None:
-        raise NotFound("Engagemanget finns inte.")
-    authz.require(authz.may_see_leaver(actor, engagement.enhet), "Du ansvarar inte för denna enhet.")
+        raise NotFound(N_("Engagemanget finns inte."))
+    authz.require(authz.may_see_leaver(actor, engagement.enhet), N_("Du ansvarar inte för denna enhet."))
     ids = held_permission_ids_to_end(session, engagement.id, today) if engagement.end_date and \
         engagement.end_date < today else []
     held = list(session.scalars(select(HeldPermission).where(HeldPermission.id.in_(ids))

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..messages import N_
 from ..authz import Forbidden
 from .errors import NotFound
 
@@ -49,12 +50,12 @@ def read_token(config: Mapping[str, Any], token: str) -> LinkTarget:
     try:
         data = _serializer(config).loads(token, max_age=max_age)
     except SignatureExpired as expired:
-        raise NotFound("Länken har gått ut. Logga in och öppna beställningen från startsidan.") from expired
+        raise NotFound(N_("Länken har gått ut. Logga in och öppna beställningen från startsidan.")) from expired
     except BadSignature as bad:
-        raise NotFound("Länken är ogiltig.") from bad
+        raise NotFound(N_("Länken är ogiltig.")) from bad
     path = str(data.get("t", ""))
     if not path.startswith("/") or path.startswith("//"):
-        raise NotFound("Länken är ogiltig.")
+        raise NotFound(N_("Länken är ogiltig."))
     return LinkTarget(int(data["p"]), path)
 
 
@@ -62,5 +63,5 @@ def follow(config: Mapping[str, Any], token: str, person_id: int) -> str:
     """The target path of a token for the logged-in person; Forbidden when the link is someone else's."""
     target = read_token(config, token)
     if target.person_id != person_id:
-        raise Forbidden("Länken gäller bara den person som e-postmeddelandet skickades till.")
+        raise Forbidden(N_("Länken gäller bara den person som e-postmeddelandet skickades till."))
     return target.path

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..catalogue import CatalogItem, Catalogue, Field, FieldOptions
+from ..messages import Message, N_, label
 from .directory_api import HeldPermissionInfo
 from .order_info import OrderContext
 
@@ -67,30 +68,36 @@ def _resolve(spec: Field, options: FieldOptions | None) -> ResolvedField:
     return ResolvedField(spec, tuple(choices), default)
 
 
-def check_value(resolved: ResolvedField, value: str, where: str = "") -> str | None:
+def check_value(resolved: ResolvedField, value: str, where: str = "") -> Message | None:
     """The core's check of one value; returns a Swedish message or None. ``where`` names the item."""
     spec = resolved.field
-    suffix = f" för {where}" if where else ""
+    name = label(spec.label)
     if spec.required and not value:
-        verb = "Välj" if spec.type in ("select", "checkbox") else "Fyll i"
-        return f"{verb} {spec.label}{suffix}."
+        choose = spec.type in ("select", "checkbox")
+        if where:
+            return (N_("Välj %(label)s för %(item)s.", label=name, item=where) if choose
+                    else N_("Fyll i %(label)s för %(item)s.", label=name, item=where))
+        return N_("Välj %(label)s.", label=name) if choose else N_("Fyll i %(label)s.", label=name)
     if not value:
         return None
     if len(value) > spec.max_length:
-        return f"{spec.label} får vara högst {spec.max_length} tecken."
+        return N_("%(label)s får vara högst %(max)s tecken.", label=name, max=spec.max_length)
     if spec.type == "select" or resolved.choices:
         if value not in {c[0] for c in resolved.choices}:
-            return (f"{spec.label} \u201d{value}\u201d finns inte{suffix}. "
-                    "Välj ett av alternativen i listan.")
+            if where:
+                return N_("%(label)s \u201d%(value)s\u201d finns inte för %(item)s. Välj ett av alternativen i "
+                          "listan.", label=name, value=value, item=where)
+            return N_("%(label)s \u201d%(value)s\u201d finns inte. Välj ett av alternativen i listan.",
+                      label=name, value=value)
     if spec.type == "email" and not EMAIL_RE.match(value):
-        return f"{spec.label} ska vara en e-postadress, till exempel fornamn.efternamn@vgregion.se."
+        return N_("%(label)s ska vara en e-postadress, till exempel fornamn.efternamn@vgregion.se.", label=name)
     if spec.type == "date":
         try:
             date.fromisoformat(value)
         except ValueError:
-            return f"Ange {spec.label} enligt formatet ÅÅÅÅ-MM-DD."
+            return N_("Ange %(label)s enligt formatet ÅÅÅÅ-MM-DD.", label=name)
     if spec.type == "checkbox" and value != CHECKED:
-        return f"{spec.label} kan bara kryssas i eller lämnas tom."
+        return N_("%(label)s kan bara kryssas i eller lämnas tom.", label=name)
     return None
 
 

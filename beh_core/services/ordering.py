@@ -24,6 +24,7 @@ from ..models import (STEP_LATER, STEP_WAITING, Enhet, Forvaltning, HeldPermissi
 from . import attest_rules, events, mail
 from .directory import has_engagement_for
 from .directory_api import Directory, ForvaltningInfo, PersonInfo, held_info
+from ..messages import Message, N_, join, label
 from .errors import Conflict, ValidationFailed
 from .order_fields import check_values, item_fields, order_fields, shown
 from .order_info import LineInfo, OrderContext, OrderInfo
@@ -35,6 +36,16 @@ if TYPE_CHECKING:
 FORBIDDEN_PHRASE = "alla behörigheter"
 ORDER_NUMBER_OFFSET = 100000
 FREE_TEXT_MAX = 2000
+NO_LINES = N_("Beställningen innehåller inga behörigheter. Välj minst en behörighet.")
+INCOMPLETE = N_("Beställningen är ofullständig. Börja om från steg 1.")
+
+
+def kind_choice_message(kind_labels: list[str]) -> Message:
+    """The message asking for one of the catalogue's kinds ("Välj Nyupplägg, Förändring eller Avslut.")."""
+    if len(kind_labels) == 1:
+        return N_("Välj %(kind)s.", kind=label(kind_labels[0]))
+    return N_("Välj %(kinds)s eller %(last)s.", kinds=join((label(k) for k in kind_labels[:-1]), ", "),
+              last=label(kind_labels[-1]))
 
 
 @dataclass
@@ -114,14 +125,14 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
                    require_some: bool = True) -> dict[str, str]:
     """Check the wanted lines for the order kind; returns field key -> Swedish message."""
     if kind not in catalogue.kinds or kind not in KIND_LABELS:
-        return {"kind": "Välj " + " eller ".join(KIND_LABELS[k] for k in catalogue.kinds) + "."}
+        return {"kind": kind_choice_message([KIND_LABELS[k] for k in catalogue.kinds])}
     if kind != AVSLUT and not has_engagement_for(end_user, today, coming=catalogue.coming_engagements):
         if AVSLUT not in catalogue.kinds:
-            return {"kind": "Användaren har inget aktivt eller kommande engagemang i KiV."
-                    if catalogue.coming_engagements else "Användaren har inget aktivt engagemang i KiV."}
-        return {"kind": "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."}
+            return {"kind": N_("Användaren har inget aktivt eller kommande engagemang i KiV.")
+                    if catalogue.coming_engagements else N_("Användaren har inget aktivt engagemang i KiV.")}
+        return {"kind": N_("Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas.")}
     if require_some and not lines:
-        return {"lines": "Beställningen innehåller inga behörigheter. Välj minst en behörighet."}
+        return {"lines": NO_LINES}
     context = order_context(session, actor, catalogue.key, kind, end_user, forvaltning, today)
     held = {h.id: h for h in session.scalars(select(HeldPermission).where(
         HeldPermission.person_id == end_user.id, HeldPermission.ended_at.is_(None)))
@@ -137,12 +148,12 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
         item = rt.registry.get(line.item_key)
         if (item is None or item.catalogue != catalogue.key or kind not in item.kinds
                 or (forvaltning is not None and not item.offered_in(forvaltning.code))):
-            errors["lines"] = "En vald behörighet kan inte beställas här. Ta bort den och välj på nytt."
+            errors["lines"] = N_("En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.")
             continue
         scope_key = line_scope(item, line, forvaltning, held.get(line.held_permission_id or -1))
         item_key = field_key(item.key, "_item", line.scope_key)
         if (item.key, scope_key, line.held_permission_id) in seen:
-            errors[item_key] = f"{item.name} är vald två gånger. Ta bort den ena."
+            errors[item_key] = N_("%(item)s är vald två gånger. Ta bort den ena.", item=item.name)
             continue
         seen.add((item.key, scope_key, line.held_permission_id))
         permission = held.get(line.held_permission_id or -1)
@@ -168,19 +179,20 @@ def line_scope(item: CatalogItem, line: LineInput, forvaltning: Forvaltning | No
 
 
 def _line_state_problem(item: CatalogItem, kind: str, scope_key: str, permission: HeldPermission | None,
-                        held_scopes: set, pending: dict, line: LineInput) -> str | None:
+                        held_scopes: set, pending: dict, line: LineInput) -> Message | None:
     if kind == NYUPPLAGG:
         if (item.key, scope_key) in held_scopes:
-            return f"Användaren har redan behörighet till {item.name}. Välj Förändring i stället."
+            return N_("Användaren har redan behörighet till %(item)s. Välj Förändring i stället.", item=item.name)
         number = pending.get((item.key, scope_key))
         if number:
-            return f"{item.name} är redan beställd för användaren och inte klar ({number})."
+            return N_("%(item)s är redan beställd för användaren och inte klar (%(number)s).", item=item.name,
+                      number=number)
         return None
     if permission is None or permission.item_key != item.key:
-        return f"Användaren har ingen aktiv behörighet till {item.name}."
+        return N_("Användaren har ingen aktiv behörighet till %(item)s.", item=item.name)
     number = pending.get(("held", permission.id))
     if number:
-        return f"{item.name} har redan en beställning som inte är klar ({number})."
+        return N_("%(item)s har redan en beställning som inte är klar (%(number)s).", item=item.name, number=number)
     return None
 
 
@@ -195,22 +207,23 @@ def _check_line_values(rt: "Runtime", item: CatalogItem, line: LineInput, scope_
                                    unknown=dict(line.unknown), context=context, held=held) or {}
     errors = {key(name): message for name, message in answer.items()}
     if line.unknown and not answer:  # the owner said nothing about them: refused here
-        errors[field_key(item.key, "_item", scope_key)] = (
-            f"Formuläret innehåller ett fält som inte finns för {item.name}. Ladda om sidan.")
+        errors[field_key(item.key, "_item", scope_key)] = N_(
+            "Formuläret innehåller ett fält som inte finns för %(item)s. Ladda om sidan.", item=item.name)
     return errors
 
 
 def _check_free_text(catalogue: Catalogue, kind: str, line: LineInput) -> dict[str, str]:
     page = catalogue.page(line.page)
     if kind != AVSLUT or page is None or not page.free_text_avslut:
-        return {"free_text": "Fritext kan bara anges vid Avslut."}
+        return {"free_text": N_("Fritext kan bara anges vid Avslut.")}
     value = (line.free_text or "").strip()
     if not value:
-        return {"free_text": "Ange i fritext tydligt vilka behörigheter som ska avslutas."}
+        return {"free_text": N_("Ange i fritext tydligt vilka behörigheter som ska avslutas.")}
     if FORBIDDEN_PHRASE in value.lower():
-        return {"free_text": 'Använd inte frasen "Alla behörigheter". Ange tydligt vilka behörigheter som ska avslutas.'}
+        return {"free_text": N_('Använd inte frasen "Alla behörigheter". Ange tydligt vilka behörigheter som ska '
+                                'avslutas.')}
     if len(value) > FREE_TEXT_MAX:
-        return {"free_text": f"Fritexten får vara högst {FREE_TEXT_MAX} tecken."}
+        return {"free_text": N_("Fritexten får vara högst %(max)s tecken.", max=FREE_TEXT_MAX)}
     return {}
 
 
@@ -239,10 +252,10 @@ def validate_order(session: Session, rt: "Runtime", actor: Actor, request: Order
     today = today or actor.today
     catalogue = rt.registry.catalogue(request.catalogue)
     authz.require(catalogue is not None and authz.may_order(actor, catalogue),
-                  "Du har ingen aktiv delegering som beställare.")
+                  N_("Du har ingen aktiv delegering som beställare."))
     end_user = session.get(Person, request.end_user_id) if request.end_user_id else None
     if end_user is None:
-        return {"lines": "Beställningen är ofullständig. Börja om från steg 1."}, None
+        return {"lines": INCOMPLETE}, None
     errors: dict[str, str] = {}
     forvaltning, omrade, enhet = _place(session, actor, catalogue, request, errors)
     errors.update(validate_lines(session, rt, actor, catalogue=catalogue, end_user=end_user,
@@ -275,47 +288,47 @@ def _place(session: Session, actor: Actor, catalogue: Catalogue, request: OrderR
         joinedload(Enhet.omrade).joinedload(Omrade.forvaltning))) if request.enhet_id else None
     if catalogue.delegation == "enhet":
         if enhet is None:
-            errors["enhet_id"] = "Välj vårdenhet."
+            errors["enhet_id"] = N_("Välj vårdenhet.")
             return None, None, None
         if not authz.may_order_at(actor, catalogue, enhet.omrade.forvaltning_id, enhet.omrade_id, enhet.id):
-            errors["enhet_id"] = "Du har ingen beställardelegering för denna vårdenhet."
+            errors["enhet_id"] = N_("Du har ingen beställardelegering för denna vårdenhet.")
         return enhet.omrade.forvaltning, enhet.omrade, enhet
     forvaltning = session.get(Forvaltning, request.forvaltning_id) if request.forvaltning_id else None
     if forvaltning is None or not authz.may_order_in(actor, forvaltning.id):
-        authz.require(forvaltning is None, "Du får inte beställa i denna förvaltning.")
-        errors["lines"] = "Beställningen är ofullständig. Börja om från steg 1."
+        authz.require(forvaltning is None, N_("Du får inte beställa i denna förvaltning."))
+        errors["lines"] = INCOMPLETE
         return None, None, None
     omrade = session.get(Omrade, request.omrade_id) if request.omrade_id else None
     if omrade is None or omrade.forvaltning_id != forvaltning.id:
-        errors["omrade_id"] = "Välj område."
+        errors["omrade_id"] = N_("Välj område.")
         return forvaltning, None, None
     if not authz.may_order_in(actor, forvaltning.id, omrade.id):
-        errors["omrade_id"] = "Du har ingen beställardelegering för detta område."
+        errors["omrade_id"] = N_("Du har ingen beställardelegering för detta område.")
         return forvaltning, None, None
     if enhet is None or enhet.omrade_id != omrade.id:
-        errors["enhet_id"] = "Välj verksamhet."
+        errors["enhet_id"] = N_("Välj verksamhet.")
         return forvaltning, omrade, None
     if not authz.may_order_at(actor, catalogue, forvaltning.id, omrade.id, enhet.id):
-        errors["enhet_id"] = "Du har ingen beställardelegering för denna verksamhet."
+        errors["enhet_id"] = N_("Du har ingen beställardelegering för denna verksamhet.")
     return forvaltning, omrade, enhet
 
 
 def _dates(catalogue: Catalogue, request: OrderRequest, today: date, errors: dict) -> tuple[date | None, date | None]:
     start = parse_date(request.start_date)
     if not (request.start_date or "").strip():
-        errors["start_date"] = "Ange startdatum."
+        errors["start_date"] = N_("Ange startdatum.")
     elif start is None:
-        errors["start_date"] = "Ange startdatum enligt formatet ÅÅÅÅ-MM-DD."
+        errors["start_date"] = N_("Ange startdatum enligt formatet ÅÅÅÅ-MM-DD.")
     elif start < today:
-        errors["start_date"] = "Startdatum kan inte vara tidigare än dagens datum."
+        errors["start_date"] = N_("Startdatum kan inte vara tidigare än dagens datum.")
     end = parse_date(request.end_date)
     if (request.end_date or "").strip():
         if not catalogue.end_date:
-            errors["end_date"] = "Slutdatum kan inte anges för denna beställning."
+            errors["end_date"] = N_("Slutdatum kan inte anges för denna beställning.")
         elif end is None:
-            errors["end_date"] = "Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD."
+            errors["end_date"] = N_("Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD.")
         elif start is not None and end < start:
-            errors["end_date"] = "Slutdatum kan inte vara tidigare än startdatum."
+            errors["end_date"] = N_("Slutdatum kan inte vara tidigare än startdatum.")
     return start, end
 
 
@@ -325,9 +338,15 @@ def _check_akut(rt: "Runtime", catalogue: Catalogue, request: OrderRequest, erro
     items = [rt.registry.get(line.item_key) for line in request.lines]
     if not catalogue.akut or not any(item and item.akut for item in items):
         examples = [item.name for item in rt.registry.items_of(catalogue.key) if item.akut][:3]
-        errors["akut"] = "Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem" + (
-            ", till exempel " + ", ".join(examples[:-1]) + " eller " + examples[-1] if len(examples) > 1
-            else f", till exempel {examples[0]}" if examples else "") + "."
+        if len(examples) > 1:
+            errors["akut"] = N_("Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem, "
+                                "till exempel %(systems)s eller %(last)s.", systems=", ".join(examples[:-1]),
+                                last=examples[-1])
+        elif examples:
+            errors["akut"] = N_("Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem, "
+                                "till exempel %(system)s.", system=examples[0])
+        else:
+            errors["akut"] = N_("Akut kan bara väljas när beställningen innehåller ett vård- eller journalsystem.")
 
 
 def _order_line(session: Session, rt: "Runtime", request: OrderRequest, line: LineInput, position: int,
@@ -370,8 +389,9 @@ def _steps(session: Session, rt: "Runtime", catalogue: Catalogue, request: Order
         if person is None and not step.chosen_by_orderer and len(people) == 1:
             person = people[0]
         if person is None:
-            errors[key] = (f"Det finns ingen som kan göra {step.label.lower()} för denna beställning." if not people
-                           else "Välj attestant i listan.")
+            errors[key] = (N_("Det finns ingen som kan göra %(step)s för denna beställning.",
+                              step=label(step.label).lower()) if not people
+                           else N_("Välj attestant i listan."))
             continue
         chosen.append((step, person))
     return chosen
@@ -388,7 +408,7 @@ class AlreadySubmitted(Conflict):
     """The draft was already turned into an order (a double click, another tab, a replayed form)."""
 
     def __init__(self, number: str, count: int = 1) -> None:
-        super().__init__(f"Beställningen är redan skickad. Ditt ordernummer är {number}.")
+        super().__init__(N_("Beställningen är redan skickad. Ditt ordernummer är %(number)s.", number=number))
         self.number = number
         self.count = count
 

@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..messages import N_
 from .. import audit
 from ..models import LoginSession, Person, utcnow
 from .errors import ValidationFailed
@@ -66,10 +67,10 @@ def end_all_sessions(session: Session, actor: Person | None, vgr_id: str, reason
     """
     text = (vgr_id or "").strip().lower()
     if not text:
-        raise ValidationFailed({"vgr_id": "Ange VGR-ID."})
+        raise ValidationFailed({"vgr_id": N_("Ange VGR-ID.")})
     person = session.scalar(select(Person).where(Person.vgr_id == text))
     if person is None:
-        raise ValidationFailed({"vgr_id": "Ingen person med detta VGR-ID finns i KiV."})
+        raise ValidationFailed({"vgr_id": N_("Ingen person med detta VGR-ID finns i KiV.")})
     table = LoginSession.__table__
     ended = session.execute(
         update(table).where(table.c.person_id == person.id, table.c.ended_at.is_(None))

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from siths import (SithsError, build_receipt, canonical_document, parse_canonical_document,
                    verify_signed_document)
 
+from ..messages import N_
 from .. import audit
 from ..authz import Actor, Forbidden
 from ..models import Order, utcnow
@@ -113,7 +114,7 @@ def _check_decision(actor: Actor, order: Order, approve: bool, comment: str) -> 
     """The checks ``decide`` makes, done before the signing window opens, plus: the attestant has an HSA-ID."""
     comment = attest_ops.check_decision(actor, order, approve=approve, comment=comment)
     if not actor.person.hsa_id:
-        raise Conflict("Du saknar HSA-id i katalogen och kan därför inte signera.")
+        raise Conflict(N_("Du saknar HSA-id i katalogen och kan därför inte signera."))
     return comment
 
 
@@ -140,16 +141,16 @@ def pending(session: Session, actor: Actor, order: Order, nonce: str,
     """The open signing window ``nonce`` of this attestant and order (else NotFound/Conflict)."""
     request = session.scalar(select(AttestSigningRequest).where(AttestSigningRequest.nonce == nonce))
     if request is None or request.attestant_id != actor.id or request.order_id != order.id:
-        raise NotFound("Signeringen finns inte. Gå tillbaka till beställningen och försök igen.")
+        raise NotFound(N_("Signeringen finns inte. Gå tillbaka till beställningen och försök igen."))
     if request.used_at is not None:
-        raise Conflict("Signeringen är redan använd. Gå tillbaka till beställningen och försök igen.")
+        raise Conflict(N_("Signeringen är redan använd. Gå tillbaka till beställningen och försök igen."))
     max_age = dt.timedelta(seconds=int(config.get("SITHS_SIGNING_MAX_AGE", 600)))
     if utcnow() - as_utc(request.created_at) > max_age:
-        raise Conflict("Tiden för signeringen har gått ut. Gå tillbaka till beställningen och försök igen.")
+        raise Conflict(N_("Tiden för signeringen har gått ut. Gå tillbaka till beställningen och försök igen."))
     return request
 
 
-ALREADY_USED = "Signeringen är redan använd. Gå tillbaka till beställningen och försök igen."
+ALREADY_USED = N_("Signeringen är redan använd. Gå tillbaka till beställningen och försök igen.")
 
 
 def _use_nonce(session: Session, request: AttestSigningRequest) -> None:
@@ -213,7 +214,7 @@ def submit(session: Session, rt: "Runtime", actor: Actor, order: Order, nonce: s
         stored = decision_fields(order, actor.person.hsa_id, approve=request.approve,
                                  comment=comment, nonce=nonce, at=as_utc(request.created_at))
         if canonical_document(stored) != request.document:
-            raise _OrderChanged("Beställningen har ändrats sedan signeringen öppnades. Försök igen.")
+            raise _OrderChanged(N_("Beställningen har ändrats sedan signeringen öppnades. Försök igen."))
         signature = decode_signature(signature_b64)
         ident = verify_signed_document(request.document, signature,
                                        checked_chain(chain_pem, settings), settings.anchors,
@@ -267,8 +268,8 @@ def receipt_for(session: Session, number: str) -> bytes:
     """The self-contained receipt (``beh-siths-receipt/1``) of order ``number``'s attest."""
     order = session.scalar(select(Order).where(Order.number == number))
     if order is None:
-        raise NotFound(f"Beställning {number} finns inte.")
+        raise NotFound(N_("Beställning %(number)s finns inte.", number=number))
     row = signature_of(session, order)
     if row is None:
-        raise NotFound(f"Beställning {number} har ingen signerad attest.")
+        raise NotFound(N_("Beställning %(number)s har ingen signerad attest.", number=number))
     return row.receipt

@@ -35,6 +35,7 @@ from siths import (BadSignature, ChallengeInvalid, RevocationConfig, SithsError,
                    verify_certificate, verify_signed_challenge)
 from siths.challenge import challenge_bytes
 
+from ..messages import N_
 from ..models import Person, utcnow
 from ..models.signing import DbChallengeStore
 from . import sessions
@@ -50,30 +51,30 @@ class SithsNotConfigured(SithsError):
     """No trust anchors are configured, so no card can be accepted."""
 
     code = "siths_not_configured"
-    default_sv = "Inloggning med SITHS-kort är inte konfigurerad i portalen."
+    default_sv = N_("Inloggning med SITHS-kort är inte konfigurerad i portalen.")
 
 
 class UnknownPerson(SithsError):
     """The certificate is valid but its HSA-ID is not a person in the directory."""
 
     code = "unknown_person"
-    default_sv = ("Ditt HSA-id finns inte i katalogen (KiV). Kontakta din "
-                  "behörighetsadministratör.")
+    default_sv = (N_("Ditt HSA-id finns inte i katalogen (KiV). Kontakta din "
+                  "behörighetsadministratör."))
 
 
 class InactivePerson(SithsError):
     """The certificate is valid but the person has left KiV (marked inactive by the directory sync)."""
 
     code = "inactive_person"
-    default_sv = ("Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din "
-                  "behörighetsadministratör.")
+    default_sv = N_("Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din "
+                    "behörighetsadministratör.")
 
 
 class NoClientCertificate(SithsError):
     """No client certificate arrived from a trusted reverse proxy."""
 
     code = "no_client_certificate"
-    default_sv = "Inget klientcertifikat togs emot. Sätt i kortet och försök igen."
+    default_sv = N_("Inget klientcertifikat togs emot. Sätt i kortet och försök igen.")
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def checked_chain(chain_pem: str, settings: PkiSettings) -> str:
     """The page's chain (leaf first) plus the configured intermediates."""
     if not chain_pem or len(chain_pem) > MAX_CHAIN_CHARS or "BEGIN CERTIFICATE" not in chain_pem:
         raise UntrustedChain("missing or oversized certificate chain",
-                             message_sv="Certifikatkedjan saknas eller kunde inte läsas.")
+                             message_sv=N_("Certifikatkedjan saknas eller kunde inte läsas."))
     return chain_pem.strip() + "\n" + settings.intermediates_pem
 
 
@@ -139,7 +140,7 @@ class TooManyChallenges(SithsError):
     """More unused, unexpired challenges exist than ``SITHS_CHALLENGES_MAX_OPEN`` allows."""
 
     code = "too_many_challenges"
-    default_sv = "Just nu pågår för många inloggningar med kort. Vänta en stund och försök igen."
+    default_sv = N_("Just nu pågår för många inloggningar med kort. Vänta en stund och försök igen.")
 
 
 def new_login_challenge(session: Session, config: Mapping) -> dict:

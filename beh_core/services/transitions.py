@@ -22,10 +22,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from ..messages import N_
 from ..models import Order, OrderLine
 from .errors import Conflict
 
-CONFLICT_MESSAGE = "Beställningen har ändrats av någon annan. Ladda om sidan."
+CONFLICT_MESSAGE = N_("Beställningen har ändrats av någon annan. Ladda om sidan.")
 
 
 def _statuses(expected: Iterable[str]) -> list[str]:

@@ -4,7 +4,8 @@
    - secret fields (Lösenord) get a Visa/Dölj toggle;
    - table cells get their column's name for the one-card-per-row layout on small screens;
    - dependent lists (Område -> Verksamhet -> Attestant) update in place, keeping focus;
-   - text fields marked data-suggest-url show suggestions while typing (an ARIA 1.2 combobox). */
+   - text fields marked data-suggest-url show suggestions while typing (an ARIA 1.2 combobox);
+   - attest with signing opens "Signering av beställning" in a window of its own. */
 (function () {
   "use strict";
 
@@ -113,35 +114,97 @@
   }
 
   function dependentLists() {
-    // <form data-refresh="URL">: a changed select[data-refresh-on] asks URL (a GET page that shows
-    // the same form for the choices so far) and swaps in the form's new fields, keeping focus,
-    // without a page reload. Without JavaScript the form's Uppdatera listorna button does the same.
+    // <form data-refresh="URL">: a changed select[data-refresh-on] asks URL for the same form with the
+    // choices so far and swaps in the form's later fields ([data-refresh-field]), keeping focus, without
+    // a page reload. Without JavaScript the form's Uppdatera listorna button does the same.
+    //  - default: a GET of URL with the choices as query (a page that changes nothing: Byt attestant);
+    //  - data-refresh-method="post": the form is posted as Uppdatera listorna posts it (action=refresh;
+    //    the wizard keeps everything typed in its draft) and the page it redirects to is read.
+    // The list the user just changed is left as it is; an answer overtaken by a later change is dropped.
     document.querySelectorAll("form[data-refresh][id]").forEach(function (form) {
+      var latest = 0;
       form.addEventListener("change", function (event) {
         var changed = event.target;
         if (!changed.matches("select[data-refresh-on]")) { return; }
-        var params = new URLSearchParams();
-        new FormData(form).forEach(function (value, name) {
-          if (name !== "csrf_token" && name !== "action" && value !== "") { params.append(name, value); }
-        });
-        var url = form.dataset.refresh + "?" + params.toString();
+        var post = form.dataset.refreshMethod === "post";
+        var mine = ++latest;
         var status = document.getElementById(form.id + "-status");
-        fetch(url, {credentials: "same-origin"}).then(function (response) {
+        var url, request;
+        if (post) {
+          var body = new FormData(form);
+          body.set("action", "refresh");
+          url = form.dataset.refresh;
+          request = fetch(url, {method: "POST", body: body, credentials: "same-origin"});
+        } else {
+          var params = new URLSearchParams();
+          new FormData(form).forEach(function (value, name) {
+            if (name !== "csrf_token" && name !== "action" && value !== "") { params.append(name, value); }
+          });
+          url = form.dataset.refresh + "?" + params.toString();
+          request = fetch(url, {credentials: "same-origin"});
+        }
+        if (status) { status.textContent = ""; }
+        request.then(function (response) {
           if (!response.ok) { throw new Error(response.status); }
           return response.text();
         }).then(function (html) {
+          if (mine !== latest) { return; }
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(form.id);
           if (!fresh) { throw new Error("no form"); }
           var focusId = document.activeElement && document.activeElement.id;
           fresh.querySelectorAll("[data-refresh-field]").forEach(function (field) {
             var old = document.getElementById(field.id);
-            if (old) { old.replaceWith(field); }
+            if (old && !old.contains(changed)) { old.replaceWith(field); }
           });
-          history.replaceState(null, "", url);
+          if (!post) { history.replaceState(null, "", url); }
           var again = focusId && document.getElementById(focusId);
-          if (again) { again.focus(); }
+          if (again && again !== document.activeElement) { again.focus(); }
           if (status) { status.textContent = status.dataset.done; }
-        }).catch(function () { form.submit(); });  // fall back to the ordinary round trip
+        }).catch(function () {
+          // Fall back to the ordinary round trip (the button's request).
+          if (post) {
+            var hidden = document.createElement("input");
+            hidden.type = "hidden"; hidden.name = "action"; hidden.value = "refresh";
+            form.appendChild(hidden);
+          }
+          form.submit();
+        });
+      });
+    });
+  }
+
+  function signingWindow() {
+    // Attest with signing (manual 000: "Detta sker i ett nytt fönster"): Godkänn / Avslå post into a
+    // window of its own, "Signering av beställning"; this page waits behind it. The signed page tells
+    // us (postMessage) and its Stäng fönster closes it; then this page moves on to Attestera
+    // beställningar. Closed without signing: nothing happened, the buttons are here again. Without
+    // JavaScript, or when the browser blocks the window, the signing page opens in this tab.
+    var form = document.querySelector("form[data-sign-window]");
+    if (!form) { return; }
+    var name = form.dataset.signWindow, status = document.getElementById("sign-window-status");
+    var signed = false, watching = null;
+    window.addEventListener("message", function (event) {
+      if (event.origin === window.location.origin && event.data && event.data.beh === "signed") { signed = true; }
+    });
+    form.querySelectorAll("button[data-sign]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        button.removeAttribute("formtarget");
+        var comment = form.querySelector("[name=comment]");
+        if (button.value === "reject" && comment && !comment.value.trim()) { return; }  // the error comes here
+        var width = Math.min(960, window.screen.availWidth || 960), height = Math.min(900, window.screen.availHeight || 900);
+        var popup = window.open("", name, "popup,width=" + width + ",height=" + height);
+        if (!popup) { return; }  // blocked: the signing page opens in this tab
+        button.setAttribute("formtarget", name);
+        if (status) { status.textContent = status.dataset.open; }
+        window.clearInterval(watching);
+        watching = window.setInterval(function () {
+          if (!popup.closed) { return; }
+          window.clearInterval(watching);
+          button.removeAttribute("formtarget");
+          if (signed) { window.location.assign(form.dataset.signDone); return; }
+          if (status) { status.textContent = status.dataset.closed; }
+          button.focus();
+        }, 300);
       });
     });
   }
@@ -279,5 +342,6 @@
     errorSummary();
     confirmations();
     secrets();
+    signingWindow();
   });
 }());

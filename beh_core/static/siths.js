@@ -9,6 +9,8 @@
  *    let the agent sign it with the authentication key, post it back.
  *  - Signing window (#siths-sign): let the agent sign the exact decision
  *    document with the signing key (PIN för Underskrift/Signering), post it.
+ *    Opened by the attest page as a window of its own (beh.js), Avbryt and
+ *    Stäng fönster close it and the attest page behind moves on.
  *  - Card sessions (script[data-beh-watch]): poll the agent's /status and log
  *    out as soon as the card has left the reader - and also after
  *    data-max-failures (default 3) polls in a row without an answer about the
@@ -119,11 +121,28 @@
     });
   }
 
+  function inSigningWindow() {
+    // The signing page was opened by the attest page (beh.js) as a window of its own.
+    try { return Boolean(window.opener && !window.opener.closed && window.opener.location.origin === window.location.origin); }
+    catch (e) { return false; }
+  }
+
   function setupClose(button) {
+    // "Nu är signeringen klar": tell the attest page behind, which moves on when this window closes.
+    if (inSigningWindow()) { window.opener.postMessage({ beh: "signed" }, window.location.origin); }
     button.hidden = false;
     button.addEventListener("click", function () {
-      if (window.opener) { window.close(); return; }
+      if (inSigningWindow()) { window.close(); return; }
       window.location.assign(button.getAttribute("data-fallback"));
+    });
+  }
+
+  function setupCancel(link) {
+    // Avbryt in the signing window: close it; the attest page behind is still there.
+    link.addEventListener("click", function (event) {
+      if (!inSigningWindow()) { return; }
+      event.preventDefault();
+      window.close();
     });
   }
 
@@ -181,6 +200,8 @@
     if (sign) { setupSigning(sign); }
     var close = document.getElementById("siths-close");
     if (close) { setupClose(close); }
+    var cancel = document.getElementById("siths-cancel");
+    if (cancel) { setupCancel(cancel); }
     var watch = document.querySelector("script[data-beh-watch]");
     if (watch) { setupWatch(watch); }
   }

@@ -7,8 +7,8 @@ from flask_babel import gettext
 
 def register_views(app: Flask) -> None:
     """Register every blueprint, the login manager, the error pages and the template helpers."""
-    from . import admin, attest, auth, delegation, errors, feedback, leavers, my_data, orders, servicedesk, siths
-    from . import start, suggest, template_helpers, wizard
+    from . import admin, attest, auth, delegation, errors, feedback, leavers, messages, my_data, orders
+    from . import servicedesk, siths, start, suggest, template_helpers, wizard
     from ..identifiers import mask_personnummer
     from .access import runtime
 
@@ -25,6 +25,7 @@ def register_views(app: Flask) -> None:
     app.jinja_env.globals["catalogue_title"] = catalogue_title
     auth.init_app(app)
     template_helpers.init_app(app)
+    messages.init_app(app)
     errors.init_app(app)
     for module in (auth, start, wizard, attest, orders, delegation, siths, servicedesk, feedback, admin, leavers,
                    my_data, suggest):

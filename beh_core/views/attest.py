@@ -70,4 +70,4 @@ def order(number: str):
         except ValidationFailed as failed:
             errors = failed.errors
     return render_template("attest/order.html", order=order, statuses=STATUS_LABELS, kinds=KIND_LABELS,
-                           errors=errors, comment=comment)
+                           errors=errors, comment=comment, signing=signing.signing_required(rt.config))

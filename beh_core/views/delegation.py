@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..authz import Forbidden
 from .access import current_actor, requires
+from .messages import translated
 from ..db import get_session
 from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
 from ..services import delegation as ops
@@ -172,7 +173,7 @@ def confirm_end():
     try:
         rows = ops.check_end(db, actor, marked)
     except ValidationFailed as failed:
-        flash(" ".join(failed.errors.values()), "error")
+        flash(" ".join(translated(failed.errors).values()), "error")
         return redirect(url_for("delegation.manage", **filters))
     items = [gettext("%(name)s, %(where)s, %(start)s – %(end)s", name=d.person.display,
                      where=(d.enhet.name if d.enhet else f"{d.forvaltning.name}, {d.omrade.name if d.omrade else ''}"),

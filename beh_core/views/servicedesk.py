@@ -94,7 +94,7 @@ def _without_secrets(order, line_id: int, typed: dict[str, str], errors: dict[st
         if (kept.pop(spec.name, "") or "").strip():
             errors.setdefault(f"line{line_id}.{spec.name}",
                               gettext("Skriv %(label)s igen. Av säkerhetsskäl visas det inte på nytt.",
-                                      label=spec.label))
+                                      label=gettext(spec.label)))
     return errors, kept
 
 

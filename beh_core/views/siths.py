@@ -29,6 +29,7 @@ from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
 from .access import current_actor, public, requires, runtime
 from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
+from .messages import message_text, translated
 from .auth import CARD_KEY, _on_logout, _safe_next, end_current_session, start_session  # noqa: F401 - _on_logout: tests
 
 bp = Blueprint("siths", __name__)
@@ -116,7 +117,7 @@ def _open_card_session(person, ident, method: str, form: NextForm):
 
 def _refused(message: str, form: NextForm, exc: SithsError | None = None):
     current_app.logger.info("SITHS login refused: %s (%s)", exc.code if exc else "invalid_input", exc or message)
-    flash(message, "error")
+    flash(message_text(message), "error")  # the portal's own messages are msgids (beh_core/messages.py)
     return redirect(url_for("auth.login", next=form.next.data if not form.next.errors and form.next.data else None))
 
 
@@ -203,7 +204,7 @@ def sign(number: str, nonce: str):
         except SithsError as exc:
             error = exc.message_sv
         except ValidationFailed as exc:
-            error = " ".join(exc.errors.values())
+            error = " ".join(translated(exc.errors).values())
         else:
             return redirect(url_for("siths.signed", number=number))
         if error:

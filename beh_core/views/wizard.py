@@ -23,10 +23,12 @@ from ..services import choices as choice_ops
 from ..services import drafts, ordering
 from ..services.directory import SEARCH_FIELDS, find_person, has_active_engagement
 from ..services.errors import ValidationFailed
-from ..services.ordering import AlreadySubmitted, OrderRequest
+from ..services.ordering import NO_LINES, AlreadySubmitted, OrderRequest, kind_choice_message
 from . import wizard_state as state
 from .access import current_actor, order_or_abort, requires, runtime
-from .wizard_review import review_context
+from .messages import message_text, translated
+from .wizard_fields import leftover_errors, page_rows, page_targets
+from .wizard_review import review_context, review_targets
 
 bp = Blueprint("wizard", __name__)
 
@@ -104,11 +106,11 @@ def behorigheter(catalogue: str):
         chosen_kind = request.form.get("kind", "")
         errors: dict[str, str] = {}
         if spec.delegation != "enhet" and chosen_f not in {f.id for f in forvaltningar}:
-            errors["forvaltning_id"] = "Välj förvaltning."
+            errors["forvaltning_id"] = gettext("Välj förvaltning.")
         if chosen_kind not in kinds:
-            errors["kind"] = "Välj " + " eller ".join(kinds.values()) + "."
+            errors["kind"] = message_text(kind_choice_message(list(kinds.values())))
         elif chosen_kind != AVSLUT and not active:
-            errors["kind"] = "Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas."
+            errors["kind"] = gettext("Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas.")
         if errors:
             data["errors"] = {"behorigheter": errors, "typed": {"forvaltning_id": chosen_f, "kind": chosen_kind}}
             _save(draft, data)
@@ -164,9 +166,9 @@ def page(catalogue: str, page: str):
                                          kind=data["kind"], lines=lines, today=actor.today, require_some=False)
         last = index == len(spec.pages) - 1
         if not errors and last and not state.all_lines(spec, data):
-            errors["lines"] = "Beställningen innehåller inga behörigheter. Välj minst en behörighet."
+            errors["lines"] = NO_LINES
         if errors:
-            data["errors"] = {page: errors}
+            data["errors"] = {page: translated(errors)}  # kept in the draft until shown: in today's language
             _save(draft, data)
             return redirect(url_for("wizard.page", catalogue=spec.key, page=page))
         _save(draft, data)
@@ -178,12 +180,14 @@ def page(catalogue: str, page: str):
     stored = data.get("pages", {}).get(page, {})
     chosen = {(d["item_key"], d.get("scope_key") or "", d.get("held_permission_id")): d
               for d in stored.get("lines", [])}
-    from .wizard_fields import page_rows
-
-    return render_template("wizard/page.html", catalogue=spec, page=wizard_page,
-                           rows=page_rows(spec, groups, chosen, data["kind"], person, forvaltning),
-                           hidden=hidden, stored=stored, person=person, forvaltning=forvaltning,
-                           kind=data["kind"], kind_label=KIND_LABELS[data["kind"]], errors=errors, step=2)
+    rows = page_rows(spec, groups, chosen, data["kind"], person, forvaltning)
+    targets = page_targets(rows)
+    free_text = data["kind"] == AVSLUT and wizard_page.free_text_avslut
+    leftover = leftover_errors(errors, targets, set(targets) - ({"free_text"} if not free_text else set()))
+    return render_template("wizard/page.html", catalogue=spec, page=wizard_page, rows=rows, hidden=hidden,
+                           stored=stored, person=person, forvaltning=forvaltning, kind=data["kind"],
+                           kind_label=KIND_LABELS[data["kind"]], errors=errors, error_targets=targets,
+                           leftover=leftover, free_text=free_text, step=2)
 
 
 # --- 3. Granska / Beställ ----------------------------------------------------
@@ -252,10 +256,10 @@ def review(catalogue: str):
         try:
             order = ordering.create_order(db, rt, actor, _request_from(spec, data, person, forvaltning), draft=draft)
         except AlreadySubmitted as already:
-            flash(already.message, "info")
+            flash(message_text(already.message), "info")
             return redirect(url_for("wizard.done", catalogue=spec.key, number=already.number))
         except ValidationFailed as failed:
-            data["errors"] = {"review": failed.errors}
+            data["errors"] = {"review": translated(failed.errors)}
             _save(draft, data)
             return redirect(url_for("wizard.review", catalogue=spec.key))
         # The token stays in the session: a resent form finds the draft used and shows this order again.
@@ -264,8 +268,10 @@ def review(catalogue: str):
     if errors:
         _save(draft, data)
     request_ = _request_from(spec, data, person, forvaltning)
-    return render_template("wizard/review.html", **review_context(spec, data, request_, person, forvaltning),
-                           errors=errors, step=3)
+    context = review_context(spec, data, request_, person, forvaltning)
+    targets, leftover = review_targets(context, errors)
+    return render_template("wizard/review.html", **context, errors=errors, error_targets=targets,
+                           leftover=leftover, step=3)
 
 
 @bp.get("/<catalogue:catalogue>/klar/<number>")
@@ -274,5 +280,5 @@ def done(catalogue: str, number: str):
     """Din beställning är nu skapad. Ditt ordernummer är c…"""
     spec = state.catalogue_or_404(catalogue)
     order = order_or_abort(number, authz.may_view_order)
-    return render_template("wizard/done.html", catalogue=spec, number=order.number, step=3)
+    return render_template("wizard/done.html", catalogue=spec, number=order.number, step=4)
 

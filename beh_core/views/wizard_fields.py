@@ -59,3 +59,35 @@ def page_rows(catalogue: Catalogue, groups: list[ChoiceGroup], chosen: dict, kin
                             dict((typed or {}).get("unknown") or {})))
         result.append(Group(group.title, group.note, group.open or any(r.checked for r in rows), rows))
     return result
+
+
+def page_targets(groups: list[Group]) -> dict[str, str]:
+    """Error key -> id of the field it belongs to, for the error summary's links.
+
+    The operations name a line's field ``item[@scope].field`` ("labb.konto.avdelning",
+    "labb.konto@3._item"); on the page the controls are named by the choice's token
+    (``c-<token>`` for the tick box, ``f.<token>.<field>`` for a field).
+    """
+    targets = {"lines": "lines", "free_text": "free_text"}
+    for group in groups:
+        for row in group.rows:
+            choice = row.choice
+            prefix = choice.item.key + (f"@{choice.scope_key}" if choice.scope_key else "")
+            targets[f"{prefix}._item"] = f"c-{choice.token}"
+            for resolved in row.fields:
+                targets[f"{prefix}.{resolved.name}"] = f"f.{choice.token}.{resolved.name}"
+    return targets
+
+
+def error_id(key: str) -> str:
+    """The id of the message shown for an error key (the ``error`` macro's ``err-…``)."""
+    return "err-" + key.replace(".", "-").replace(":", "-")
+
+
+def leftover_errors(errors: dict[str, str], targets: dict[str, str], shown: set[str]) -> dict[str, str]:
+    """Errors with no field on the page (a line that is gone, a plugin's own key): shown in a list of their
+    own at the top of the form, each with the id the error summary links to (added to ``targets``)."""
+    left = {key: message for key, message in errors.items() if key not in shown}
+    for key in left:
+        targets[key] = error_id(key)
+    return left

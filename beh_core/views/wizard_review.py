@@ -16,17 +16,33 @@ from ..services.order_fields import item_fields, order_fields, shown
 from ..services.order_info import LineInfo, OrderInfo
 from ..services.ordering import OrderRequest, order_context, parse_date, step_field
 from .access import current_actor, runtime
+from .wizard_fields import leftover_errors
 
 
 @dataclass
 class ReviewLine:
-    """One line of the review: the token for Ta bort, the item (None for free text) and what it shows."""
+    """One line of the review: the token for Ta bort, the item (None for free text) and what it shows.
+
+    ``error_prefix`` is how the operations name the line in their error keys (``item[@scope]``).
+    """
 
     token: str
     item: CatalogItem | None
     name: str
     shown: list
     free_text: str | None
+    error_prefix: str = ""
+
+    @property
+    def row_id(self) -> str:
+        """The id of the line's row (the error summary links there)."""
+        return "line-" + self.token.replace(":", "-")
+
+    def errors(self, errors: dict[str, str]) -> list[tuple[str, str]]:
+        """(key, message) of the errors about this line."""
+        if self.free_text is not None:
+            return [("free_text", errors["free_text"])] if "free_text" in errors else []
+        return [(k, m) for k, m in errors.items() if k.startswith(self.error_prefix + ".")]
 
 
 @dataclass
@@ -78,7 +94,8 @@ def _lines(spec: Catalogue, data: dict, context) -> list[ReviewLine]:
                 values = {f.name: raw.get("values", {}).get(f.name) or ((held.details or {}).get(f.name, "") if held
                                                                          else "") for f in fields}
                 pairs = shown(fields, values)
-            rows.append(ReviewLine(f"{page.key}:{index}", item, item.name, pairs, None))
+            prefix = item.key + (f"@{raw['scope_key']}" if raw.get("scope_key") else "")
+            rows.append(ReviewLine(f"{page.key}:{index}", item, item.name, pairs, None, prefix))
         if stored.get("free_on"):
             rows.append(ReviewLine(f"{page.key}:free", None, "Fritext (avslut)", [], stored.get("free_text", "")))
     return rows
@@ -118,3 +135,27 @@ def _steps(spec: Catalogue, request: OrderRequest, person: Person, forvaltning: 
             chosen = people[0].id
         result.append(StepChoice(step, step_field(index), people, chosen))
     return result
+
+
+def review_targets(context: dict, errors: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(error key -> id the error summary links to, errors with no place on the page).
+
+    A line's errors ("labb.konto.avdelning") are shown in its row and link there: its fields are
+    filled in on the page before; the row says what is wrong and has Ta bort.
+    """
+    targets = {"lines": "lines-h"}
+    shown = {"lines", "omrade_id", "enhet_id", "start_date", "end_date", "akut"}
+    if context["catalogue"].delegation == "enhet":
+        targets["enhet_id"] = "unit-fact"
+    for line in context["lines"]:
+        for key, _ in line.errors(errors):
+            targets[key] = line.row_id
+            shown.add(key)
+    for step in context["attest_steps"]:
+        shown.add(step.field)
+    for resolved in context["order_fields"]:
+        targets[resolved.name] = f"order.{resolved.name}"
+        shown.add(resolved.name)
+    if not context["catalogue"].end_date:
+        shown.discard("end_date")
+    return targets, leftover_errors(errors, targets, shown)

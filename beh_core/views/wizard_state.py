@@ -14,6 +14,7 @@ from ..models import Forvaltning, OrderDraft, Person
 from ..services import drafts
 from ..services.ordering import AlreadySubmitted, LineInput
 from .access import current_actor, runtime
+from .messages import message_text
 
 SESSION_KEY = "drafts"
 FIELD_PREFIX = "f."
@@ -64,7 +65,7 @@ def open_draft(catalogue: Catalogue) -> OrderDraft:
 
         number = get_session().get(Order, draft.order_id).number
         if request.method == "POST":
-            flash(AlreadySubmitted(number).message, "info")
+            flash(message_text(AlreadySubmitted(number).message), "info")
         abort(redirect(url_for("wizard.done", catalogue=catalogue.key, number=number)))
     return draft
 

@@ -154,10 +154,11 @@ class Session:
         return self.driver.find_element(By.XPATH, f"//a[normalize-space()={xpath_literal(text)}]")
 
     def button(self, text: str):
-        """The visible button with exactly this text."""
+        """The visible button with exactly this text (not the wizard's hidden default button for Enter)."""
         from selenium.webdriver.common.by import By
 
-        for candidate in self.driver.find_elements(By.XPATH, f"//button[normalize-space()={xpath_literal(text)}]"):
+        for candidate in self.driver.find_elements(
+                By.XPATH, f"//button[normalize-space()={xpath_literal(text)} and not(@aria-hidden='true')]"):
             if candidate.is_displayed():
                 return candidate
         raise AssertionError(f"no visible button {text!r} on {self.driver.current_url}")

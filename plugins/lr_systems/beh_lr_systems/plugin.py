@@ -12,14 +12,15 @@ from .loader import CATALOGUE, load_items
 
 PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
-# The manual's guidance at "Avslut av behörigheter som inte finns i listan" (manual 000, Avsluta behörighet).
+# The manual's guidance at "Avslut av behörigheter som inte finns i listan" (manual 000, Avsluta behörighet),
+# laid out as the manual shows it: paragraphs (blank line) and lines (newline).
 AVSLUT_HELP = (
     "Ange i fritext tydligt vilka behörigheter som ska avslutas, exempelvis Elvis, Melior, enstaka roller i system "
     "eller specifika AD-undergrupper. Vid AsynjaVisph skall signeringslistan vara utdelad. Använd inte frasen "
-    "\"Alla behörigheter\". Observera! Detta val kan endast användas för behörighet som inte finns i listan ovanför."
-    "\n\nAnvändartjänster (AD, Outlook och Teams) avslutas via tjänsten Hantera användartjänst. "
-    "Uppdrag (Pascal och NPÖ) avslutas på sidan Uppdrag (Vårdmedarbetaruppdrag VMU). "
-    "Ovanstående anges inte i fritextfältet. Avslutas med automatik vid valt datum."
+    "\"Alla behörigheter\".\n\nObservera! Detta val kan endast användas för behörighet som inte finns i listan "
+    "ovanför.\n\nAnvändartjänster (AD, Outlook och Teams) avslutas via tjänsten Hantera användartjänst.\n"
+    "Uppdrag (Pascal och NPÖ) avslutas på sidan Uppdrag (Vårdmedarbetaruppdrag VMU).\n"
+    "Ovanstående anges inte i fritextfältet.\nAvslutas med automatik vid valt datum."
 )
 
 LR = Catalogue(
