@@ -20,7 +20,9 @@ from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED
                               ORDER_ATTESTANT_CHANGED, ORDER_COMPLETED, ORDER_CREATED, ORDER_KOMPLETTERING_ANSWERED,
                               ORDER_KOMPLETTERING_REQUESTED, ORDER_LINES_REMOVED, ORDER_REJECTED,
                               ORDER_STEP_APPROVED, ORDER_WITHDRAWN)
+from .services.keyset import KeysetList, Range, keyset_page
 from .services.order_info import LineInfo, OrderContext, OrderInfo
+from .services.paging import Page, PageRequest
 from .services.person_suggest import PersonSuggestion
 from .web import (Conflict, Forbidden, LineInput, NotFound, OrderRequest, ValidationFailed, create_orders,
                   current_actor, db_session, directory, draft_data, draft_discard, draft_save, draft_start,
@@ -53,4 +55,6 @@ __all__ = [
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
     # messages with parameters, translated by the pages
     "N_",
+    # long lists of your own at constant cost (docs/performance.md)
+    "KeysetList", "Range", "keyset_page", "PageRequest", "Page",
 ]

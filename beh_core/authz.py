@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, exists, false, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from .catalogue import Catalogue, CatalogueRegistry
@@ -119,22 +119,34 @@ def load_actor(session: Session, person: Person, today: date | None = None, conf
     """Compute a person's rights: active delegations, units headed, configured roles."""
     today = today or date.today()
     config = config or {}
-    delegations = list(session.scalars(
-        select(Delegation).where(
-            Delegation.person_id == person.id, Delegation.valid_from <= today, Delegation.valid_to >= today
-        )
-    ))
-    headed = session.execute(
-        select(Enhet.id, Omrade.forvaltning_id, Omrade.id).join(Omrade, Enhet.omrade_id == Omrade.id)
-        .where(Enhet.chef_id == person.id)
+    # One statement (every request loads the actor): the active delegations and the units headed, as
+    # the product of the two short lists from a one-row anchor (no delegations and no units: one empty row).
+    # The same statement answers whether a plugin's attest step waits for the person (the left menu
+    # asks on every page), so no page pays a statement of its own for it.
+    from .models import OrderAttestStep
+
+    waiting = exists().where(
+        Order.attestant_id == person.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
+        OrderAttestStep.order_id == Order.id, OrderAttestStep.attestant_id == person.id,
+        OrderAttestStep.status == "vantar", OrderAttestStep.rule == "plugin").label("waiting")
+    anchor = select(literal(1).label("one"), waiting).subquery("anchor")
+    rows = session.execute(
+        select(Delegation, Enhet.id, Omrade.forvaltning_id, Omrade.id, anchor.c.waiting).select_from(anchor)
+        .outerjoin(Delegation, and_(Delegation.person_id == person.id, Delegation.valid_from <= today,
+                                    Delegation.valid_to >= today))
+        .outerjoin(Enhet, Enhet.chef_id == person.id).outerjoin(Omrade, Enhet.omrade_id == Omrade.id)
     ).all()
-    return Actor(
+    delegations = list({d.id: d for d, *_ in rows if d is not None}.values())
+    headed = {tuple(unit) for _, *unit, _waiting in rows if unit[0] is not None}
+    actor = Actor(
         person=person, today=today, delegations=delegations,
         chef_enhet_ids=frozenset(row[0] for row in headed), chef_scopes=frozenset((row[1], row[2]) for row in headed),
         is_fulfiller=person.vgr_id in config.get("FULFILLERS", ()),
         is_admin=person.vgr_id in config.get("ADMINS", ()),
         portal=portal, session=session, remote_addr=remote_addr,
     )
+    actor._waiting_attest = bool(rows[0].waiting) if rows else False
+    return actor
 
 
 # --- Ordering ------------------------------------------------------------------
@@ -286,22 +298,33 @@ def _chosen_by_orderer(actor: Actor, order: Order, step) -> bool:
     return declared is None or declared.chosen_by_orderer
 
 
-def all_orders_scopes(actor: Actor) -> list | None:
-    """'Alla beställningar': one WHERE clause per delegation (område, område + verksamhet, or vårdenhet).
+def all_orders_scope_keys(actor: Actor) -> list[tuple] | None:
+    """'Alla beställningar' as disjoint scopes: ("omrade", id) or ("enhet", (omrade id, enhet id)).
 
-    None means every order (administrators and Service Desk); an empty list means none. Each clause
-    matches one index: (omrade_id, created_at) or (enhet_id, created_at).
+    None means every order (administrators and Service Desk); an empty list means none. A vårdenhet
+    inside an område the actor sees whole is not repeated, so the scopes never overlap.
     """
     if actor.is_admin or actor.is_fulfiller:
         return None
     area = [d for d in _delegations(actor) if d.scope == SCOPE_AREA and d.omrade_id]
     whole = {d.omrade_id for d in area if d.enhet_id is None}
     narrow = {(d.omrade_id, d.enhet_id) for d in area if d.enhet_id is not None and d.omrade_id not in whole}
-    units = {d.enhet_id for d in _delegations(actor) if d.scope == SCOPE_UNIT and d.enhet_id}
-    units -= {e for _, e in narrow}
-    return ([Order.omrade_id == omrade for omrade in sorted(whole)]
-            + [and_(Order.omrade_id == omrade, Order.enhet_id == enhet) for omrade, enhet in sorted(narrow)]
-            + [Order.enhet_id == enhet for enhet in sorted(units)])
+    units = {(d.omrade_id, d.enhet_id) for d in _delegations(actor) if d.scope == SCOPE_UNIT and d.enhet_id}
+    units = {(o, e) for o, e in units if o not in whole} - narrow
+    return ([("omrade", omrade) for omrade in sorted(whole)]
+            + [("enhet", pair) for pair in sorted(narrow | units)])
+
+
+def all_orders_scopes(actor: Actor) -> list | None:
+    """'Alla beställningar': one WHERE clause per delegation (område, område + verksamhet, or vårdenhet).
+
+    None means every order (administrators and Service Desk); an empty list means none. Each clause
+    matches one index: (omrade_id, created_at, id) or (enhet_id, created_at, id).
+    """
+    keys = all_orders_scope_keys(actor)
+    if keys is None:
+        return None
+    return [Order.omrade_id == value if kind == "omrade" else Order.enhet_id == value[1] for kind, value in keys]
 
 
 def all_orders_filter(actor: Actor):

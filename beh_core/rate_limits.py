@@ -31,10 +31,12 @@ from flask_login import current_user
 EXTENSION_KEY = "beh_limiter"
 # scope -> (config key of the limit, key function name, endpoints, methods)
 def _is_search() -> bool:
-    """A request that searches persons: a POST of Sök fram användare, or Ny delegering's GET with a search."""
+    """A request that searches persons: a POST of Sök fram användare or Sökalternativ, Ny delegering's GET
+    with a search, or a list of orders filtered by a person (Slutanvändare, Beställare)."""
     if request.method == "POST":
         return True
-    return any((request.args.get(name) or "").strip() for name in ("fornamn", "efternamn", "vgr_id"))
+    return any((request.args.get(name) or "").strip()
+               for name in ("fornamn", "efternamn", "vgr_id", "slutanvandare", "bestallare"))
 
 
 # scope -> (setting, counted per, endpoints, methods); every endpoint of a scope shares its budget.
@@ -42,7 +44,8 @@ LIMITED: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "login": ("RATE_LIMIT_LOGIN", "address",
               ("auth.demo_login", "siths.login", "siths.login_client_certificate"), ("POST",)),
     "siths_challenge": ("RATE_LIMIT_SITHS_CHALLENGE", "address", ("siths.challenge",), ("POST",)),
-    "search": ("RATE_LIMIT_SEARCH", "user", ("wizard.search", "delegation.new"), ("POST", "GET")),
+    "search": ("RATE_LIMIT_SEARCH", "user", ("wizard.search", "delegation.new", "orders.mine", "orders.all_"),
+               ("POST", "GET")),
     "suggest": ("RATE_LIMIT_SUGGEST", "user", ("suggest.persons", "suggest.kostnadsstallen"), ("POST",)),
 }
 # A scope whose requests count only when this says so (the search page itself is free to open).

@@ -551,6 +551,24 @@ EN = {
     "Innehas från %(date)s.": "Held from %(date)s.",
     "Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din behörighetsadministratör.":
         "You are no longer active in the directory (KiV) and cannot log in. Contact your access administrator.",
+    # Lists at constant cost and Sökalternativ (issue 13, branch perf)
+    "Namn, VGR-ID, HSA-id eller personnummer": "Name, VGR-ID, HSA-ID or personal identity number",
+    "Namn, VGR-ID eller HSA-id": "Name, VGR-ID or HSA-ID", "Beställning": "Order form",
+    "Rensa sökningen": "Clear the search", "Första sidan": "First page", "Sista sidan": "Last page",
+    "Totalt fler än %(total)s st. Sida %(page)s.": "Total more than %(total)s. Page %(page)s.",
+    "Totalt fler än %(total)s st. Sista sidan.": "Total more than %(total)s. Last page.",
+    "Totalt fler än %(total)s st. Sida %(page)s från slutet.":
+        "Total more than %(total)s. Page %(page)s from the end.",
+    "Sida %(page)s finns inte. Listan har %(pages)s sidor.":
+        "Page %(page)s does not exist. The list has %(pages)s pages.",
+    "Sida %(page)s kan inte visas direkt. Bläddra med Nästa sida, gå till Sista sidan eller begränsa sökningen.":
+        "Page %(page)s cannot be shown directly. Use Next page, go to Last page or narrow the search.",
+    "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
+    "Ingen person med detta personnummer finns i KiV.": "No person with this personal identity number is in KiV.",
+    "Ange VGR-ID, HSA-id, personnummer eller namn.": "Enter a VGR-ID, HSA-ID, personal identity number or name.",
+    "Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
+    "eller ange VGR-ID.": "More than 500 persons have that name. Type more of the name, for example first and "
+                          "last name, or enter a VGR-ID.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

@@ -100,8 +100,10 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "wizard.done": ("order", [Probe("GET", ORDERER, "L D D D D D D D",
                                     args=lambda o, me: {"catalogue": "lr", "number": o.order})]),
     # --- orders: lists for everyone, one order for those it concerns -----------------
-    "orders.mine": ("list_orders", [Probe("GET", LOGGED_IN)]),
-    "orders.all_": ("list_orders", [Probe("GET", LOGGED_IN)]),
+    "orders.mine": ("list_orders", [Probe("GET", LOGGED_IN),
+                                    Probe("POST", LOGGED_IN, data=lambda o, me: {"status": "avslutad"})]),
+    "orders.all_": ("list_orders", [Probe("GET", LOGGED_IN),
+                                    Probe("POST", LOGGED_IN, data=lambda o, me: {"slutanvandare": "eriny1"})]),
     "orders.show": ("list_orders", [Probe("GET", "L A A A D D A A", "L D D D D D A A", args=ORDER)]),
     "orders.change_attestant": ("list_orders", [
         Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER),

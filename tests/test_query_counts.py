@@ -25,27 +25,40 @@ class QueryCounter:
 
 def queries_for(app, browser, path):
     with QueryCounter(get_database(app).engine) as counter:
-        assert browser.get(path).status_code == 200
+        # 404: a page beyond the last ("Sida 2 finns inte") costs the same statements as a page that exists.
+        assert browser.get(path).status_code in (200, 404)
     return counter.count
 
 
-@pytest.mark.parametrize("path", ["/bestallningar/mina", "/bestallningar/alla", "/attest/"])
-def test_listor_kostar_lika_många_frågor_för_2_som_för_15_rader(app, region, login, path):
+LISTS = [
+    ("sarbe1", "/bestallningar/mina"), ("sarbe1", "/bestallningar/alla"), ("johek1", "/attest/"),
+    ("sarbe1", "/bestallningar/mina?status=vantar_pa_attest"), ("sarbe1", "/bestallningar/alla?typ=forandring"),
+    ("sarbe1", "/bestallningar/alla?katalog=lr&status=vantar_pa_attest"), ("sarbe1", "/bestallningar/mina?sida=sista"),
+    ("sarbe1", "/bestallningar/mina?sida=2"), ("sarbe1", "/bestallningar/alla?system=esMaker"),
+    ("sarbe1", "/bestallningar/alla?slutanvandare=eriny1"), ("kardah", "/bestallningar/alla?bestallare=sarbe1"),
+    ("kardah", "/bestallningar/alla"), ("kardah", "/bestallningar/alla?fran=2020-01-01&till=2030-12-31"),
+    ("lensa1", "/servicedesk/?status=vantar_pa_attest"), ("lensa1", "/servicedesk/?person=sarbe1"),
+]
+
+
+@pytest.mark.parametrize("user,path", LISTS)
+def test_listor_kostar_lika_många_frågor_för_2_som_för_40_rader(app, region, login, user, path):
     sarbe1, johek1 = person(region, "sarbe1"), person(region, "johek1")
-    users = [person_without_permissions(region, exclude=())]
-    viewer = login("johek1" if path == "/attest/" else "sarbe1")
+    users = [person_without_permissions(region, exclude=()), person(region, "eriny1")]
+    viewer = login(user)
 
     def add(n):
-        for _ in range(n):
-            make_order(region, orderer=sarbe1, end_user=users[0], attestant=johek1, forvaltning_code="NH",
+        for i in range(n):
+            make_order(region, orderer=sarbe1, end_user=users[i % 2], attestant=johek1, forvaltning_code="NH",
                        omrade_name="Område Norr")
 
     add(2)
+    viewer.get(path)  # warm: the first request of a browser loads what later requests reuse
     few = queries_for(app, viewer, path)
-    add(13)
+    add(38)
     many = queries_for(app, viewer, path)
     assert many == few
-    assert few <= 8
+    assert few <= 4  # the session and user, the actor's rights, the list (count, ids and rows: 1), a person
 
 
 def test_en_beställning_kostar_lika_många_frågor_oavsett_antal_rader(app, region, login):

@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from beh_core.models import Base
+from beh_core.models.directory import include_in_schema
 
 config = context.config
 target_metadata = Base.metadata
@@ -30,7 +31,7 @@ def run_migrations_online() -> None:
     engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                          compare_type=True, version_table=VERSION_TABLE)
+                          compare_type=True, version_table=VERSION_TABLE, include_name=include_in_schema)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

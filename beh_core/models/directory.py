@@ -117,6 +117,19 @@ class Person(Base):
         return f"<Person {self.vgr_id}>"
 
 
+# What only the database has, for the name search (migration 0011): SQLite's FTS5 table and its
+# shadow tables, PostgreSQL's GIN index on the names' words. Schema comparisons skip them.
+DATABASE_ONLY_TABLES = frozenset(
+    ["persons_names"] + [f"persons_names_{part}" for part in ("data", "idx", "docsize", "config", "content")])
+DATABASE_ONLY_INDEXES = frozenset(["ix_persons_name_words"])
+
+
+def include_in_schema(name: str | None, type_: str, _parent) -> bool:
+    """Alembic ``include_name``: leave out what only the database has (the name search)."""
+    return not ((type_ == "table" and name in DATABASE_ONLY_TABLES)
+                or (type_ == "index" and name in DATABASE_ONLY_INDEXES))
+
+
 class Engagement(Base):
     """A person's employment or assignment at a unit."""
 

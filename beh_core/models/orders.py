@@ -36,15 +36,23 @@ class Order(Base):
     """One beställning: an end user, an orderer, an attestant and one or more lines."""
 
     __tablename__ = "orders"
+    # Every list of orders reads index ranges that end in (created_at, id): an equality prefix, then the
+    # sort key, so a page and a capped count read only matching entries (services/order_queries.py).
     __table_args__ = (
-        Index("ix_orders_orderer_created", "orderer_id", "created_at"),
-        Index("ix_orders_attestant_status", "attestant_id", "status", "created_at"),
-        Index("ix_orders_status_created", "status", "created_at"),
-        Index("ix_orders_forvaltning_created", "forvaltning_id", "created_at"),
-        Index("ix_orders_omrade_created", "omrade_id", "created_at"),
-        Index("ix_orders_end_user_created", "end_user_id", "created_at"),
-        Index("ix_orders_enhet_created", "enhet_id", "created_at"),  # Alla for U (vårdenhet) delegations
         Index("ix_orders_created", "created_at", "id"),  # Alla for Service Desk and administrators
+        Index("ix_orders_facets", "status", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_orderer", "orderer_id", "created_at", "id"),  # Mina beställningar
+        Index("ix_orders_orderer_facets", "orderer_id", "status", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_orderer_omrade", "orderer_id", "omrade_id", "created_at", "id"),  # Alla, one beställare
+        Index("ix_orders_omrade", "omrade_id", "created_at", "id"),  # Alla for L/R delegations
+        Index("ix_orders_omrade_facets", "omrade_id", "status", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_enhet", "enhet_id", "created_at", "id"),  # Alla for U delegations and verksamheter
+        Index("ix_orders_enhet_facets", "enhet_id", "status", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_end_user", "end_user_id", "created_at", "id"),  # Slutanvändare
+        Index("ix_orders_attestant_status", "attestant_id", "status", "created_at", "id"),  # Attestera
+        Index("ix_orders_status_created", "status", "created_at"),  # reminders and due jobs by status
+        Index("ix_orders_queue", "status", "akut", "created_at", "id"),  # the Service Desk queue
+        Index("ix_orders_queue_forvaltning", "forvaltning_id", "status", "akut", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +107,7 @@ class OrderLine(Base):
     """One permission in an order: a catalogue item with its field values, or free text (Avslut)."""
 
     __tablename__ = "order_lines"
+    __table_args__ = (Index("ix_order_lines_item_order", "item_key", "order_id"),)  # System in Sökalternativ
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

@@ -75,12 +75,6 @@ def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
                                 .execution_options(populate_existing=True)))
 
 
-def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
-    """The order's lines as committed (read again, e.g. under the order's row lock)."""
-    return list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
-                                .execution_options(populate_existing=True)))
-
-
 def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
     """The rules of a decision (still waiting, the actor may attest, Avslå has a comment); returns the comment."""
     if order.status != WAITING or order.current_step is None:

@@ -8,12 +8,11 @@ explained in docs/authorization.md.
 from __future__ import annotations
 
 import calendar
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -24,7 +23,7 @@ from ..labels import _N
 from ..models import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
 from .errors import NotFound, ValidationFailed
 from .ordering import parse_date
-from .paging import Page
+from .paging import Page, paginate_ids
 
 
 EXTEND_MONTHS = (3, 6, 12)
@@ -237,14 +236,10 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
 # --- Visa/hantera delegeringar and Sök befintlig delegering ------------------------
 
 def _page(session: Session, stmt, page: int, size: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    rows = list(session.scalars(stmt.options(
+    """One page of delegations: the ids first (sorted, narrow), then those rows with their people and units."""
+    return paginate_ids(session, Delegation, stmt, page, size, options=(
         joinedload(Delegation.person), joinedload(Delegation.delegated_by), joinedload(Delegation.ended_by),
-        joinedload(Delegation.forvaltning), joinedload(Delegation.omrade), joinedload(Delegation.enhet),
-    ).offset((page - 1) * size).limit(size)))
-    return Page(rows, total, page, pages)
+        joinedload(Delegation.forvaltning), joinedload(Delegation.omrade), joinedload(Delegation.enhet)))
 
 
 def _status_clause(status: str, today: date):
@@ -263,7 +258,7 @@ def list_delegations(session: Session, actor: Actor, *, scope: str, scope_key: s
     if pair is None or scope not in SCOPE_LABELS:
         raise ValidationFailed({"scope_key": N_("Välj förvaltning och område.")})
     authz.require(authz.may_delegate_lr(actor, *pair), N_("Du kan bara se delegeringar inom dina enheter."))
-    stmt = (select(Delegation).join(Person, Delegation.person_id == Person.id)
+    stmt = (select(Delegation.id).join(Person, Delegation.person_id == Person.id)
             .where(Delegation.scope == scope, Delegation.forvaltning_id == pair[0], Delegation.omrade_id == pair[1],
                    authz.delegations_filter(actor))
             .order_by(Person.last_name_lc, Person.first_name_lc, Delegation.valid_from.desc(), Delegation.id))
@@ -281,7 +276,7 @@ def search_delegations(session: Session, actor: Actor, vgr_id: str, page: int = 
     person = session.scalar(select(Person).where(Person.vgr_id == text))
     if person is None:
         raise ValidationFailed({"vgr_id": N_("Ingen person med detta VGR-ID finns i KiV.")})
-    stmt = (select(Delegation).where(Delegation.person_id == person.id, authz.delegations_filter(actor))
+    stmt = (select(Delegation.id).where(Delegation.person_id == person.id, authz.delegations_filter(actor))
             .order_by(Delegation.valid_to.desc(), Delegation.id.desc()))
     return person, _page(session, stmt, page, size)
 

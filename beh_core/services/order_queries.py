@@ -1,17 +1,38 @@
-"""Read side of orders: Tidigare beställningar (Mina / Alla), attest list, one order."""
+"""Read side of orders: Tidigare beställningar (Mina / Alla), attest list, one order.
+
+Every list is a union of index ranges (``paging.KeysetList``): each range is an equality prefix of
+one index of ``orders`` followed by ``(created_at, id)``, so a page reads at most a page of index
+entries per range and the count at most ``COUNT_CAP`` entries, whatever the filter:
+
+* no status/typ/katalog filter: ``(scope, created_at, id)`` with scope = orderer (Mina), område or
+  vårdenhet (one range per delegation, Alla) or nothing (administrators, Service Desk);
+* any of status, typ, katalog: ``(scope, status, kind, catalogue, created_at, id)``, one range per
+  combination of the values left open (typ=forandring = 8 statuses x the catalogues), so a filter
+  that matches nothing reads nothing;
+* Beställare (one person) in Alla: ``(orderer_id, omrade_id, created_at, id)`` per delegation;
+* Slutanvändare, or Beställare matching several persons: ``(end_user_id | orderer_id, created_at, id)``
+  of those persons (at most ``person_match.PERSON_LIMIT``), the rest filtered on their few orders;
+* Ordernummer: the unique index; the date range narrows every range; System: the lines'
+  ``(item_key, order_id)`` index.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
+from itertools import product
 
-from sqlalchemy import select, true
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from .. import authz
-from .paging import Page, paginate, paginate_merged
 from ..authz import Actor
-from ..models import Order, OrderAttestStep, OrderStatus, Person
 from ..labels import _N
+from ..models import Credential, Order, OrderAttestStep, OrderLine, OrderStatus, Person
+from .keyset import KeysetList, Range, keyset_page
+from .paging import Page, PageRequest
+from .person_match import persons_matching
+
+PAGE_SIZE = 15  # "Totalt 194 st. Sida 1 av 13." (manual 000)
 
 STATUS_LABELS = {
     OrderStatus.VANTAR_PA_ATTEST.value: _N("Väntar på Attest"),
@@ -23,66 +44,176 @@ STATUS_LABELS = {
     OrderStatus.AVSLAGEN.value: _N("Avslagen"),
     OrderStatus.MAKULERAD.value: _N("Makulerad"),
 }
+KINDS = ("nyupplagg", "forandring", "avslut")
+SORT_KEY = (Order.created_at, Order.id)
 
 
 @dataclass
 class OrderFilter:
-    """Sökalternativ of Tidigare beställningar."""
+    """Sökalternativ of Tidigare beställningar (every field optional, all combinable)."""
 
     number: str = ""
     catalogue: str = ""
     status: str = ""
     kind: str = ""
-    end_user_vgr_id: str = ""
+    end_user: str = ""  # VGR-ID, HSA-ID, personnummer or name
+    orderer: str = ""  # Beställare (Alla): VGR-ID, HSA-ID, personnummer or name
+    system: tuple[str, ...] = ()  # the item keys of one system (every förvaltning offering it)
     date_from: date | None = None
     date_to: date | None = None
+    catalogues: tuple[str, ...] = ()  # every catalogue key orders may have (the registry's)
+
+    @property
+    def facets(self) -> bool:
+        """Is status, typ or katalog chosen (the ranges then include them)?"""
+        return bool(self.status or self.kind or self.catalogue)
 
 
-def _apply(stmt, flt: OrderFilter):
-    if flt.number:
-        stmt = stmt.where(Order.number == flt.number.strip().lower())
-    if flt.catalogue:
-        stmt = stmt.where(Order.catalogue == flt.catalogue)
-    if flt.status in STATUS_LABELS:
-        stmt = stmt.where(Order.status == flt.status)
-    if flt.kind in ("nyupplagg", "forandring", "avslut"):
-        stmt = stmt.where(Order.kind == flt.kind)
-    if flt.end_user_vgr_id:
-        stmt = stmt.where(Order.end_user_id.in_(
-            select(Person.id).where(Person.vgr_id == flt.end_user_vgr_id.strip().lower())))
+def _facet_values(flt: OrderFilter) -> list[tuple[str, str, str]]:
+    """Every (status, kind, catalogue) the filter leaves open: one index range each."""
+    statuses = [flt.status] if flt.status else list(STATUS_LABELS)
+    kinds = [flt.kind] if flt.kind else list(KINDS)
+    if not flt.catalogue and not flt.catalogues:
+        # Without the keys no range could be formed and the list would be silently empty.
+        raise ValueError("OrderFilter.catalogues must hold the portal's catalogue keys when a facet is chosen")
+    catalogues = [flt.catalogue] if flt.catalogue else sorted(set(flt.catalogues))
+    return list(product(statuses, kinds, catalogues))
+
+
+def _narrow(flt: OrderFilter, person_ids: dict[str, list[int]]) -> list:
+    """Conditions every range gets: the date range and the filters that are not part of its index prefix."""
+    where = []
     if flt.date_from:
-        stmt = stmt.where(Order.created_at >= datetime.combine(flt.date_from, time.min, timezone.utc))
+        where.append(Order.created_at >= datetime.combine(flt.date_from, time.min, timezone.utc))
     if flt.date_to:
-        stmt = stmt.where(Order.created_at <= datetime.combine(flt.date_to, time.max, timezone.utc))
-    return stmt
+        where.append(Order.created_at <= datetime.combine(flt.date_to, time.max, timezone.utc))
+    if flt.system:
+        where.append(Order.id.in_(select(OrderLine.order_id).where(
+            OrderLine.item_key.in_(sorted(flt.system)), OrderLine.removed.is_(False))))
+    if flt.number:
+        where.append(Order.number == flt.number.strip().lower())
+    for column, ids in ((Order.end_user_id, person_ids.get("end_user")), (Order.orderer_id, person_ids.get("orderer"))):
+        if ids is not None:
+            where.append(column.in_(ids) if ids else false())
+    return where
 
 
-_PEOPLE = (joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant))
+def _facet_filter(flt: OrderFilter) -> list:
+    where = []
+    if flt.status:
+        where.append(Order.status == flt.status)
+    if flt.kind:
+        where.append(Order.kind == flt.kind)
+    if flt.catalogue:
+        where.append(Order.catalogue == flt.catalogue)
+    return where
 
 
-def _page(session: Session, where, flt: OrderFilter, page: int, size: int) -> Page:
-    stmt = _apply(select(Order).where(where), flt).options(*_PEOPLE)
-    return paginate(session, stmt, page, size, Order.created_at.desc(), Order.id.desc())
+SCOPE_COLUMNS = {"orderer": Order.orderer_id, "omrade": Order.omrade_id, "enhet": Order.enhet_id}
+FACET_COLUMNS = (Order.status, Order.kind, Order.catalogue)
 
 
-def my_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, size: int = 15) -> Page:
-    """Mina beställningar: orders the actor placed."""
-    return _page(session, Order.orderer_id == actor.id, flt, page, size)
+def _scope_value(kind: str, value):
+    """A vårdenhet scope is (område, enhet) and read through the enhet index (it lies in one område)."""
+    return value[1] if kind == "enhet" else value
 
 
-def all_orders(session: Session, actor: Actor, flt: OrderFilter, page: int = 1, size: int = 15) -> Page:
-    """Alla beställningar: orders inside the actor's delegations (or all for admin / Service Desk)."""
-    scopes = authz.all_orders_scopes(actor)
+def _scope_clause(scopes: list[tuple] | None):
     if scopes is None:
-        return _page(session, true(), flt, page, size)
-    return paginate_merged(session, Order, [_apply(select(Order).where(scope), flt) for scope in scopes], page, size,
-                           Order.created_at.desc(), Order.id.desc(), options=_PEOPLE)
+        return true()
+    return or_(*[SCOPE_COLUMNS[kind] == _scope_value(kind, value) for kind, value in scopes])
 
 
-def orders_to_attest(session: Session, actor: Actor, page: int = 1, size: int = 15) -> Page:
-    """Orders waiting for the actor's attest, oldest first... as the manual lists, newest first."""
-    where = (Order.attestant_id == actor.id) & (Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
-    return _page(session, where, OrderFilter(), page, size)
+def _scope_ranges(scopes: list[tuple] | None, flt: OrderFilter, narrow: list) -> list[Range]:
+    """One range per scope (per kind of scope: one index), times the open facet values when a facet is chosen."""
+    combos = _facet_values(flt) if flt.facets else [()]
+    facet_columns = FACET_COLUMNS if flt.facets else ()
+    if scopes is None:
+        return [Range(tuple(narrow), facet_columns, tuple(combos))]
+    ranges = []
+    for kind in ("orderer", "omrade", "enhet"):
+        values = [_scope_value(k, v) for k, v in scopes if k == kind]
+        if values:
+            ranges.append(Range(tuple(narrow), (SCOPE_COLUMNS[kind], *facet_columns),
+                                tuple((value, *combo) for value in values for combo in combos)))
+    return ranges
+
+
+def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> list[Range]:
+    """Every index range of the list (empty: nothing can match)."""
+    people: dict[str, list[int]] = {}
+    if flt.end_user:
+        people["end_user"] = persons_matching(session, flt.end_user, "slutanvandare")
+    if flt.orderer:
+        people["orderer"] = persons_matching(session, flt.orderer, "bestallare")
+    if any(ids == [] for ids in people.values()):
+        return []
+    if flt.number or flt.end_user or len(people.get("orderer", ())) > 1:
+        # Few rows whatever the scope: the number's or the persons' index, the rest filtered on those rows.
+        return [Range((_scope_clause(scopes), *_facet_filter(flt), *_narrow(flt, people)))]
+    narrow = _narrow(flt, {})
+    if not flt.orderer:
+        return _scope_ranges(scopes, flt, narrow)
+    orderer = people["orderer"][0]  # one beställare
+    if scopes is None:
+        return _scope_ranges([("orderer", orderer)], flt, narrow)
+    if any(kind == "orderer" for kind, _ in scopes):  # Mina: only the actor's own
+        return _scope_ranges(scopes, flt, narrow) if scopes == [("orderer", orderer)] else []
+    # Her orders in each delegation: (orderer_id, omrade_id, created_at, id), a vårdenhet filtered within.
+    where = (*_facet_filter(flt), *narrow)
+    ranges = []
+    areas = [value for kind, value in scopes if kind == "omrade"]
+    if areas:
+        ranges.append(Range(where, (Order.orderer_id, Order.omrade_id), tuple((orderer, o) for o in areas)))
+    units = [value for kind, value in scopes if kind == "enhet"]
+    if units:
+        ranges.append(Range(where, (Order.orderer_id, Order.omrade_id, Order.enhet_id),
+                            tuple((orderer, o, e) for o, e in units)))
+    return ranges
+
+
+# What a list row shows (Beställd, Ordernummer, Beställare, Slutanvändare, Status, Typ, Återkopplingsinfo):
+# only those columns are read and turned into objects, 15 rows at a time.
+_SHOWN = (Order.id, Order.number, Order.created_at, Order.status, Order.kind, Order.catalogue, Order.akut,
+          Order.orderer_id, Order.end_user_id, Order.attestant_id, Order.decision_comment)
+_NAMES = (Person.first_name, Person.last_name, Person.vgr_id)
+_PEOPLE = (load_only(*_SHOWN), joinedload(Order.orderer).load_only(*_NAMES),
+           joinedload(Order.end_user).load_only(*_NAMES))
+
+
+def _list(session: Session, actor: Actor, ranges: list[Range], request: PageRequest, size: int) -> Page:
+    """One page of the ranges, with the orders whose credentials the actor (their orderer) may read."""
+    credentials = exists().where(Credential.order_id == Order.id).correlate(Order)
+    flag = and_(Order.orderer_id == actor.id, credentials)
+    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=tuple(ranges), options=_PEOPLE,
+                      extra_columns=(flag.label("with_credentials"),))
+    page = keyset_page(session, spec, request, size)
+    page.marks = {order.id for order, marked in page.rows if marked}
+    page.rows = [order for order, _ in page.rows]
+    return page
+
+
+def my_orders(session: Session, actor: Actor, flt: OrderFilter, request: PageRequest | None = None,
+              size: int = PAGE_SIZE) -> Page:
+    """Mina beställningar: orders the actor placed."""
+    return _list(session, actor, _ranges(session, [("orderer", actor.id)], flt), request or PageRequest(), size)
+
+
+def all_orders(session: Session, actor: Actor, flt: OrderFilter, request: PageRequest | None = None,
+               size: int = PAGE_SIZE) -> Page:
+    """Alla beställningar: orders inside the actor's delegations (or all for admin / Service Desk)."""
+    scopes = authz.all_orders_scope_keys(actor)
+    if scopes == []:
+        return Page([], 0, 1, 1)
+    return _list(session, actor, _ranges(session, scopes, flt), request or PageRequest(), size)
+
+
+def orders_to_attest(session: Session, actor: Actor, request: PageRequest | None = None,
+                     size: int = PAGE_SIZE) -> Page:
+    """Orders waiting for the actor's attest, newest first: one range of (attestant_id, status, created_at, id)."""
+    where = (Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
+    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=(Range(where),), options=_PEOPLE)
+    return keyset_page(session, spec, request or PageRequest(), size)
 
 
 def load_order(session: Session, number: str) -> Order | None:

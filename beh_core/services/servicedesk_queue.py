@@ -1,16 +1,15 @@
 """The Service Desk queue: attested orders to carry out, searchable by ordernummer, person and system."""
 from __future__ import annotations
 
-import math
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..catalogue import CatalogueRegistry
 from ..models import Order, OrderLine, OrderStatus, Person
 from .prefix import prefix_of
 from .fulfilment import OPEN_STATUSES
-from .paging import Page
+from .keyset import KeysetList, Range, keyset_page
+from .paging import Page, PageRequest
 
 QUEUE_DEFAULT = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value)
 
@@ -31,39 +30,42 @@ def _persons_matching(text: str):
 
 def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, item_key: str = "",
                        item_keys: tuple[str, ...] = (), status: str = "", number: str = "", person: str = "",
-                       page: int = 1, size: int = 15) -> Page:
+                       page: int | PageRequest = 1, size: int = 15) -> Page:
     """Attested orders to carry out: akut first, then oldest.
 
     Filters: förvaltning, system (one key, or every key of a system offered in several förvaltningar),
     status, ordernummer (exact) and person (VGR-ID or name prefix of the end user or the orderer).
     A search by ordernummer or person without a status looks at every open order, not only the
     default Attesterad and Under utförande.
+
+    The queue is two ranks of index ranges, akut before the rest, each range one status of
+    ``(status, akut, created_at, id)`` or ``(forvaltning_id, status, akut, created_at, id)``: a page
+    reads a page of index entries whatever the size of the queue (``services/keyset.py``).
     """
     number, person = number.strip().lower(), person.strip()
     if status in OPEN_STATUSES:
         statuses: tuple[str, ...] = (status,)
     else:
         statuses = OPEN_STATUSES if (number or person) else QUEUE_DEFAULT
-    stmt = select(Order).where(Order.status.in_(statuses))
+    where = []
     if number:
-        stmt = stmt.where(Order.number == number)
+        where.append(Order.number == number)
     if person:
         people = _persons_matching(person)
-        stmt = stmt.where(Order.end_user_id.in_(people) | Order.orderer_id.in_(people))
-    if forvaltning_id:
-        stmt = stmt.where(Order.forvaltning_id == forvaltning_id)
+        where.append(Order.end_user_id.in_(people) | Order.orderer_id.in_(people))
     keys = tuple(item_keys) or ((item_key,) if item_key else ())
     if keys:
-        stmt = stmt.where(Order.id.in_(select(OrderLine.order_id).where(
+        where.append(Order.id.in_(select(OrderLine.order_id).where(
             OrderLine.item_key.in_(keys), OrderLine.removed.is_(False))))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    rows = list(session.scalars(stmt.options(
-        joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
-        selectinload(Order.lines)).order_by(Order.akut.desc(), Order.created_at, Order.id)
-        .offset((page - 1) * size).limit(size)))
-    return Page(rows, total, page, pages)
+    columns = ((Order.forvaltning_id,) if forvaltning_id else ()) + (Order.status, Order.akut)
+    prefix = (forvaltning_id,) if forvaltning_id else ()
+    ranges = tuple(Range(tuple(where), columns, tuple((*prefix, s, akut) for s in statuses), rank=0 if akut else 1)
+                   for akut in (True, False))
+    spec = KeysetList(entity=Order, key=(Order.created_at, Order.id), ranges=ranges, descending=False,
+                      options=(joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
+                               selectinload(Order.lines)))
+    request = page if isinstance(page, PageRequest) else PageRequest(number=max(1, page))
+    return keyset_page(session, spec, request, size)
 
 
 def systems_for_filter(registry: CatalogueRegistry) -> list[tuple[str, tuple[str, ...]]]:

@@ -48,6 +48,17 @@ def is_active(session: Session, sid: str | None, person_id: int | None) -> bool:
     return person is not None and person.is_active
 
 
+def open_session_person(session: Session, sid: str | None, person_id: int | None) -> Person | None:
+    """The person of ``sid`` if it is an open session of ``person_id``, a person still active in KiV
+    (one statement: the check and the user). A person the directory sync marked inactive (they left)
+    is logged out on their next request."""
+    if not sid or person_id is None:
+        return None
+    return session.scalar(select(Person).join(LoginSession, LoginSession.person_id == Person.id).where(
+        LoginSession.sid == sid, LoginSession.ended_at.is_(None), Person.id == person_id,
+        Person.active.isnot(False)))
+
+
 def end_session(session: Session, sid: str, reason: str) -> bool:
     """End one session in the caller's transaction; True if it was open.
 

@@ -18,7 +18,7 @@ from .. import authz
 from ..authz import Actor
 from ..models import Order, OrderStatus
 from .order_queries import OrderFilter, my_orders, orders_to_attest
-from .paging import Page
+from .paging import Page, PageRequest
 from .servicedesk_queue import service_desk_queue
 
 ATTEST, KOMPLETTERING, SERVICE_DESK = "attest", "komplettering", "servicedesk"
@@ -33,17 +33,22 @@ class TaskList:
     page: Page
 
 
-def komplettering_filter() -> OrderFilter:
-    """Mina beställningar narrowed to the orders waiting for the orderer's komplettering."""
-    return OrderFilter(status=OrderStatus.KOMPLETTERING.value)
+def komplettering_filter(actor: Actor) -> OrderFilter:
+    """Mina beställningar narrowed to the orders waiting for the orderer's komplettering.
+
+    A status is read as one index range per (status, typ, katalog), so the filter carries every catalogue
+    key of the portal, as the list page's filter does.
+    """
+    catalogues = tuple(c.key for c in actor.portal.registry.catalogues) if actor.portal else ()
+    return OrderFilter(status=OrderStatus.KOMPLETTERING.value, catalogues=catalogues)
 
 
 def work_tasks(session: Session, actor: Actor, *, size: int = TASKS_SHOWN) -> list[TaskList]:
     """The actor's tasks of every kind they can have, each the first ``size`` rows of its page."""
     tasks = []
     if authz.may_attest_any(actor):
-        tasks.append(TaskList(ATTEST, orders_to_attest(session, actor, 1, size)))
-    tasks.append(TaskList(KOMPLETTERING, my_orders(session, actor, komplettering_filter(), 1, size)))
+        tasks.append(TaskList(ATTEST, orders_to_attest(session, actor, PageRequest(), size)))
+    tasks.append(TaskList(KOMPLETTERING, my_orders(session, actor, komplettering_filter(actor), PageRequest(), size)))
     if actor.is_fulfiller:
         tasks.append(TaskList(SERVICE_DESK, service_desk_queue(session, page=1, size=size)))
     return tasks

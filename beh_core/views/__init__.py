@@ -17,6 +17,8 @@ def register_views(app: Flask) -> None:
     app.jinja_env.filters["people"] = lambda persons: [(p.id, p.display) for p in persons]
     # (value, label) pairs whose labels are msgids marked with _N: the labels in the chosen language.
     app.jinja_env.filters["translated"] = lambda pairs: [(value, gettext(label)) for value, label in pairs]
+    # {value: msgid} -> {value: text in the chosen language}, once per page instead of once per row.
+    app.jinja_env.filters["translated_map"] = lambda labels: {value: gettext(label) for value, label in labels.items()}
 
     def catalogue_title(key: str) -> str:
         catalogue = runtime().registry.catalogue(key)

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from .. import authz
 from ..authz import Actor
-from ..db import get_session
+from ..db import READ_ONLY_ATTRIBUTE, get_session
 from ..runtime import Runtime
 
 RUNTIME_KEY = "beh_runtime"
@@ -50,6 +50,15 @@ def requires(rule: str):
         return wrapper
 
     return decorator
+
+
+def read_only(view):
+    """Decorate a view (below ``@requires``) whose GET only reads: its statements run without BEGIN/ROLLBACK.
+
+    A POST to the same view still gets an ordinary transaction (``db.get_session``).
+    """
+    setattr(view, READ_ONLY_ATTRIBUTE, True)
+    return view
 
 
 def public(view):

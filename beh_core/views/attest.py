@@ -11,7 +11,8 @@ from ..services import attest as attest_ops
 from ..services import signing
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS, orders_to_attest
-from .access import current_actor, order_or_abort, requires, runtime
+from ..services.paging import PageRequest
+from .access import current_actor, order_or_abort, read_only, requires, runtime
 from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
@@ -19,10 +20,14 @@ bp = Blueprint("attest", __name__, url_prefix="/attest")
 
 @bp.get("/")
 @requires("attest")
+@read_only
 def index():
     """Orders waiting for the logged-in attestant."""
-    page = orders_to_attest(get_session(), current_actor(), request.args.get("sida", 1, type=int))
-    return render_template("attest/list.html", page=page, statuses=STATUS_LABELS, kinds=KIND_LABELS)
+    page = orders_to_attest(get_session(), current_actor(),
+                            PageRequest.parse(request.args.get("sida"), request.args.get("efter"),
+                                              request.args.get("fore")))
+    return render_template("attest/list.html", page=page, statuses=STATUS_LABELS,
+                           kinds=KIND_LABELS), 404 if page.missing else 200
 
 
 class AttestForm(InputForm):

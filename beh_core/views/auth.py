@@ -1,7 +1,7 @@
 """Logga in / Logga ut. The demo login exists only when the configuration says DEMO_LOGIN."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import LoginManager, login_user, logout_user, user_logged_out
 from sqlalchemy import select
@@ -26,6 +26,9 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> Person | None:
+    checked = g.pop("beh_session_person", None)  # read with the session check, in the same statement
+    if checked is not None and str(checked.id) == str(user_id):
+        return checked
     return get_session().get(Person, int(user_id))
 
 
@@ -109,10 +112,13 @@ def _refuse_ended_session():
         user_id = int(session["_user_id"])
     except (TypeError, ValueError):
         user_id = None
-    if not sessions.is_active(get_session(), session.get(SESSION_KEY), user_id):
+    person = sessions.open_session_person(get_session(), session.get(SESSION_KEY), user_id)
+    if person is None:
         session.pop(SESSION_KEY, None)  # already ended: nothing to end on the way out
         logout_user()
         session.clear()
+    else:
+        g.beh_session_person = person
 
 
 @bp.get("/login")

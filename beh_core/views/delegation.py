@@ -11,7 +11,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from ..authz import Forbidden
-from .access import current_actor, requires
+from .access import current_actor, read_only, requires
 from .messages import translated
 from ..db import get_session
 from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
@@ -121,6 +121,7 @@ def scope():
 
 @bp.route("/hantera", methods=["GET", "POST"])
 @requires("delegate")
+@read_only
 def manage():
     """Hantera delegeringar: per förvaltning och område, Alla/Aktiv/Inaktiv; Förläng 3/6/12 månader or Ta bort."""
     db, actor = get_session(), current_actor()
@@ -188,6 +189,7 @@ def confirm_end():
 
 @bp.get("/sok")
 @requires("delegate")
+@read_only
 def search():
     """Visa delegeringar: a person's delegations by VGR-ID, aktiva och inaktiva, with Delegerat av."""
     db, actor = get_session(), current_actor()

@@ -8,46 +8,106 @@ from sqlalchemy import select
 from .. import authz
 from ..db import get_session
 from ..labels import KIND_LABELS
-from ..models import Enhet, Omrade
+from ..models import Enhet, Omrade, Person
 from ..services import attest as attest_ops
 from ..services.errors import ValidationFailed
+from ..services import servicedesk_queue
 from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, my_orders
 from ..services.ordering import parse_date
-from .access import current_actor, order_or_abort, requires, runtime
+from ..services.paging import Page, PageRequest
+from ..services.person_match import is_personnummer, persons_matching
+from .access import current_actor, order_or_abort, read_only, requires, runtime
 
 bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 
 
-def _filter() -> OrderFilter:
-    catalogue = request.args.get("katalog", "")
+# Sökalternativ in the query string (the form posts, then redirects here: a personnummer never does).
+FILTER_ARGS = ("ordernummer", "slutanvandare", "bestallare", "system", "katalog", "status", "typ", "fran", "till")
+PAGE_ARGS = ("sida", "efter", "fore")
+
+
+def _filter(args) -> tuple[OrderFilter, dict[str, str]]:
+    """The filter the arguments ask for, and a Swedish message per bad field."""
+    rt, errors = runtime(), {}
+    systems = dict(servicedesk_queue.systems_for_filter(rt.registry))
+    dates = {}
+    for name in ("fran", "till"):
+        typed = (args.get(name) or "").strip()
+        dates[name] = parse_date(typed)
+        if typed and dates[name] is None:
+            errors[name] = gettext("Ange datum som ÅÅÅÅ-MM-DD.")
+    catalogue = args.get("katalog", "")
     return OrderFilter(
-        number=request.args.get("ordernummer", "").strip(),
-        catalogue=catalogue if runtime().registry.catalogue(catalogue) else "",
-        status=request.args.get("status", ""),
-        kind=request.args.get("typ", ""), end_user_vgr_id=request.args.get("slutanvandare", "").strip(),
-        date_from=parse_date(request.args.get("fran")), date_to=parse_date(request.args.get("till")),
-    )
+        number=(args.get("ordernummer") or "").strip(),
+        catalogue=catalogue if rt.registry.catalogue(catalogue) else "",
+        status=args.get("status", "") if args.get("status") in STATUS_LABELS else "",
+        kind=args.get("typ", "") if args.get("typ") in KIND_LABELS else "",
+        end_user=(args.get("slutanvandare") or "").strip()[:100], orderer=(args.get("bestallare") or "").strip()[:100],
+        system=tuple(systems.get(args.get("system", ""), ())), date_from=dates["fran"], date_to=dates["till"],
+        catalogues=tuple(c.key for c in rt.registry.catalogues),
+    ), errors
 
 
-def _render_list(mode: str, page):
-    return render_template("orders/list.html", page=page, mode=mode, statuses=STATUS_LABELS, kinds=KIND_LABELS,
-                           args=request.args, catalogues=runtime().registry.catalogues)
+def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The search with every personnummer replaced by that person's VGR-ID (the key shown everywhere)."""
+    errors = {}
+    for name in ("slutanvandare", "bestallare"):
+        if is_personnummer(args.get(name, "")):
+            try:
+                ids = persons_matching(get_session(), args[name], name)
+            except ValidationFailed as failed:
+                errors.update({k: gettext(v) for k, v in failed.errors.items()})
+                continue
+            person = get_session().get(Person, ids[0]) if ids else None
+            if person is None:
+                errors[name] = gettext("Ingen person med detta personnummer finns i KiV.")
+            else:
+                args[name] = person.vgr_id
+    return args, errors
 
 
-@bp.get("/mina")
+def _list(mode: str, endpoint: str, query):
+    """Mina or Alla: a POST of Sökalternativ redirects to the same list (PRG); a GET shows the page."""
+    source = request.form if request.method == "POST" else request.args
+    args = {k: (source.get(k) or "").strip() for k in FILTER_ARGS if (source.get(k) or "").strip()}
+    if mode == "mina":
+        args.pop("bestallare", None)
+    args, errors = _without_personnummer(args)
+    if not errors and (request.method == "POST" or any(is_personnummer(request.args.get(k, ""))
+                                                         for k in ("slutanvandare", "bestallare"))):
+        return redirect(url_for(endpoint, **args), 303)
+    flt, date_errors = _filter(args)
+    errors.update(date_errors)
+    page = None
+    if not errors:
+        request_page = PageRequest.parse(request.args.get("sida"), request.args.get("efter"), request.args.get("fore"))
+        try:
+            page = query(get_session(), current_actor(), flt, request_page)
+        except ValidationFailed as failed:
+            errors = {k: gettext(v) for k, v in failed.errors.items()}
+    status = 400 if errors else (404 if page is not None and page.missing else 200)
+    rt = runtime()
+    return render_template(
+        "orders/list.html", page=page or Page([], 0, 1, 1), mode=mode, statuses=STATUS_LABELS, kinds=KIND_LABELS,
+        args=args, errors=errors, endpoint=endpoint,
+        catalogue_options=[(c.key, gettext(c.title)) for c in rt.registry.catalogues],
+        system_options=[(name, name) for name, _keys in servicedesk_queue.systems_for_filter(rt.registry)]), status
+
+
+@bp.route("/mina", methods=["GET", "POST"])
 @requires("list_orders")
+@read_only
 def mine():
     """Mina beställningar."""
-    return _render_list("mina", my_orders(get_session(), current_actor(), _filter(),
-                                          request.args.get("sida", 1, type=int)))
+    return _list("mina", "orders.mine", my_orders)
 
 
-@bp.get("/alla")
+@bp.route("/alla", methods=["GET", "POST"])
 @requires("list_orders")
+@read_only
 def all_():
     """Alla beställningar within the user's delegations."""
-    return _render_list("alla", all_orders(get_session(), current_actor(), _filter(),
-                                           request.args.get("sida", 1, type=int)))
+    return _list("alla", "orders.all_", all_orders)
 
 
 def _visible_order(number: str):
@@ -57,6 +117,7 @@ def _visible_order(number: str):
 
 @bp.get("/<number>")
 @requires("list_orders")
+@read_only
 def show(number: str):
     """One order with its lines, attest steps and attestant (and Byt attestant while it waits)."""
     order = _visible_order(number)

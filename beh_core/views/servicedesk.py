@@ -6,7 +6,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from .. import authz
-from .access import current_actor, order_or_abort, requires, runtime
+from .access import current_actor, order_or_abort, read_only, requires, runtime
 from ..db import get_session
 from ..models import Forvaltning
 from ..models.fulfilment import LINE_STATUS_LABELS
@@ -15,6 +15,7 @@ from ..labels import KIND_LABELS
 from ..services import fulfilment, fulfilment_queries, servicedesk_queue
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS
+from ..services.paging import PageRequest
 from .order_context import fulfilment_context
 
 bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
@@ -22,6 +23,7 @@ bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
 QUEUE_STATUSES = {status: STATUS_LABELS[status] for status in fulfilment.OPEN_STATUSES}
 @bp.get("/")
 @requires("fulfil")
+@read_only
 def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
     db = get_session()
@@ -35,11 +37,12 @@ def queue():
     page = servicedesk_queue.service_desk_queue(
         db, forvaltning_id=request.args.get("forvaltning", type=int), item_keys=keys,
         status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
-        page=request.args.get("sida", 1, type=int))
+        page=PageRequest.parse(request.args.get("sida"), request.args.get("efter"), request.args.get("fore")))
     forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
                            systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
-                           queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS, line_labels=LINE_STATUS_LABELS)
+                           queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS,
+                           line_labels=LINE_STATUS_LABELS), 404 if page.missing else 200
 
 
 def _order(number: str):

@@ -10,7 +10,7 @@ from .. import authz
 from ..catalogue import Catalogue
 from ..db import get_session
 from ..services.work_tasks import frequent_catalogues, work_tasks
-from .access import current_actor, public, requires, runtime
+from .access import current_actor, public, read_only, requires, runtime
 
 bp = Blueprint("start", __name__)
 
@@ -43,6 +43,7 @@ def catalogue_tiles(*, everything: bool = False) -> list[Tile]:
 
 @bp.get("/")
 @requires("logged_in")
+@read_only
 def index():
     """Välkommen till Behörighetsbeställningsblanketten: Arbetsuppgifter, then Tjänster."""
     actor = current_actor()

@@ -1,7 +1,8 @@
 """Template globals every page may use: the language switch URL and a line's labelled values."""
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, g, has_app_context, request, url_for
+from flask_babel import get_translations
 
 from ..input_guard import safe_next
 from .access import runtime
@@ -37,6 +38,19 @@ def line_fields(line) -> list[tuple[str, str]]:
     return labelled(line.item_key, line.values)
 
 
+def _translations():
+    """The request's translations, looked up once per request (a list page asks for ~50 texts)."""
+    if not has_app_context():
+        return get_translations()
+    found = g.get("_beh_translations")
+    if found is None:
+        found = g._beh_translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
-    """Make the helpers template globals."""
+    """Make the helpers template globals; templates translate through the request's cached translations."""
     app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled)
+    app.jinja_env.install_gettext_callables(lambda text: _translations().ugettext(text),
+                                            lambda one, many, n: _translations().ungettext(one, many, n),
+                                            newstyle=True)

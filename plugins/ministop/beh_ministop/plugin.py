@@ -12,7 +12,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from beh_core.api import AVSLUT, FORANDRING, NYUPPLAGG, CatalogItem, DemoSample, DemoSamples, Field, FieldOptions, hookimpl
+from beh_core.api import AVSLUT, FORANDRING, NYUPPLAGG, CatalogItem, DemoSamples, Field, FieldOptions, hookimpl
 
 KEY = "ministop"
 CATALOGUE = "lr"  # Lokala och Regionala system

@@ -1,0 +1,80 @@
+"""Who a list's person field means: "Slutanvändare" and "Beställare" in Sökalternativ.
+
+One field takes a VGR-ID, an HSA-ID, a personnummer or a name. Identifiers find one person
+through their unique indexes. A name finds persons whose names have words starting with every
+word typed ("anna lind" finds Anna-Karin Lindqvist and Lind Annasdotter): a prefix of the stored
+first or last name is not enough for double names, so the words go through a full-text index
+(PostgreSQL: a GIN index on ``to_tsvector('simple', …)``; SQLite: the FTS5 table ``persons_names``,
+kept in step with ``persons`` by triggers). At most ``PERSON_LIMIT`` persons: a name that matches
+more is refused at the field ("skriv mer av namnet"), so a list filtered by a person reads at most
+their orders, never a whole range of millions.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
+from ..messages import N_
+from ..models import Person
+from .errors import ValidationFailed
+
+PERSON_LIMIT = 500
+_WORD = re.compile(r"\w+", re.UNICODE)
+_PNR = re.compile(r"^\d{8}[-+]?\d{4}$")
+_HSA = re.compile(r"^se\d", re.IGNORECASE)
+TOO_MANY = N_("Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
+              "eller ange VGR-ID.")
+
+
+def name_words(text_: str) -> list[str]:
+    """The lower-case words of a typed name (punctuation and wildcards dropped)."""
+    return [w for w in _WORD.findall((text_ or "").lower()) if w.strip("_")][:6]
+
+
+def _name_ids(session: Session, words: list[str], limit: int):
+    if session.get_bind().dialect.name == "postgresql":
+        query = " & ".join(f"{w}:*" for w in words)
+        vector = func.to_tsvector(text("'simple'"), Person.first_name_lc.op("||")(" ").op("||")(Person.last_name_lc))
+        stmt = select(Person.id).where(vector.op("@@")(func.to_tsquery(text("'simple'"), query)))
+    else:
+        match = " AND ".join(f'"{w}"*' for w in words)
+        stmt = select(Person.id).where(Person.id.in_(
+            select(text("rowid")).select_from(text("persons_names")).where(text("persons_names MATCH :m"))
+        )).params(m=match)
+    return list(session.scalars(stmt.order_by(Person.id).limit(limit + 1)))
+
+
+def persons_matching(session: Session, typed: str, field: str, *, limit: int = PERSON_LIMIT) -> list[int]:
+    """Ids of the persons the typed text means (an empty list: nobody). ValidationFailed({field: …}) when
+    the text is a malformed identifier or a name matching more than ``limit`` persons."""
+    value = (typed or "").strip()
+    compact = value.replace(" ", "")
+    try:
+        if _PNR.match(compact):
+            ids = list(session.scalars(select(Person.id).where(
+                Person.personnummer == normalise_personnummer(compact))))
+            return ids
+        if _HSA.match(compact) and "-" in compact:
+            hsa = normalise_hsa_id(compact)
+            return list(session.scalars(select(Person.id).where(Person.hsa_id.in_({hsa, hsa.upper()}))))
+    except InvalidIdentifier as error:
+        raise ValidationFailed({field: error.message}) from None
+    words = name_words(value)
+    if not words:
+        raise ValidationFailed({field: N_("Ange VGR-ID, HSA-id, personnummer eller namn.")})
+    if len(words) == 1 and " " not in value:  # a VGR-ID is one word: try it exactly first (unique index)
+        exact = session.scalar(select(Person.id).where(Person.vgr_id == words[0]))
+        if exact is not None:
+            return [exact]
+    ids = _name_ids(session, words, limit)
+    if len(ids) > limit:
+        raise ValidationFailed({field: TOO_MANY})
+    return ids
+
+
+def is_personnummer(typed: str) -> bool:
+    """Does the text look like a personnummer (it must then never travel in a URL)?"""
+    return bool(_PNR.match((typed or "").replace(" ", "")))
