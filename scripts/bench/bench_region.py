@@ -91,7 +91,7 @@ def build(app, persons: int, orders: int, say=print) -> dict[str, float]:
     session.close()
     timings["people, units, delegations"] = time.perf_counter() - start
     say(f"  region without orders: {summary} in {timings['people, units, delegations']:.1f} s")
-    _, _, samples = _samples(rt)
+    _, _, samples, _ = _samples(rt)
     indexes = [index for model in (Order, OrderLine, OrderAttestStep) for index in model.__table__.indexes]
     start = time.perf_counter()
     with engine.connect() as conn:
