@@ -33,9 +33,11 @@ from wtforms.validators import StopValidation, ValidationError
 
 from ..input_guard import DB_INT_MAX, FORM_WHITESPACE, db_int, is_control
 from ..labels import _N
+from ..services.paging import PageRequest
 
 __all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
-           "TextAreaField", "TrimmedStringField", "field_errors", "from_query", "has_control_characters"]
+           "PageNumberField", "TextAreaField", "TrimmedStringField", "field_errors", "from_query",
+           "has_control_characters", "page_number", "page_request"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
@@ -123,6 +125,17 @@ class IdListField(Field):
         return ""
 
 
+class PageNumberField(IntegerField):
+    """``sida`` of a list (a link, never typed): a database-sized integer, anything else is page 1, never an error."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse with the database's integer range; unreadable is the first page."""
+        try:
+            self.data = db_int(valuelist[0]) if valuelist and valuelist[0].strip() else 1
+        except ValueError:
+            self.data = 1
+
+
 class DateField(StringField):
     """A date typed as ÅÅÅÅ-MM-DD: empty is None, anything else unreadable is refused at the field."""
 
@@ -165,6 +178,34 @@ class InputForm(FlaskForm):
 def from_query(form_class: type[InputForm], **kwargs) -> InputForm:
     """A form read from the query string (GET search and filter forms)."""
     return form_class(formdata=request.args, **kwargs)
+
+
+class PagingForm(InputForm):
+    """The paging links of a list: sida=N or sida=sista, efter/fore=<cursor> (keyset pages)."""
+
+    sida = TrimmedStringField()
+    efter = TrimmedStringField()
+    fore = TrimmedStringField()
+
+
+class PageNumberForm(InputForm):
+    """The paging links of a short list: sida=N."""
+
+    sida = PageNumberField()
+
+
+def page_request() -> PageRequest:
+    """The keyset page asked for in the query string (text with control characters counts as not given)."""
+    form = from_query(PagingForm)
+    form.validate()
+    values = {name: ("" if name in form.errors else value) for name, value in form.data.items()}
+    return PageRequest.parse(values["sida"], values["efter"], values["fore"])
+
+
+def page_number() -> int:
+    """The OFFSET page asked for in the query string (``sida``), 1 when not given or unreadable."""
+    form = from_query(PageNumberForm)
+    return form.sida.data if form.validate() and form.sida.data else 1
 
 
 def field_errors(form: InputForm) -> dict[str, str]:
