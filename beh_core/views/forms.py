@@ -37,7 +37,7 @@ from ..services.paging import PageRequest
 
 __all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
            "PageNumberField", "TextAreaField", "TrimmedStringField", "field_errors", "from_query",
-           "has_control_characters", "page_number", "page_request"]
+           "has_control_characters", "page_number", "page_request", "posted_names", "runtime_form", "StringField"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
@@ -173,6 +173,21 @@ class InputForm(FlaskForm):
     def raw_text(self) -> dict[str, str]:
         """What the user typed in each field (first value), for a page shown again after an error."""
         return {field.name: (field.raw_data[0] if field.raw_data else "") for field in self}
+
+
+def runtime_form(fields: dict, formdata=None) -> InputForm:
+    """A form whose fields are known only when the request comes (a plugin's fields, one line's feedback).
+
+    ``fields`` maps the posted name (dots allowed, e.g. ``line7.login``) to an unbound field such as
+    ``TextAreaField()``; the form is read from ``formdata`` or, as any form, from the request.
+    """
+    form_class = type("RuntimeForm", (InputForm,), dict(fields))
+    return form_class() if formdata is None else form_class(formdata=formdata)
+
+
+def posted_names(prefix: str) -> list[str]:
+    """The names of the posted fields that start with ``prefix`` (for :func:`runtime_form`), in the order sent."""
+    return [name for name in request.form if name.startswith(prefix)]
 
 
 def from_query(form_class: type[InputForm], **kwargs) -> InputForm:
