@@ -18,7 +18,7 @@ from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
 from ..services import delegation as ops
 from ..services.errors import ValidationFailed
 from .forms import (BooleanField, IdField, IdListField, InputForm, TrimmedStringField, field_errors, from_query,
-                    page_number)
+                    page_number, valid_data)
 
 bp = Blueprint("delegation", __name__, url_prefix="/delegeringar")
 ALL_FORVALTNINGAR = "alla"
@@ -72,12 +72,6 @@ def _ids(field) -> list[int]:
     return sorted(set(field.data or []))
 
 
-def _valid(form: InputForm) -> dict:
-    """The form's values, with "" (or None) for a field that was refused."""
-    return {name: (None if isinstance(form[name], (IdField, IdListField)) else "") if name in form.errors else value
-            for name, value in form.data.items()}
-
-
 def _chosen_persons(ids: list[int]) -> list[Person]:
     if not ids:
         return []
@@ -104,7 +98,7 @@ def new():
     query = from_query(PersonSearchForm)
     query.validate()
     errors = {"persons" if name in ("valda", "traff") else name: text for name, text in field_errors(query).items()}
-    values = _valid(query)
+    values = valid_data(query)
     chosen = _ids(query.valda)
     action = values["action"]
     if action == "flytta":
@@ -189,7 +183,7 @@ def manage():
     scopes = ops.delegable_scopes(db, actor)
     form = ManageDelegationsForm(formdata=request.values)
     valid = form.validate()
-    values = _valid(form)
+    values = valid_data(form)
     filters = {
         "typ": values["typ"] if values["typ"] in ops.SCOPE_LABELS else SCOPE_AREA,
         "omrade": values["omrade"] or (scopes[0][0] if scopes else ""),
@@ -237,7 +231,7 @@ def confirm_end():
     db, actor = get_session(), current_actor()
     form = from_query(ManageDelegationsForm)
     form.validate()
-    values = _valid(form)
+    values = valid_data(form)
     filters = {k: values[k] for k in ("typ", "omrade", "status")}
     marked = _ids(form.valda)
     try:

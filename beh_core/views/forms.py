@@ -37,7 +37,7 @@ from ..services.paging import PageRequest
 
 __all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
            "PageNumberField", "TextAreaField", "TrimmedStringField", "field_errors", "from_query",
-           "has_control_characters", "page_number", "page_request", "posted_names", "runtime_form", "StringField"]
+           "has_control_characters", "page_number", "page_request", "posted_names", "runtime_form", "StringField", "valid_data"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
@@ -221,6 +221,15 @@ def page_number() -> int:
     """The OFFSET page asked for in the query string (``sida``), 1 when not given or unreadable."""
     form = from_query(PageNumberForm)
     return form.sida.data if form.validate() and form.sida.data else 1
+
+
+def valid_data(form: InputForm) -> dict:
+    """``form.data`` with a refused field as not given: None for an id (list), "" for a text.
+
+    For filters and choices that may fall back to a default; call after ``validate()``.
+    """
+    return {name: (None if isinstance(form[name], (IdField, IdListField, IntegerField)) else "")
+            if name in form.errors else value for name, value in form.data.items()}
 
 
 def field_errors(form: InputForm) -> dict[str, str]:
