@@ -37,7 +37,7 @@ from ..services.paging import PageRequest
 
 __all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
            "PageNumberField", "TextAreaField", "TrimmedStringField", "field_errors", "from_query",
-           "has_control_characters", "page_number", "page_request", "posted_names", "runtime_form", "StringField", "valid_data"]
+           "has_control_characters", "page_number", "page_request", "posted_names", "runtime_form", "StringField", "TextListField", "valid_data"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
@@ -134,6 +134,17 @@ class PageNumberField(IntegerField):
             self.data = db_int(valuelist[0]) if valuelist and valuelist[0].strip() else 1
         except ValueError:
             self.data = 1
+
+
+class TextListField(Field):
+    """Several texts with one name (e.g. the tokens of ticked boxes): every value as sent, in order."""
+
+    def process_formdata(self, valuelist) -> None:
+        """All values as sent; each is checked for control characters like any text."""
+        self.data = list(valuelist)
+
+    def _value(self) -> str:
+        return ""
 
 
 class DateField(StringField):
