@@ -130,3 +130,17 @@ def test_id_utanför_databasens_heltal_i_byt_attestant_eller_delegering_ger_aldr
     chef = login("marho1")
     response = chef.post("/delegeringar/hantera", {"action": "forlang", "valda": str(2**31), "manader": "3"})
     assert response.status_code == 200 and "Ogiltigt val. Välj i listan." in text_of(response)
+
+
+def test_styrtecken_i_användartjänstens_steg_sägs_vid_fältet_och_texten_behålls(region, login):
+    from usertjanst_steps import BASE, choose_identity, costs, details, kostnadsstalle_of
+
+    orderer, perwi1 = login("sarbe1"), person(region, "perwi1")
+    choose_identity(orderer, perwi1)
+    path, page = costs(orderer, kostnadsstalle_of(region, perwi1), frikod1="A\x07B")
+    assert path == BASE + "/kostnadsstalle" and REFUSED in page and GUARD not in page
+    assert "A\x07B" in page
+    path, page = costs(orderer, kostnadsstalle_of(region, perwi1))
+    assert path == BASE + "/detaljer"
+    path, page = details(orderer, orsak="Nyanställd\u202e")
+    assert path == BASE + "/detaljer" and REFUSED in page and "Nyanställd\u202e" in page
