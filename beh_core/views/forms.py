@@ -79,6 +79,10 @@ class MaxLength:
 class TrimmedStringField(StringField):
     """A one-line text: surrounding spaces removed, empty is ``""`` (never None)."""
 
+    def process_data(self, value) -> None:
+        """No value (a POST without any fields) is "" too."""
+        self.data = "" if value is None else value
+
     def process_formdata(self, valuelist) -> None:
         """Take the first value, stripped."""
         self.data = valuelist[0].strip() if valuelist else ""
