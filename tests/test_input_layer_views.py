@@ -144,3 +144,29 @@ def test_styrtecken_i_användartjänstens_steg_sägs_vid_fältet_och_texten_beh�
     assert path == BASE + "/detaljer"
     path, page = details(orderer, orsak="Nyanställd\u202e")
     assert path == BASE + "/detaljer" and REFUSED in page and "Nyanställd\u202e" in page
+
+
+def test_ett_avvisat_värde_i_utkastet_kan_inte_skickas_genom_att_gå_direkt_till_granska(region, login):
+    orderer = login("sarbe1")
+    start_wizard(orderer, person_without_permissions(region), forvaltning_id(region, "SU"))
+    refused = choose_systems(orderer, "local", {"lr.su.admin_konto": {"dator": "VGR\x0712345"}})
+    assert REFUSED in text_of(refused)  # kept in the draft only to be shown with its message
+    assert choose_systems(orderer, "regional", {}).status_code == 302  # straight on, past Lokala system
+    omrade, enhet = first_unit(region, "SU", "Område Medicin")
+    before = region.scalar(select(func.count()).select_from(Order))
+    page = review(orderer, omrade_id=omrade, enhet_id=enhet, attestant_id=person(region, "johek1").id,
+                  start_date=TODAY.isoformat())
+    assert page.status_code == 200 and REFUSED in text_of(page)
+    region.expire_all()
+    assert region.scalar(select(func.count()).select_from(Order)) == before
+
+
+def test_föregående_i_användartjänsten_sparar_inte_ett_avvisat_värde(region, login):
+    from usertjanst_steps import BASE, choose_identity, costs, kostnadsstalle_of
+
+    orderer, perwi1 = login("sarbe1"), person(region, "perwi1")
+    choose_identity(orderer, perwi1)
+    assert costs(orderer, kostnadsstalle_of(region, perwi1))[0] == BASE + "/detaljer"
+    path, page = costs(orderer, kostnadsstalle_of(region, perwi1), frikod2="x\x1by", action="tillbaka")
+    assert path == BASE + "/kostnadsstalle" and REFUSED in page
+    assert orderer.get(BASE + "/detaljer").status_code == 302  # the step is no longer passed

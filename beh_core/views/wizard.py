@@ -294,6 +294,7 @@ def review(catalogue: str):
         if action == "back":
             _save(draft, data)
             return redirect(url_for("wizard.page", catalogue=spec.key, page=spec.pages[-1].key))
+        refused.update(state.refused_lines(data) if action == "submit" else {})
         if refused:  # told at the field, the typed text kept; nothing is sent
             data["errors"] = {"review": refused}
             _save(draft, data)

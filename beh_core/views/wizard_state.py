@@ -14,8 +14,8 @@ from ..models import Forvaltning, OrderDraft, Person
 from ..services import drafts
 from ..services.ordering import AlreadySubmitted, LineInput, field_key
 from .access import current_actor, runtime
-from .forms import (BooleanField, InputForm, StringField, TextAreaField, TextListField, TrimmedStringField,
-                    field_errors, posted_names)
+from .forms import (CONTROL_CHARACTERS, BooleanField, InputForm, StringField, TextAreaField, TextListField,
+                    TrimmedStringField, field_errors, has_control_characters, posted_names)
 from .messages import message_text
 
 SESSION_KEY = "drafts"
@@ -148,6 +148,29 @@ def read_page(page_key: str, groups: list[ChoiceGroup]) -> tuple[dict, dict[str,
                                unknown={k: v for k, v in posted.items() if k not in declared}).to_dict())
     typed = {"lines": lines, "free_on": bool(form.free_on.data), "free_text": form.free_text.data or ""}
     return typed, refused, "" if "action" in refused else form.action.data
+
+
+def refused_lines(data: dict) -> dict[str, str]:
+    """Line values in the draft that the input layer refuses (kept there only to be shown with their message).
+
+    Checked again before Skicka beställning, so a value refused on its page can never be sent by going
+    straight to Granska: error key (as the operations name the field) -> message.
+    """
+    from flask_babel import gettext
+
+    registry, refused = runtime().registry, {}
+    for stored in (data.get("pages") or {}).values():
+        if stored.get("free_on") and has_control_characters(stored.get("free_text") or "", multiline=True):
+            refused["free_text"] = gettext(CONTROL_CHARACTERS)
+        for line in stored.get("lines", []):
+            item = registry.get(line.get("item_key") or "")
+            multiline = {f.name for f in item.fields if f.type == "textarea"} if item else set()
+            values = {**(line.get("unknown") or {}), **(line.get("values") or {})}
+            for name, value in values.items():
+                if isinstance(value, str) and has_control_characters(value, multiline=name in multiline):
+                    refused[field_key(line.get("item_key") or "?", name, line.get("scope_key") or "")] = \
+                        gettext(CONTROL_CHARACTERS)
+    return refused
 
 
 def _choice_from_token(token: str) -> Choice | None:

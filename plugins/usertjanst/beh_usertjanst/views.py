@@ -250,7 +250,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             flow.save(draft)
             flash(gettext("Förvalet %(name)s är ifyllt.", name=preset.name), "info")
             return redirect(url_for("usertjanst.costs"))
-        if _refused(form) and action != "tillbaka":  # told at the field with the typed text; nothing is searched
+        if _refused(form):  # told at the field with the typed text; nothing is searched or kept
             flow.set_errors(draft, "kostnad", _refused(form), typed)
             flow.mark(draft, "kostnad", False)
             flow.save(draft)
@@ -315,6 +315,11 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         form = runtime_form({name: TrimmedStringField() for name in ("action", *flow.EMPTY_DETAILS)})
         form.validate()
         typed = {name: form[name].data for name in flow.EMPTY_DETAILS}
+        if _refused(form):  # told at the field with the typed text; nothing is kept
+            flow.set_errors(draft, "detaljer", _refused(form), typed)
+            flow.mark(draft, "detaljer", False)
+            flow.save(draft)
+            return redirect(url_for("usertjanst.details"))
         draft["detaljer"] = typed
         if _action(form, "") == "tillbaka":
             flow.save(draft)
@@ -329,7 +334,6 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if context is None:
             errors["verksamhetskontext"] = _N("Välj verksamhetskontext."), {}
         errors.update(rules.dates_problems(typed["start_date"], typed["end_date"], context, current_actor().today))
-        errors.update(_refused(form))  # a control character is told at its field, before the flow's own rules
         if errors:
             flow.set_errors(draft, "detaljer", errors, typed)
             flow.mark(draft, "detaljer", False)
