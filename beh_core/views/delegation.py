@@ -220,7 +220,8 @@ def manage():
         page, errors = None, {**errors, **failed.errors}
     return render_template("delegation/manage.html", page=page, filters=filters, scopes=scopes, errors=errors,
                            marked=set(marked), statuses=ops.STATUSES, months=ops.EXTEND_MONTHS,
-                           manader=form.raw_text()["manader"] if request.method == "POST" else "", today=actor.today, labels=ops.SCOPE_LABELS,
+                           manader=form.raw_text()["manader"] if request.method == "POST" else "",
+                           today=actor.today, labels=ops.SCOPE_LABELS,
                            U=SCOPE_UNIT, LR=SCOPE_AREA, error_targets={"valda": "delegations", "scope_key": "omrade"})
 
 

@@ -35,9 +35,10 @@ from ..input_guard import DB_INT_MAX, FORM_WHITESPACE, db_int, is_control
 from ..labels import _N
 from ..services.paging import PageRequest
 
-__all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
-           "PageNumberField", "TextAreaField", "TrimmedStringField", "field_errors", "from_query",
-           "has_control_characters", "page_number", "page_request", "posted_names", "runtime_form", "StringField", "TextListField", "valid_data"]
+__all__ = ["BooleanField", "DateField", "field_errors", "from_query", "has_control_characters", "IdField",
+           "IdListField", "InputForm", "MaxLength", "NoControlCharacters", "page_number", "page_request",
+           "PageNumberField", "posted_names", "runtime_form", "StringField", "TextAreaField", "TextListField",
+           "TrimmedStringField", "valid_data"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
