@@ -24,10 +24,11 @@ from .services.keyset import KeysetList, Range, keyset_page
 from .services.order_info import LineInfo, OrderContext, OrderInfo
 from .services.paging import Page, PageRequest
 from .services.person_suggest import PersonSuggestion
-from .web import (Conflict, Forbidden, LineInput, NotFound, OrderRequest, ValidationFailed, create_orders,
-                  current_actor, db_session, directory, draft_data, draft_discard, draft_save, draft_start,
-                  find_person, may_order, may_order_at, may_order_for, orderable_units, public, requires, runtime,
-                  suggest_persons, validate_order)
+from .web import (Conflict, Forbidden, IdField, InputForm, LineInput, NotFound, OrderRequest, TextAreaField,
+                  TextListField, TrimmedStringField, ValidationFailed, create_orders, current_actor, db_session,
+                  directory, draft_data, draft_discard, draft_save, draft_start, field_errors, find_person, from_query,
+                  may_order, may_order_at, may_order_for, orderable_units, public, requires, runtime, runtime_form,
+                  suggest_persons, validate_order, valid_data)
 
 hookimpl = pluggy.HookimplMarker("beh")
 
@@ -53,6 +54,9 @@ __all__ = [
     "validate_order", "create_orders",
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
+    # the input layer: every form a plugin's view reads (control characters refused at the field)
+    "InputForm", "TrimmedStringField", "TextAreaField", "IdField", "TextListField", "field_errors", "from_query",
+    "runtime_form", "valid_data",
     # messages with parameters, translated by the pages
     "N_",
     # long lists of your own at constant cost (docs/performance.md)

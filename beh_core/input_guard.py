@@ -2,9 +2,11 @@
 
 * ``refuse_control_characters`` (a ``before_request`` hook) answers 400 with a
   Swedish page when the path, a query-string name or value, or a form field
-  name or value holds a control character (NUL and the rest of Unicode's Cc
-  and Cf classes). Form *values* may hold tab and line breaks (text areas);
-  the path and the query string may not.
+  name holds a control character (NUL and the rest of Unicode's Cc and Cf
+  classes), and when a form field *value* holds a NUL. Other control
+  characters in a form value reach the form, which refuses them at the field
+  with a message and the typed text kept (``beh_core.views.forms``: every view
+  reads its form through that layer).
 * ``BoundedRequest`` makes ``request.args/form/values.get(..., type=int)`` and
   ``getlist(..., type=int)`` treat a number outside the database's integer
   range (32-bit signed) as no value, like any other unreadable number.
@@ -15,7 +17,7 @@
   character, ``//`` or an encoded form of them).
 
 Field-level messages come from the forms; this layer only keeps out what no
-form may ever carry.
+form may ever carry (a NUL never reaches a form, let alone the database).
 """
 from __future__ import annotations
 
@@ -102,7 +104,11 @@ def _has_control(text: str, allowed: frozenset[str] = frozenset()) -> bool:
 
 
 def hostile_input() -> str | None:
-    """Where the current request carries a control character ("path", "query", "form"), else None."""
+    """Where the current request carries what no form may take ("path", "query", "form"), else None.
+
+    Path and query string: any control character. Form: a control character in a field name, a NUL
+    in a value (the other control characters in a value are refused at the field by the form).
+    """
     if _has_control(request.path):
         return "path"
     for key, value in request.args.items(multi=True):
@@ -111,7 +117,7 @@ def hostile_input() -> str | None:
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
         for key, value in request.form.items(multi=True):
-            if _has_control(key) or _has_control(value, FORM_WHITESPACE):
+            if _has_control(key) or "\x00" in value:
                 return "form"
     return None
 

@@ -24,11 +24,14 @@ from .services.errors import Conflict, NotFound, ValidationFailed
 from .services.order_info import OrderInfo
 from .services.ordering import LineInput, OrderRequest
 from .views.access import current_actor, public, requires, runtime
+from .views.forms import (IdField, InputForm, TextAreaField, TextListField, TrimmedStringField, field_errors,
+                         from_query, runtime_form, valid_data)
 
-__all__ = ["Conflict", "Forbidden", "LineInput", "NotFound", "OrderRequest", "ValidationFailed", "create_orders",
-           "current_actor", "db_session", "directory", "draft_data", "draft_discard", "draft_save", "draft_start",
-           "find_person", "may_order", "may_order_at", "may_order_for", "orderable_units", "public", "requires",
-           "runtime", "suggest_persons", "validate_order"]
+__all__ = ["Conflict", "Forbidden", "IdField", "InputForm", "TextAreaField", "TextListField", "TrimmedStringField",
+           "field_errors", "from_query", "runtime_form", "valid_data", "LineInput", "NotFound", "OrderRequest",
+           "ValidationFailed", "create_orders", "current_actor", "db_session", "directory", "draft_data",
+           "draft_discard", "draft_save", "draft_start", "find_person", "may_order", "may_order_at", "may_order_for",
+           "orderable_units", "public", "requires", "runtime", "suggest_persons", "validate_order"]
 
 DRAFTS_KEY = "drafts"
 

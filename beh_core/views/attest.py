@@ -11,9 +11,8 @@ from ..services import attest as attest_ops
 from ..services import signing
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS, orders_to_attest
-from ..services.paging import PageRequest
 from .access import current_actor, order_or_abort, read_only, requires, runtime
-from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors
+from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors, page_request
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
 
@@ -24,8 +23,7 @@ bp = Blueprint("attest", __name__, url_prefix="/attest")
 def index():
     """Orders waiting for the logged-in attestant."""
     page = orders_to_attest(get_session(), current_actor(),
-                            PageRequest.parse(request.args.get("sida"), request.args.get("efter"),
-                                              request.args.get("fore")))
+                            page_request())
     return render_template("attest/list.html", page=page, statuses=STATUS_LABELS,
                            kinds=KIND_LABELS), 404 if page.missing else 200
 

@@ -17,13 +17,59 @@ from ..db import get_session
 from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
 from ..services import delegation as ops
 from ..services.errors import ValidationFailed
+from .forms import (BooleanField, IdField, IdListField, InputForm, TrimmedStringField, field_errors, from_query,
+                    page_number, valid_data)
 
 bp = Blueprint("delegation", __name__, url_prefix="/delegeringar")
 ALL_FORVALTNINGAR = "alla"
 
 
-def _ids(name: str) -> list[int]:
-    return sorted({i for i in request.values.getlist(name, type=int) if i})
+class PersonSearchForm(InputForm):
+    """Ny delegering, Lägg till användare: Sök person(er) and the chosen persons (hidden ``valda``)."""
+
+    action = TrimmedStringField()
+    fornamn = TrimmedStringField()
+    efternamn = TrimmedStringField()
+    vgr_id = TrimmedStringField()
+    organisation = TrimmedStringField()
+    valda = IdListField()
+    traff = IdListField()
+
+
+class DelegationScopeForm(InputForm):
+    """Ny delegering, omfattning: U or L/R, Beställare/Attestant, Gäller från/till, and the chosen persons."""
+
+    action = TrimmedStringField()
+    valda = IdListField()
+    scope = TrimmedStringField()
+    enhet_id = IdField()
+    scope_key = TrimmedStringField()
+    bestallare = BooleanField(false_values=("",))
+    attestant = BooleanField(false_values=("",))
+    valid_from = TrimmedStringField()
+    valid_to = TrimmedStringField()
+
+
+class ManageDelegationsForm(InputForm):
+    """Hantera delegeringar: the filters, the marked delegations, Förläng (månader) and Ta bort (bekräftad)."""
+
+    typ = TrimmedStringField()
+    omrade = TrimmedStringField()
+    status = TrimmedStringField()
+    valda = IdListField()
+    action = TrimmedStringField()
+    manader = IdField()
+    bekraftad = TrimmedStringField()
+
+
+class DelegationSearchForm(InputForm):
+    """Visa delegeringar: a person's VGR-ID."""
+
+    vgr_id = TrimmedStringField()
+
+
+def _ids(field) -> list[int]:
+    return sorted(set(field.data or []))
 
 
 def _chosen_persons(ids: list[int]) -> list[Person]:
@@ -33,9 +79,9 @@ def _chosen_persons(ids: list[int]) -> list[Person]:
                                       .order_by(Person.last_name_lc, Person.first_name_lc)))
 
 
-def _redirect_with_form(endpoint: str):
-    """Post/Redirect/Get for the pages that only search and choose: the same fields as a GET."""
-    fields = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+def _redirect_with_form(endpoint: str, form: InputForm):
+    """Post/Redirect/Get for the pages that only search and choose: the same fields as a GET (checked there)."""
+    fields = {field.name: field.raw_data for field in form if field.raw_data}
     return redirect(url_for(endpoint, **fields))
 
 
@@ -47,28 +93,32 @@ def new():
     A GET page: searching and choosing change nothing (an old POST is redirected to the same GET).
     """
     if request.method == "POST":
-        return _redirect_with_form("delegation.new")
+        return _redirect_with_form("delegation.new", PersonSearchForm())
     db, actor = get_session(), current_actor()
-    chosen = _ids("valda")
-    action = request.args.get("action", "")
+    query = from_query(PersonSearchForm)
+    query.validate()
+    errors = {"persons" if name in ("valda", "traff") else name: text for name, text in field_errors(query).items()}
+    values = valid_data(query)
+    chosen = _ids(query.valda)
+    action = values["action"]
     if action == "flytta":
-        chosen = sorted(set(chosen) | set(_ids("traff")))
+        chosen = sorted(set(chosen) | set(_ids(query.traff)))
     elif action.startswith("ta_bort:") and ops.db_id(action[8:]) is not None:
         chosen = [i for i in chosen if i != ops.db_id(action[8:])]
     own = ops.delegable_scopes(db, actor)  # default Organisation: the chef's own förvaltning
-    form = {k: request.args.get(k, "").strip() for k in ("fornamn", "efternamn", "vgr_id")}
-    form["organisation"] = request.args.get("organisation") or (own[0][0].split(":")[0] if own else ALL_FORVALTNINGAR)
-    hits, errors = [], {}
+    form = {k: query[k].data for k in ("fornamn", "efternamn", "vgr_id")}  # as typed, also when refused
+    form["organisation"] = values["organisation"] or (own[0][0].split(":")[0] if own else ALL_FORVALTNINGAR)
+    hits = []
     typed = any(form[k] for k in ("fornamn", "efternamn", "vgr_id"))
     searched = action in ("sok", "flytta") or typed
-    if searched:
+    if searched and not {"fornamn", "efternamn", "vgr_id", "organisation"} & errors.keys():
         organisation = form["organisation"]
         try:
             hits = ops.find_candidates(db, actor, first_name=form["fornamn"], last_name=form["efternamn"],
                                        vgr_id=form["vgr_id"],
                                        forvaltning_id=ops.db_id(organisation))
         except ValidationFailed as failed:
-            errors = failed.errors if action == "sok" else {}
+            errors = {**errors, **failed.errors} if action == "sok" else errors
     organisations = [(ALL_FORVALTNINGAR, gettext("Alla förvaltningar"))] + [
         (str(f.id), f.name) for f in db.scalars(select(Forvaltning).order_by(Forvaltning.name))]
     return render_template("delegation/new.html", form=form, hits=hits, chosen=_chosen_persons(chosen),
@@ -76,12 +126,12 @@ def new():
                            error_targets={"search": "fornamn", "persons": "chosen-h"})
 
 
-def _input() -> ops.DelegationInput:
+def _input(form: DelegationScopeForm) -> ops.DelegationInput:
+    """What the form says, as typed (a refused text is shown again with its message)."""
     return ops.DelegationInput(
-        person_ids=_ids("valda"), scope=request.form.get("scope", ""), enhet_id=request.form.get("enhet_id", type=int),
-        scope_key=request.form.get("scope_key", ""), bestallare=bool(request.form.get("bestallare")),
-        attestant=bool(request.form.get("attestant")), valid_from=request.form.get("valid_from", "").strip(),
-        valid_to=request.form.get("valid_to", "").strip(),
+        person_ids=_ids(form.valda), scope=form.scope.data, enhet_id=form.enhet_id.data,
+        scope_key=form.scope_key.data, bestallare=bool(form.bestallare.data), attestant=bool(form.attestant.data),
+        valid_from=form.valid_from.data, valid_to=form.valid_to.data,
     )
 
 
@@ -90,15 +140,20 @@ def _input() -> ops.DelegationInput:
 def scope():
     """Välj U (vårdenhet) or L/R (förvaltning och område), Beställare och/eller Attestant, Gäller från/till; Spara."""
     db, actor = get_session(), current_actor()
-    if not _ids("valda"):
+    form = DelegationScopeForm(formdata=request.values)
+    valid = form.validate()
+    if not _ids(form.valda):
         return redirect(url_for("delegation.new"))
-    action = request.form.get("action", "") if request.method == "POST" else ""
+    action = form.action.data if request.method == "POST" else ""
     if request.method == "POST" and action == "tillbaka":
-        return redirect(url_for("delegation.new", valda=_ids("valda")))
+        return redirect(url_for("delegation.new", valda=_ids(form.valda)))
     if request.method == "POST" and action != "spara":
-        return _redirect_with_form("delegation.scope")  # Lägg till from an old form: the page as a GET
-    data, errors, status = _input(), {}, 200
-    if action == "spara":
+        return _redirect_with_form("delegation.scope", form)  # Lägg till from an old form: the page as a GET
+    errors, status = {}, 200
+    data = _input(form) if action == "spara" else ops.DelegationInput(person_ids=_ids(form.valda))
+    if action == "spara" and not valid:
+        errors = field_errors(form)  # refused at the field, the typed text shown again, nothing saved
+    elif action == "spara":
         try:
             made = ops.create_delegations(db, actor, data)
         except ValidationFailed as failed:
@@ -126,23 +181,28 @@ def manage():
     """Hantera delegeringar: per förvaltning och område, Alla/Aktiv/Inaktiv; Förläng 3/6/12 månader or Ta bort."""
     db, actor = get_session(), current_actor()
     scopes = ops.delegable_scopes(db, actor)
+    form = ManageDelegationsForm(formdata=request.values)
+    valid = form.validate()
+    values = valid_data(form)
     filters = {
-        "typ": request.values.get("typ") if request.values.get("typ") in ops.SCOPE_LABELS else SCOPE_AREA,
-        "omrade": request.values.get("omrade") or (scopes[0][0] if scopes else ""),
-        "status": request.values.get("status") if request.values.get("status") in ops.STATUSES else "alla",
+        "typ": values["typ"] if values["typ"] in ops.SCOPE_LABELS else SCOPE_AREA,
+        "omrade": values["omrade"] or (scopes[0][0] if scopes else ""),
+        "status": values["status"] if values["status"] in ops.STATUSES else "alla",
     }
     errors: dict[str, str] = {}
-    marked = _ids("valda")
-    if request.method == "POST":
-        action = request.form.get("action")
+    marked = _ids(form.valda)
+    if request.method == "POST" and not valid:
+        errors = {"scope_key" if name == "omrade" else name: text for name, text in field_errors(form).items()}
+    elif request.method == "POST":
+        action = form.action.data
         try:
             if action == "forlang":
-                rows = ops.extend_delegations(db, actor, marked, request.form.get("manader", type=int))
+                rows = ops.extend_delegations(db, actor, marked, form.manader.data)
                 flash(ngettext("%(num)s delegering är förlängd till %(date)s.",
                                "%(num)s delegeringar är förlängda till %(date)s.", len(rows),
                                date=rows[0].valid_to.isoformat()), "info")
                 return redirect(url_for("delegation.manage", **filters))
-            if action == "ta_bort" and request.form.get("bekraftad") != "1":
+            if action == "ta_bort" and form.bekraftad.data != "1":
                 ops.check_end(db, actor, marked)  # a wrong choice is told here, before the confirmation
                 return redirect(url_for("delegation.confirm_end", valda=marked, **filters))
             if action == "ta_bort":
@@ -155,12 +215,13 @@ def manage():
             errors = failed.errors
     try:
         page = ops.list_delegations(db, actor, scope=filters["typ"], scope_key=filters["omrade"],
-                                    status=filters["status"], page=request.args.get("sida", 1, type=int))
+                                    status=filters["status"], page=page_number())
     except ValidationFailed as failed:
         page, errors = None, {**errors, **failed.errors}
     return render_template("delegation/manage.html", page=page, filters=filters, scopes=scopes, errors=errors,
                            marked=set(marked), statuses=ops.STATUSES, months=ops.EXTEND_MONTHS,
-                           manader=request.form.get("manader", ""), today=actor.today, labels=ops.SCOPE_LABELS,
+                           manader=form.raw_text()["manader"] if request.method == "POST" else "",
+                           today=actor.today, labels=ops.SCOPE_LABELS,
                            U=SCOPE_UNIT, LR=SCOPE_AREA, error_targets={"valda": "delegations", "scope_key": "omrade"})
 
 
@@ -169,8 +230,11 @@ def manage():
 def confirm_end():
     """The confirmation of Ta bort: exactly the marked delegations, one line each, before anything ends."""
     db, actor = get_session(), current_actor()
-    filters = {k: request.args.get(k, "") for k in ("typ", "omrade", "status")}
-    marked = _ids("valda")
+    form = from_query(ManageDelegationsForm)
+    form.validate()
+    values = valid_data(form)
+    filters = {k: values[k] for k in ("typ", "omrade", "status")}
+    marked = _ids(form.valda)
     try:
         rows = ops.check_end(db, actor, marked)
     except ValidationFailed as failed:
@@ -193,11 +257,14 @@ def confirm_end():
 def search():
     """Visa delegeringar: a person's delegations by VGR-ID, aktiva och inaktiva, with Delegerat av."""
     db, actor = get_session(), current_actor()
-    vgr_id = request.args.get("vgr_id", "").strip()
+    form = from_query(DelegationSearchForm)
+    vgr_id = form.vgr_id.data or ""
     person, page, errors = None, None, {}
-    if "vgr_id" in request.args:
+    if form.vgr_id.raw_data and not form.validate():
+        errors = field_errors(form)
+    elif form.vgr_id.raw_data:  # the search was made (also with an empty VGR-ID: the service says what is missing)
         try:
-            person, page = ops.search_delegations(db, actor, vgr_id, request.args.get("sida", 1, type=int))
+            person, page = ops.search_delegations(db, actor, vgr_id, page_number())
         except ValidationFailed as failed:
             errors = failed.errors
     return render_template("delegation/search.html", vgr_id=vgr_id, person=person, page=page, errors=errors,

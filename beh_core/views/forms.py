@@ -33,9 +33,12 @@ from wtforms.validators import StopValidation, ValidationError
 
 from ..input_guard import DB_INT_MAX, FORM_WHITESPACE, db_int, is_control
 from ..labels import _N
+from ..services.paging import PageRequest
 
-__all__ = ["BooleanField", "DateField", "IdField", "IdListField", "InputForm", "MaxLength", "NoControlCharacters",
-           "TextAreaField", "TrimmedStringField", "field_errors", "from_query", "has_control_characters"]
+__all__ = ["BooleanField", "DateField", "field_errors", "from_query", "has_control_characters", "IdField",
+           "IdListField", "InputForm", "MaxLength", "NoControlCharacters", "page_number", "page_request",
+           "PageNumberField", "posted_names", "runtime_form", "StringField", "TextAreaField", "TextListField",
+           "TrimmedStringField", "valid_data"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
@@ -76,6 +79,10 @@ class MaxLength:
 
 class TrimmedStringField(StringField):
     """A one-line text: surrounding spaces removed, empty is ``""`` (never None)."""
+
+    def process_data(self, value) -> None:
+        """No value (a POST without any fields) is "" too."""
+        self.data = "" if value is None else value
 
     def process_formdata(self, valuelist) -> None:
         """Take the first value, stripped."""
@@ -123,6 +130,28 @@ class IdListField(Field):
         return ""
 
 
+class PageNumberField(IntegerField):
+    """``sida`` of a list (a link, never typed): a database-sized integer, anything else is page 1, never an error."""
+
+    def process_formdata(self, valuelist) -> None:
+        """Parse with the database's integer range; unreadable is the first page."""
+        try:
+            self.data = db_int(valuelist[0]) if valuelist and valuelist[0].strip() else 1
+        except ValueError:
+            self.data = 1
+
+
+class TextListField(Field):
+    """Several texts with one name (e.g. the tokens of ticked boxes): every value as sent, in order."""
+
+    def process_formdata(self, valuelist) -> None:
+        """All values as sent; each is checked for control characters like any text."""
+        self.data = list(valuelist)
+
+    def _value(self) -> str:
+        return ""
+
+
 class DateField(StringField):
     """A date typed as ÅÅÅÅ-MM-DD: empty is None, anything else unreadable is refused at the field."""
 
@@ -162,9 +191,61 @@ class InputForm(FlaskForm):
         return {field.name: (field.raw_data[0] if field.raw_data else "") for field in self}
 
 
+def runtime_form(fields: dict, formdata=None) -> InputForm:
+    """A form whose fields are known only when the request comes (a plugin's fields, one line's feedback).
+
+    ``fields`` maps the posted name (dots allowed, e.g. ``line7.login``) to an unbound field such as
+    ``TextAreaField()``; the form is read from ``formdata`` or, as any form, from the request.
+    """
+    form_class = type("RuntimeForm", (InputForm,), dict(fields))
+    return form_class() if formdata is None else form_class(formdata=formdata)
+
+
+def posted_names(prefix: str) -> list[str]:
+    """The names of the posted fields that start with ``prefix`` (for :func:`runtime_form`), in the order sent."""
+    return [name for name in request.form if name.startswith(prefix)]
+
+
 def from_query(form_class: type[InputForm], **kwargs) -> InputForm:
     """A form read from the query string (GET search and filter forms)."""
     return form_class(formdata=request.args, **kwargs)
+
+
+class PagingForm(InputForm):
+    """The paging links of a list: sida=N or sida=sista, efter/fore=<cursor> (keyset pages)."""
+
+    sida = TrimmedStringField()
+    efter = TrimmedStringField()
+    fore = TrimmedStringField()
+
+
+class PageNumberForm(InputForm):
+    """The paging links of a short list: sida=N."""
+
+    sida = PageNumberField()
+
+
+def page_request() -> PageRequest:
+    """The keyset page asked for in the query string (text with control characters counts as not given)."""
+    form = from_query(PagingForm)
+    form.validate()
+    values = {name: ("" if name in form.errors else value) for name, value in form.data.items()}
+    return PageRequest.parse(values["sida"], values["efter"], values["fore"])
+
+
+def page_number() -> int:
+    """The OFFSET page asked for in the query string (``sida``), 1 when not given or unreadable."""
+    form = from_query(PageNumberForm)
+    return form.sida.data if form.validate() and form.sida.data else 1
+
+
+def valid_data(form: InputForm) -> dict:
+    """``form.data`` with a refused field as not given: None for an id (list), "" for a text.
+
+    For filters and choices that may fall back to a default; call after ``validate()``.
+    """
+    return {name: (None if isinstance(form[name], (IdField, IdListField, IntegerField)) else "")
+            if name in form.errors else value for name, value in form.data.items()}
 
 
 def field_errors(form: InputForm) -> dict[str, str]:

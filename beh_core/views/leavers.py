@@ -1,7 +1,7 @@
 """Att avsluta: what leavers still hold, for the beställare and verksamhetschef of their unit (thin views)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 
 from .. import authz
@@ -13,7 +13,7 @@ from ..services.errors import NotFound
 from ..services.ordering import LineInput
 from . import wizard_state
 from .access import current_actor, requires, runtime
-from .forms import InputForm, TrimmedStringField
+from .forms import InputForm, TrimmedStringField, page_number
 
 bp = Blueprint("leavers", __name__, url_prefix="/att-avsluta")
 
@@ -22,7 +22,7 @@ bp = Blueprint("leavers", __name__, url_prefix="/att-avsluta")
 @requires("leavers")
 def index():
     """Att avsluta: ended engagements in my units whose person still holds permissions tied to them."""
-    page = ops.list_leavers(get_session(), current_actor(), page=request.args.get("sida", 1, type=int))
+    page = ops.list_leavers(get_session(), current_actor(), page=page_number())
     return render_template("leavers/list.html", page=page)
 
 

@@ -6,16 +6,23 @@ pages ask.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from .. import authz
 from ..db import get_session
 from ..services.identities import my_identities
 from .access import current_actor, requires, runtime
+from .forms import InputForm, TrimmedStringField, from_query, page_number, valid_data
 from .start import catalogue_tiles
 
 bp = Blueprint("my_data", __name__)
+
+
+class IdentitySearchForm(InputForm):
+    """Mina identiteter: Sök (name, VGR-ID)."""
+
+    sok = TrimmedStringField()
 
 
 @bp.app_context_processor
@@ -42,7 +49,9 @@ def services():
 @requires("logged_in")
 def identities():
     """Mina identiteter: the persons I have ordered for and what each of them holds."""
-    text = request.args.get("sok", "").strip()
-    page = my_identities(get_session(), current_actor(), text, request.args.get("sida", 1, type=int))
+    form = from_query(IdentitySearchForm)
+    form.validate()
+    text = valid_data(form)["sok"] or ""
+    page = my_identities(get_session(), current_actor(), text, page_number())
     return render_template("my_data/identities.html", page=page, sok=text, registry=runtime().registry,
                            today=current_actor().today)

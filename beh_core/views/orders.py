@@ -14,9 +14,10 @@ from ..services.errors import ValidationFailed
 from ..services import servicedesk_queue
 from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, my_orders
 from ..services.ordering import parse_date
-from ..services.paging import Page, PageRequest
+from ..services.paging import Page
 from ..services.person_match import is_personnummer, persons_matching
 from .access import current_actor, order_or_abort, read_only, requires, runtime
+from .forms import IdField, InputForm, TrimmedStringField, field_errors, from_query, page_request, valid_data
 
 bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 
@@ -24,6 +25,29 @@ bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 # Sökalternativ in the query string (the form posts, then redirects here: a personnummer never does).
 FILTER_ARGS = ("ordernummer", "slutanvandare", "bestallare", "system", "katalog", "status", "typ", "fran", "till")
 PAGE_ARGS = ("sida", "efter", "fore")
+
+
+class OrderSearchForm(InputForm):
+    """Sökalternativ of Mina / Alla beställningar (posted, or in the query string after the redirect)."""
+
+    ordernummer = TrimmedStringField()
+    slutanvandare = TrimmedStringField()
+    bestallare = TrimmedStringField()
+    system = TrimmedStringField()
+    katalog = TrimmedStringField()
+    status = TrimmedStringField()
+    typ = TrimmedStringField()
+    fran = TrimmedStringField()
+    till = TrimmedStringField()
+
+
+class ChangeAttestantForm(InputForm):
+    """Byt attestant: område, verksamhet (vårdenhet), ny attestant; OK or Uppdatera listorna."""
+
+    omrade_id = IdField()
+    enhet_id = IdField()
+    attestant_id = IdField()
+    action = TrimmedStringField()
 
 
 def _filter(args) -> tuple[OrderFilter, dict[str, str]]:
@@ -68,23 +92,29 @@ def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[st
 
 def _list(mode: str, endpoint: str, query):
     """Mina or Alla: a POST of Sökalternativ redirects to the same list (PRG); a GET shows the page."""
-    source = request.form if request.method == "POST" else request.args
-    args = {k: (source.get(k) or "").strip() for k in FILTER_ARGS if (source.get(k) or "").strip()}
+    form = OrderSearchForm() if request.method == "POST" else from_query(OrderSearchForm)
+    refused = {} if form.validate() else field_errors(form)  # told at the field; the typed text is shown again
+    args = {k: form[k].data for k in FILTER_ARGS if form[k].data}
+    personnummer_in_url = any(is_personnummer(args.get(k, "")) for k in ("slutanvandare", "bestallare"))
     if mode == "mina":
         args.pop("bestallare", None)
+    if refused:
+        return _render_list(mode, endpoint, args, refused, None)
     args, errors = _without_personnummer(args)
-    if not errors and (request.method == "POST" or any(is_personnummer(request.args.get(k, ""))
-                                                         for k in ("slutanvandare", "bestallare"))):
+    if not errors and (request.method == "POST" or personnummer_in_url):
         return redirect(url_for(endpoint, **args), 303)
     flt, date_errors = _filter(args)
     errors.update(date_errors)
     page = None
     if not errors:
-        request_page = PageRequest.parse(request.args.get("sida"), request.args.get("efter"), request.args.get("fore"))
         try:
-            page = query(get_session(), current_actor(), flt, request_page)
+            page = query(get_session(), current_actor(), flt, page_request())
         except ValidationFailed as failed:
             errors = {k: gettext(v) for k, v in failed.errors.items()}
+    return _render_list(mode, endpoint, args, errors, page)
+
+
+def _render_list(mode: str, endpoint: str, args: dict[str, str], errors: dict[str, str], page: Page | None):
     status = 400 if errors else (404 if page is not None and page.missing else 200)
     rt = runtime()
     return render_template(
@@ -137,15 +167,19 @@ def change_attestant(number: str):
     if not authz.may_change_attestant(actor, order):
         abort(403)
     by_area = order.current_step.rule == "area"
-    form = {k: request.values.get(k, type=int) for k in ("omrade_id", "enhet_id", "attestant_id")}
+    posted = ChangeAttestantForm(formdata=request.values)
+    valid = posted.validate()
+    form = {k: valid_data(posted)[k] for k in ("omrade_id", "enhet_id", "attestant_id")}
     if not by_area or (request.method == "GET" and not any(form.values())):
         form.update(omrade_id=order.omrade_id, enhet_id=order.enhet_id)
     errors: dict[str, str] = {}
-    if request.method == "POST" and request.form.get("action") != "ok":
+    if request.method == "POST" and posted.action.data != "ok":
         # Uppdatera listorna (or a changed list): Post/Redirect/Get to the page with the choices so far.
         return redirect(url_for("orders.change_attestant", number=number,
                                 **{k: v for k, v in form.items() if v}))
-    if request.method == "POST":
+    if request.method == "POST" and not valid:
+        errors = field_errors(posted)
+    elif request.method == "POST":
         try:
             attest_ops.change_attestant(db, rt, actor, order, **form)
         except ValidationFailed as failed:

@@ -1,7 +1,7 @@
 """Service Desk behörigheter: the queue of attested orders, per-line Utförd with feedback, komplettering."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -15,29 +15,49 @@ from ..labels import KIND_LABELS
 from ..services import fulfilment, fulfilment_queries, servicedesk_queue
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS
-from ..services.paging import PageRequest
+from .forms import (IdField, InputForm, StringField, TextAreaField, TrimmedStringField, field_errors, from_query,
+                    page_number, page_request, posted_names, runtime_form)
 from .order_context import fulfilment_context
 
 bp = Blueprint("servicedesk", __name__, url_prefix="/servicedesk")
 
 QUEUE_STATUSES = {status: STATUS_LABELS[status] for status in fulfilment.OPEN_STATUSES}
+
+
+class QueueFilterForm(InputForm):
+    """Kön's filters: Ordernummer, Person, Förvaltning, System, Status."""
+
+    ordernummer = TrimmedStringField()
+    person = TrimmedStringField()
+    forvaltning = IdField()
+    system = TrimmedStringField()
+    status = TrimmedStringField()
+
+
+class KompletteringForm(InputForm):
+    """Begär komplettering: what the orderer is asked for."""
+
+    message = TextAreaField()
+
+
 @bp.get("/")
 @requires("fulfil")
 @read_only
 def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
     db = get_session()
-    args = {k: v for k, v in request.args.items()
-            if k in ("ordernummer", "person", "forvaltning", "system", "status") and v.strip()}
+    form = from_query(QueueFilterForm)
+    form.validate()  # a refused filter counts as not given, as an unreadable one always did
+    args = {k: v for k, v in form.raw_text().items() if v.strip() and k not in form.errors}
     registry = runtime().registry
     systems = servicedesk_queue.systems_for_filter(registry)
     chosen = args.get("system", "")
     # One entry per system name; an item key (an older link) still works.
     keys = dict(systems).get(chosen) or ((chosen,) if registry.get(chosen) else ())
     page = servicedesk_queue.service_desk_queue(
-        db, forvaltning_id=request.args.get("forvaltning", type=int), item_keys=keys,
+        db, forvaltning_id=None if "forvaltning" in form.errors else form.forvaltning.data, item_keys=keys,
         status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
-        page=PageRequest.parse(request.args.get("sida"), request.args.get("efter"), request.args.get("fore")))
+        page=page_request())
     forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
                            systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
@@ -52,7 +72,7 @@ def _order(number: str):
 
 def _render(order, *, errors=None, typed=None, message: str = "", status: int = 200):
     db = get_session()
-    history = fulfilment_queries.order_history(db, order, request.args.get("sida", 1, type=int))
+    history = fulfilment_queries.order_history(db, order, page_number())
     return render_template(
         "servicedesk/order.html", **fulfilment_context(order), history=history, audit_label=audit_label,
         line_labels=LINE_STATUS_LABELS, errors=errors or {},
@@ -72,8 +92,17 @@ def order(number: str):
 def line_done(number: str, line_id: int):
     """Utförd: one line is carried out; its feedback (Login, Lösenord) goes to the orderer."""
     order = _order(number)
-    typed = {k[len(f"line{line_id}."):]: v for k, v in request.form.items() if k.startswith(f"line{line_id}.")}
+    prefix = f"line{line_id}."
+    line = next((candidate for candidate in order.lines if candidate.id == line_id), None)
+    item = runtime().registry.get(line.item_key) if line is not None and line.item_key else None
+    multiline = {spec.name for spec in (item.feedback_fields if item else ()) if spec.type == "textarea"}
+    # The line's feedback fields as posted, each checked by the input layer before the item's own rules.
+    form = runtime_form({name: TextAreaField() if name[len(prefix):] in multiline else StringField()
+                         for name in posted_names(prefix)})
+    typed = {field.name[len(prefix):]: field.data or "" for field in form}
     try:
+        if not form.validate():
+            raise ValidationFailed(field_errors(form))
         completed = fulfilment.mark_line_done(get_session(), runtime(), current_actor(), order, line_id, typed)
     except ValidationFailed as failed:
         errors, kept = _without_secrets(order, line_id, typed, failed.errors)
@@ -106,7 +135,10 @@ def _without_secrets(order, line_id: int, typed: dict[str, str], errors: dict[st
 def komplettering(number: str):
     """Begär komplettering: the orderer is mailed and answers in the portal."""
     order = _order(number)
-    message = request.form.get("message", "")
+    form = KompletteringForm()
+    message = form.message.data or ""
+    if not form.validate():
+        return _render(order, errors=field_errors(form), message=message, status=400)
     try:
         fulfilment.request_komplettering(get_session(), runtime(), current_actor(), order, message)
     except ValidationFailed as failed:

@@ -7,16 +7,30 @@ rate limited per user (rate_limits.LIMITED). Answers are JSON for beh.js's list.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify
 from flask_babel import gettext
 
 from ..db import get_session
 from ..services import person_suggest
 from ..services.directory_api import Directory
 from .access import current_actor, requires, runtime
+from .forms import InputForm, StringField, TrimmedStringField
+
 
 bp = Blueprint("suggest", __name__, url_prefix="/forslag")
 KOSTNADSSTALLE_LIMIT = 10
+
+
+class PersonSuggestForm(InputForm):
+    """What is typed so far in a person field (passed on as typed)."""
+
+    q = StringField()
+
+
+class KostnadsstalleSuggestForm(InputForm):
+    """What is typed so far in a Kostnadsställe field."""
+
+    q = TrimmedStringField()
 
 
 @bp.post("/personer/<catalogue>")
@@ -26,7 +40,10 @@ def persons(catalogue: str):
     spec = runtime().registry.catalogue(catalogue)
     if spec is None:
         abort(404)
-    found = person_suggest.suggest_persons(get_session(), current_actor(), spec, request.form.get("q", ""))
+    form = PersonSuggestForm()
+    if not form.validate():  # control characters: nothing can start with them
+        return jsonify(suggestions=[])
+    found = person_suggest.suggest_persons(get_session(), current_actor(), spec, form.q.data or "")
     return jsonify(suggestions=[
         {"value": str(p.id), "label": p.label,
          "detail": " · ".join(part for part in (p.hsa_id, p.personnummer_masked, p.unit) if part)}
@@ -37,7 +54,8 @@ def persons(catalogue: str):
 @requires("logged_in")
 def kostnadsstallen():
     """Active kostnadsställen whose code starts with ``q``, with who answers for each."""
-    text = request.form.get("q", "").strip()
+    form = KostnadsstalleSuggestForm()
+    text = form.q.data if form.validate() else ""  # control characters: nothing can start with them
     if not text:
         return jsonify(suggestions=[])
     directory = Directory(get_session(), current_actor().today)

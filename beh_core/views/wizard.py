@@ -26,11 +26,33 @@ from ..services.errors import ValidationFailed
 from ..services.ordering import NO_LINES, AlreadySubmitted, OrderRequest, kind_choice_message
 from . import wizard_state as state
 from .access import current_actor, order_or_abort, requires, runtime
+from .forms import (BooleanField, IdField, InputForm, StringField, TextAreaField, TrimmedStringField, field_errors,
+                    runtime_form, valid_data)
 from .messages import message_text, translated
 from .wizard_fields import leftover_errors, page_rows, page_targets
 from .wizard_review import review_context, review_targets
 
 bp = Blueprint("wizard", __name__)
+
+
+class PersonSearchForm(InputForm):
+    """Sök fram användare: what to search by and the value (a personnummer stays out of URLs: POST)."""
+
+    field = TrimmedStringField()
+    q = StringField()
+
+
+class ChoosePersonForm(InputForm):
+    """Fortsätt with the person found."""
+
+    person_id = IdField()
+
+
+class BehorigheterForm(InputForm):
+    """Välj förvaltning and Välj ett alternativ (Nyupplägg / Förändring / Avslut)."""
+
+    forvaltning_id = IdField()
+    kind = TrimmedStringField()
 
 
 def _save(draft, data: dict) -> None:
@@ -45,10 +67,14 @@ def search(catalogue: str):
     """Sök fram användare by personnummer, passnummer, HSA-id or VGR-ID (POST: keeps it out of URLs)."""
     spec = state.catalogue_or_404(catalogue)
     fields = {key: SEARCH_FIELDS[key] for key in spec.search_fields if key in SEARCH_FIELDS}
-    field = request.form.get("field") if request.form.get("field") in fields else next(iter(fields))
-    query = request.form.get("q", "")
+    form = PersonSearchForm()
+    valid = form.validate()
+    field = form.field.data if form.field.data in fields else next(iter(fields))
+    query = form.q.data or ""
     person, errors = None, {}
-    if request.method == "POST":
+    if request.method == "POST" and not valid:
+        errors = field_errors(form)  # told at the field, the typed text shown again
+    elif request.method == "POST":
         try:
             person = find_person(get_session(), field, query)
         except ValidationFailed as failed:
@@ -62,7 +88,8 @@ def search(catalogue: str):
 def choose_person(catalogue: str):
     """Fortsätt: start a new draft for the chosen person."""
     spec = state.catalogue_or_404(catalogue)
-    person = get_session().get(Person, request.form.get("person_id", type=int) or 0)
+    form = ChoosePersonForm()
+    person = get_session().get(Person, form.person_id.data) if form.validate() and form.person_id.data else None
     if person is None:
         return redirect(url_for("wizard.search", catalogue=spec.key))
     state.start_draft(spec, person)
@@ -102,8 +129,9 @@ def behorigheter(catalogue: str):
     active = has_active_engagement(person, actor.today)
     kinds = {k: KIND_LABELS[k] for k in spec.kinds}
     if request.method == "POST":
-        chosen_f = request.form.get("forvaltning_id", type=int)
-        chosen_kind = request.form.get("kind", "")
+        form = BehorigheterForm()
+        form.validate()
+        chosen_f, chosen_kind = valid_data(form)["forvaltning_id"], valid_data(form)["kind"]
         errors: dict[str, str] = {}
         if spec.delegation != "enhet" and chosen_f not in {f.id for f in forvaltningar}:
             errors["forvaltning_id"] = gettext("Välj förvaltning.")
@@ -111,6 +139,7 @@ def behorigheter(catalogue: str):
             errors["kind"] = message_text(kind_choice_message(list(kinds.values())))
         elif chosen_kind != AVSLUT and not active:
             errors["kind"] = gettext("Användaren har inget aktivt engagemang i KiV. Endast Avslut kan väljas.")
+        errors.update({name: text for name, text in field_errors(form).items() if name == "kind"})
         if errors:
             data["errors"] = {"behorigheter": errors, "typed": {"forvaltning_id": chosen_f, "kind": chosen_kind}}
             _save(draft, data)
@@ -151,10 +180,10 @@ def page(catalogue: str, page: str):
                                              forvaltning=forvaltning, kind=data["kind"], today=actor.today)
     index = [p.key for p in spec.pages].index(page)
     if request.method == "POST":
-        typed = state.read_page(page, groups)
+        typed, refused, action = state.read_page(page, groups)
         data.setdefault("pages", {})[page] = typed
         data.pop("errors", None)
-        if request.form.get("action") == "back":
+        if action == "back":
             _save(draft, data)
             previous = spec.pages[index - 1].key if index else None
             return redirect(url_for("wizard.page", catalogue=spec.key, page=previous) if previous
@@ -164,6 +193,7 @@ def page(catalogue: str, page: str):
             lines.append(ordering.LineInput(None, free_text=typed["free_text"], page=page))
         errors = ordering.validate_lines(db, rt, actor, catalogue=spec, end_user=person, forvaltning=forvaltning,
                                          kind=data["kind"], lines=lines, today=actor.today, require_some=False)
+        errors.update(refused)  # a control character is told at its field, before the item's own rules
         last = index == len(spec.pages) - 1
         if not errors and last and not state.all_lines(spec, data):
             errors["lines"] = NO_LINES
@@ -207,15 +237,28 @@ def _request_from(spec, data: dict, person: Person, forvaltning: Forvaltning | N
         fields=dict(review.get("fields") or {}))
 
 
-def _read_review(spec) -> dict:
-    form = request.form
-    review = {"omrade_id": form.get("omrade_id", type=int), "enhet_id": form.get("enhet_id", type=int),
-              "start_date": form.get("start_date", "").strip(), "end_date": form.get("end_date", "").strip(),
-              "akut": bool(form.get("akut")),
-              "fields": {f.name: form.get(f"order.{f.name}", "") for f in spec.order_fields}}
+def _review_form(spec) -> InputForm:
+    """Granska beställning's form: where it belongs, attestants (one per step), dates, Akut, the order's fields."""
+    fields = {"action": TrimmedStringField(), "omrade_id": IdField(), "enhet_id": IdField(),
+              "start_date": TrimmedStringField(), "end_date": TrimmedStringField(),
+              "akut": BooleanField(false_values=("",))}
+    fields.update({ordering.step_field(index): IdField() for index in range(len(spec.attest_steps))})
+    fields.update({f"order.{f.name}": TextAreaField() if f.type == "textarea" else StringField()
+                   for f in spec.order_fields})
+    return runtime_form(fields)
+
+
+def _read_review(spec, form: InputForm) -> tuple[dict, dict[str, str]]:
+    """(the review as typed, refused fields under the keys the operations use); a refused id is no choice."""
+    values = valid_data(form)
+    review = {"omrade_id": values["omrade_id"], "enhet_id": values["enhet_id"],
+              "start_date": form["start_date"].data, "end_date": form["end_date"].data,
+              "akut": bool(form["akut"].data),
+              "fields": {f.name: form[f"order.{f.name}"].data or "" for f in spec.order_fields}}
     for index in range(len(spec.attest_steps)):
-        review[ordering.step_field(index)] = form.get(ordering.step_field(index), type=int)
-    return review
+        review[ordering.step_field(index)] = values[ordering.step_field(index)]
+    refused = {name.removeprefix("order."): text for name, text in field_errors(form).items() if name != "action"}
+    return review, refused
 
 
 def _remove_line(data: dict, token: str) -> None:
@@ -241,14 +284,21 @@ def review(catalogue: str):
     person, forvaltning = state.end_user(spec, data), state.forvaltning(spec, data)
     actor, db, rt = current_actor(), get_session(), runtime()
     if request.method == "POST":
-        data["review"] = _read_review(spec)
+        form = _review_form(spec)
+        form.validate()
+        data["review"], refused = _read_review(spec, form)
         data.pop("errors", None)
-        action = request.form.get("action", "")
+        action = valid_data(form)["action"]
         if action.startswith("remove:"):
             _remove_line(data, action[len("remove:"):])
         if action == "back":
             _save(draft, data)
             return redirect(url_for("wizard.page", catalogue=spec.key, page=spec.pages[-1].key))
+        refused.update(state.refused_lines(data) if action == "submit" else {})
+        if refused:  # told at the field, the typed text kept; nothing is sent
+            data["errors"] = {"review": refused}
+            _save(draft, data)
+            return redirect(url_for("wizard.review", catalogue=spec.key))
         if action != "submit":  # Ta bort, Uppdatera listorna: show the page again
             _save(draft, data)
             return redirect(url_for("wizard.review", catalogue=spec.key) + ("#attest" if action == "refresh" else ""))

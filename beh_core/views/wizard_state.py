@@ -12,8 +12,10 @@ from ..catalogue import Catalogue, Choice, ChoiceGroup
 from ..db import get_session
 from ..models import Forvaltning, OrderDraft, Person
 from ..services import drafts
-from ..services.ordering import AlreadySubmitted, LineInput
+from ..services.ordering import AlreadySubmitted, LineInput, field_key
 from .access import current_actor, runtime
+from .forms import (CONTROL_CHARACTERS, BooleanField, InputForm, StringField, TextAreaField, TextListField,
+                    TrimmedStringField, field_errors, has_control_characters, posted_names)
 from .messages import message_text
 
 SESSION_KEY = "drafts"
@@ -101,23 +103,74 @@ def all_lines(catalogue: Catalogue, data: dict) -> list[LineInput]:
     return lines
 
 
-def read_page(page_key: str, groups: list[ChoiceGroup]) -> dict:
-    """The page's ticks and fields as typed (kept even when invalid); unknown tokens and fields are kept too."""
+class WizardPageForm(InputForm):
+    """A page of step 2: the ticked choices' tokens, Fritext, the button; the ticked items' fields are added
+    per request (:func:`read_page`), as ``f.<token>.<field>``."""
+
+    action = TrimmedStringField()
+    choose = TextListField()
+    free_on = BooleanField(false_values=("",))
+    free_text = TextAreaField()
+
+
+def read_page(page_key: str, groups: list[ChoiceGroup]) -> tuple[dict, dict[str, str], str]:
+    """(the page's ticks and fields as typed, refused fields, the button pressed).
+
+    Everything typed is kept, even when invalid; unknown tokens and fields are kept too. Every value
+    passes the input layer (control characters are refused at their field, under the key the
+    operations use for it, e.g. ``labb.konto@3.avdelning``); the items' own rules are checked later.
+    """
     offered = {choice.token: choice for group in groups for choice in group.choices}
+    tokens = WizardPageForm().choose.data or []
+    chosen = [(token, offered.get(token) or _choice_from_token(token)) for token in tokens]
+    fields, keys = {}, {"choose": "lines"}
+    for token, choice in chosen:
+        if choice is None:
+            continue
+        prefix = f"{FIELD_PREFIX}{token}."
+        multiline = {f.name for f in choice.item.fields if f.type == "textarea"}
+        for name in posted_names(prefix):
+            fields[name] = TextAreaField() if name[len(prefix):] in multiline else StringField()
+            keys[name] = field_key(choice.item.key, name[len(prefix):], choice.scope_key)
+    form = type("WizardPageForm", (WizardPageForm,), fields)()
+    refused = {} if form.validate() else {keys.get(name, name): text for name, text in field_errors(form).items()}
     lines = []
-    for token in request.form.getlist("choose"):
-        choice = offered.get(token) or _choice_from_token(token)
+    for token, choice in chosen:
         if choice is None:
             lines.append(LineInput("?", page=page_key).to_dict())  # refused by validation, never saved
             continue
         prefix = f"{FIELD_PREFIX}{token}."
-        posted = {k[len(prefix):]: (v or "").strip() for k, v in request.form.items() if k.startswith(prefix)}
+        posted = {field.name[len(prefix):]: (field.data or "").strip() for field in form
+                  if field.name.startswith(prefix)}
         declared = {f.name for f in choice.item.fields}
         lines.append(LineInput(choice.item.key, {k: v for k, v in posted.items() if k in declared},
                                choice.held_permission_id, scope_key=choice.scope_key, page=page_key,
                                unknown={k: v for k, v in posted.items() if k not in declared}).to_dict())
-    return {"lines": lines, "free_on": bool(request.form.get("free_on")),
-            "free_text": request.form.get("free_text", "")}
+    typed = {"lines": lines, "free_on": bool(form.free_on.data), "free_text": form.free_text.data or ""}
+    return typed, refused, "" if "action" in refused else form.action.data
+
+
+def refused_lines(data: dict) -> dict[str, str]:
+    """Line values in the draft that the input layer refuses (kept there only to be shown with their message).
+
+    Checked again before Skicka beställning, so a value refused on its page can never be sent by going
+    straight to Granska: error key (as the operations name the field) -> message.
+    """
+    from flask_babel import gettext
+
+    registry, refused = runtime().registry, {}
+    for stored in (data.get("pages") or {}).values():
+        if stored.get("free_on") and has_control_characters(stored.get("free_text") or "", multiline=True):
+            refused["free_text"] = gettext(CONTROL_CHARACTERS)
+        for line in stored.get("lines", []):
+            item = registry.get(line.get("item_key") or "")
+            multiline = {f.name for f in item.fields if f.type == "textarea"} if item else set()
+            values = {**(line.get("unknown") or {}), **(line.get("values") or {})}
+            for name, value in values.items():
+                if isinstance(value, str) and has_control_characters(value, multiline=name in multiline):
+                    refused[field_key(line.get("item_key") or "?", name, line.get("scope_key") or "")] = \
+                        gettext(CONTROL_CHARACTERS)
+    return refused
 
 
 def _choice_from_token(token: str) -> Choice | None:

@@ -8,11 +8,13 @@ rule ``order`` for this catalogue (the URL's default ``catalogue``).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext
 
-from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, ValidationFailed, create_orders, current_actor,
-                          directory, draft_discard, find_person, may_order_for, requires, suggest_persons)
+from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, IdField, InputForm, TextListField,
+                          TrimmedStringField, ValidationFailed, create_orders, current_actor, directory,
+                          draft_discard, field_errors, find_person, from_query, may_order_for, requires,
+                          runtime_form, suggest_persons, valid_data)
 
 from . import flow, rules
 from .rules import _N
@@ -21,6 +23,48 @@ SEARCH_LIMIT = 25
 DONE_KEY = "usertjanst_klar"
 STEP_NAMES = (_N("1. Välj identitet"), _N("2. Välj kostnadsställe"), _N("3. Specificera detaljer"),
               _N("4. Sök och välj"))
+
+
+class IdentityForm(InputForm):
+    """Välj identitet: the search text, a ticked hit (without JavaScript) or the chosen suggestion, the button."""
+
+    action = TrimmedStringField()
+    q = TrimmedStringField()
+    traff = IdField()
+    person_id = IdField()
+
+
+class CostsForm(InputForm):
+    """Välj kostnadsställe: Kostnadsställe, Frikod 1, Frikod 2 and the button (Sök, Välj, Använd, Fortsätt)."""
+
+    action = TrimmedStringField()
+    kostnadsstalle = TrimmedStringField()
+    frikod1 = TrimmedStringField()
+    frikod2 = TrimmedStringField()
+
+
+class ChooseForm(InputForm):
+    """Sök och välj: the search text and Förfin (query string, and posted back with Lägg till / Ta bort)."""
+
+    action = TrimmedStringField()
+    sok = TrimmedStringField()
+    forfin = TextListField()
+
+
+def _action(form: InputForm, default: str) -> str:
+    """The button pressed; none sent is ``default`` (Enter in a field), a refused one is none."""
+    if not form.action.raw_data:
+        return default
+    return valid_data(form)["action"]
+
+
+def _refused(form: InputForm) -> dict:
+    """The text fields refused by the input layer, as the draft keeps errors: {name: (message, {})}.
+
+    A refused button or id counts as not sent, as an unreadable one always did.
+    """
+    return {name: (text, {}) for name, text in field_errors(form).items()
+            if name != "action" and not isinstance(form[name], IdField)}
 
 
 def make_blueprint(data: rules.Data) -> Blueprint:
@@ -59,7 +103,9 @@ def make_blueprint(data: rules.Data) -> Blueprint:
     @requires("order")
     def start_post(catalogue: str):
         """Sök, Fortsätt (a chosen suggestion or the only match), Byt nivå, Ångra."""
-        action = request.form.get("action", "fortsatt")
+        form = IdentityForm()
+        form.validate()
+        action = _action(form, "fortsatt")
         draft = flow.load()
         if action == "angra":
             draft_discard(rules.CATALOGUE)
@@ -71,8 +117,12 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if action == "annan":
             flow.save({})
             return redirect(url_for("usertjanst.start"))
-        query = request.form.get("q", "").strip()
-        chosen = _chosen(query)
+        query = form.q.data
+        if _refused(form):  # told at the field with the typed text; nothing is searched
+            flow.set_errors(draft, "identitet", _refused(form), {"q": query})
+            flow.save(draft)
+            return redirect(url_for("usertjanst.start"))
+        chosen = _chosen(form, query)
         if not chosen and action == "fortsatt":
             matches = suggest_persons(rules.CATALOGUE, query, limit=2) if query else []
             chosen = matches[0].id if len(matches) == 1 else None
@@ -89,13 +139,9 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         flow.save(draft)
         return redirect(url_for("usertjanst.start"))
 
-    def _chosen(query: str) -> int | None:
+    def _chosen(form: IdentityForm, query: str) -> int | None:
         """A ticked search hit (without JavaScript), else the suggestion chosen for what the field still shows."""
-        def number(name: str) -> int | None:
-            value = request.form.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
-
-        hit, suggested = number("traff"), number("person_id")
+        hit, suggested = form.traff.data, form.person_id.data
         if hit:
             return hit
         if suggested:
@@ -189,8 +235,10 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         """Fortsätt, Föregående, Sök kostnadsställe, Välj (a search hit), Använd (a preset)."""
         draft = flow.load()
         need_person(draft)
-        action = request.form.get("action", "fortsatt")
-        typed = {name: request.form.get(name, "").strip() for name in ("kostnadsstalle", "frikod1", "frikod2")}
+        form = CostsForm()
+        form.validate()
+        action = _action(form, "fortsatt")
+        typed = {name: form[name].data for name in ("kostnadsstalle", "frikod1", "frikod2")}
         typed["preset"] = (draft.get("kostnad") or {}).get("preset", "")
         if action.startswith("forval:"):
             preset = data.preset(action.split(":", 1)[1])
@@ -202,6 +250,11 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             flow.save(draft)
             flash(gettext("Förvalet %(name)s är ifyllt.", name=preset.name), "info")
             return redirect(url_for("usertjanst.costs"))
+        if _refused(form):  # told at the field with the typed text; nothing is searched or kept
+            flow.set_errors(draft, "kostnad", _refused(form), typed)
+            flow.mark(draft, "kostnad", False)
+            flow.save(draft)
+            return redirect(url_for("usertjanst.costs"))
         if action.startswith("valj:"):
             typed["kostnadsstalle"] = action.split(":", 1)[1]
             action = "valj"
@@ -209,7 +262,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             typed["preset"] = ""  # another kostnadsställe than the preset's
         draft["kostnad"] = typed
         if action == "sok":
-            draft["kostnad_sok"] = request.form.get("kostnadsstalle", "").strip()
+            draft["kostnad_sok"] = form.kostnadsstalle.data
             flow.save(draft)
             return redirect(url_for("usertjanst.costs") + "#kostnadsstallen")
         draft.pop("kostnad_sok", None)
@@ -259,9 +312,16 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         """Fortsätt to Sök och välj, or Föregående; refused at the field without a reason or with wrong dates."""
         draft = flow.load()
         need_person(draft)
-        typed = {name: request.form.get(name, "").strip() for name in flow.EMPTY_DETAILS}
+        form = runtime_form({name: TrimmedStringField() for name in ("action", *flow.EMPTY_DETAILS)})
+        form.validate()
+        typed = {name: form[name].data for name in flow.EMPTY_DETAILS}
+        if _refused(form):  # told at the field with the typed text; nothing is kept
+            flow.set_errors(draft, "detaljer", _refused(form), typed)
+            flow.mark(draft, "detaljer", False)
+            flow.save(draft)
+            return redirect(url_for("usertjanst.details"))
         draft["detaljer"] = typed
-        if request.form.get("action") == "tillbaka":
+        if _action(form, "") == "tillbaka":
             flow.save(draft)
             return redirect(url_for("usertjanst.costs"))
         contexts = flow.contexts_for(draft)
@@ -306,7 +366,9 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if not flow.passed(draft, "detaljer"):
             return redirect(url_for("usertjanst.details"))
         errors, _ = flow.take_errors(draft, "val")
-        text, refine = request.args.get("sok", "").strip(), set(request.args.getlist("forfin"))
+        query = from_query(ChooseForm)
+        query.validate()
+        text, refine = valid_data(query)["sok"] or "", set(valid_data(query)["forfin"] or ())
         shown = _filtered(data.levels, text, refine)
         contexts = flow.contexts_for(draft)
         context = flow.chosen_context(draft, contexts)
@@ -325,9 +387,10 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         """Lägg till, Ta bort, Föregående, Skicka."""
         draft = flow.load()
         need_person(draft)
-        action = request.form.get("action", "")
-        back = url_for("usertjanst.choose", sok=request.form.get("sok") or None,
-                       forfin=request.form.getlist("forfin") or None)
+        form = ChooseForm()
+        form.validate()
+        action, values = _action(form, ""), valid_data(form)
+        back = url_for("usertjanst.choose", sok=values["sok"] or None, forfin=values["forfin"] or None)
         if action.startswith("add:"):
             level = data.level(action.split(":", 1)[1])
             if level is None:
