@@ -13,7 +13,7 @@ from .messages import N_
 from .models import SCOPE_AREA as DELEGATION_AREA
 from .models import SCOPE_UNIT as DELEGATION_UNIT
 from .models import Base
-from .services.demo_samples import DemoKostnadsstalle, DemoSample, DemoSamples
+from .services.demo_samples import DemoKostnadsstalle, DemoSample, DemoSamples, DemoUnitDelegation
 from .services.directory_api import (DelegationInfo, Directory, EngagementInfo, ForvaltningInfo,
                                      HeldPermissionInfo, KostnadsstalleInfo, PendingLineInfo, PersonInfo, UnitInfo)
 from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED, ORDER_APPROVED,
@@ -35,7 +35,7 @@ __all__ = [
     "hookimpl",
     # declarations
     "Catalogue", "CatalogItem", "Field", "FieldOptions", "WizardPage", "AttestStep", "Choice", "ChoiceGroup",
-    "FulfilmentResult", "DemoSample", "DemoSamples", "DemoKostnadsstalle", "Base",
+    "FulfilmentResult", "DemoSample", "DemoSamples", "DemoKostnadsstalle", "DemoUnitDelegation", "Base",
     "ALL_KINDS", "NYUPPLAGG", "FORANDRING", "AVSLUT", "DELEGATION_AREA", "DELEGATION_UNIT",
     # what hooks receive
     "OrderInfo", "LineInfo", "OrderContext", "Directory", "PersonInfo", "EngagementInfo", "UnitInfo",
