@@ -22,6 +22,8 @@ from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED
                               ORDER_STEP_APPROVED, ORDER_WITHDRAWN)
 from .services.order_info import LineInfo, OrderContext, OrderInfo
 from .services.person_suggest import PersonSuggestion
+from .views.forms import (DateField, IdField, IdListField, InputForm, TextAreaField, TrimmedStringField,
+                          field_errors)
 from .web import (Conflict, Forbidden, LineInput, NotFound, OrderRequest, ValidationFailed, create_orders,
                   current_actor, db_session, directory, draft_data, draft_discard, draft_save, draft_start,
                   find_person, may_order, may_order_at, may_order_for, orderable_units, public, requires, runtime,
@@ -51,6 +53,8 @@ __all__ = [
     "validate_order", "create_orders",
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
+    # the input layer for a plugin's forms (beh_core/views/forms.py)
+    "InputForm", "TrimmedStringField", "TextAreaField", "IdField", "IdListField", "DateField", "field_errors",
     # messages with parameters, translated by the pages
     "N_",
 ]

@@ -91,14 +91,17 @@ def validate_order(request: OrderRequest) -> dict[str, str]:
     return errors
 
 
-def create_orders(requests: list[OrderRequest], *, catalogue: str | None = None) -> list[OrderInfo]:
+def create_orders(requests: list[OrderRequest], *, catalogue: str | None = None, one_mail: bool = False,
+                  attest_link: str = "/attest/") -> list[OrderInfo]:
     """Create the orders in one transaction (all or none), consuming the catalogue's draft if there is one.
 
     Raises ValidationFailed (with ``index`` of the failing request), Forbidden, or AlreadySubmitted
-    (a Conflict whose ``number`` is the first order already made from the draft).
+    (a Conflict whose ``number`` is the first order already made from the draft). ``one_mail`` (a mass
+    order): each attestant gets one mail listing their orders, linking to ``attest_link`` (a local path).
     """
     draft = _draft(catalogue) if catalogue else None
-    made = ordering.create_orders(get_session(), runtime(), current_actor(), requests, draft=draft)
+    made = ordering.create_orders(get_session(), runtime(), current_actor(), requests, draft=draft,
+                                  one_mail=one_mail, attest_link=attest_link)
     if catalogue:
         _forget(catalogue)
     return [OrderInfo.of(order) for order in made]

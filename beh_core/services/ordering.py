@@ -436,11 +436,14 @@ def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRe
 
 
 def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[OrderRequest], *,
-                  draft: OrderDraft | None = None, today: date | None = None) -> list[Order]:
+                  draft: OrderDraft | None = None, today: date | None = None, one_mail: bool = False,
+                  attest_link: str = "/attest/") -> list[Order]:
     """Create several orders (a mass order) in ONE transaction: all or none. Events fire after the commit.
 
     A ValidationFailed for a mass order names the failing request: ``{"rad3.enhet_id": ...}`` style keys are
     the caller's business; here the errors of the first failing request are raised with ``index`` set.
+    ``one_mail``: each attestant gets one mail listing their orders (linking to ``attest_link``) instead of
+    one mail per order.
     """
     today = today or actor.today
     _consume_draft(session, draft)
@@ -452,7 +455,9 @@ def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[
             failure = ValidationFailed(errors)
             failure.index = index
             raise failure
-        made.append(_save(session, rt, actor, request, prepared))
+        made.append(_save(session, rt, actor, request, prepared, mail_attestant=not one_mail))
+    if one_mail and made:
+        mail.mail_attest_requests(session, rt, made, link_path=attest_link)
     if draft is not None:
         draft.order_id, draft.order_count = made[0].id, len(made)
         session.add(draft)
@@ -462,7 +467,8 @@ def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[
     return made
 
 
-def _save(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, p: Prepared) -> Order:
+def _save(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, p: Prepared, *,
+          mail_attestant: bool = True) -> Order:
     order = Order(
         catalogue=p.catalogue.key, kind=request.kind, status=OrderStatus.VANTAR_PA_ATTEST.value,
         orderer_id=actor.id, end_user_id=p.end_user.id, attestant_id=p.steps[0][1].id,
@@ -480,5 +486,6 @@ def _save(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, 
     audit.record(session, actor, "order.created", "order", order.number, catalogue=order.catalogue,
                  kind=order.kind, end_user=p.end_user.vgr_id, attestant_id=order.attestant_id,
                  lines=len(order.lines), akut=order.akut, steps=[s.key for s, _ in p.steps])
-    mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction
+    if mail_attestant:
+        mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction
     return order

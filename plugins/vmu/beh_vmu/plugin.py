@@ -35,7 +35,7 @@ MANY_USERS = Catalogue(
     key=u.MASS_CATALOGUE, title="Vårdmedarbetaruppdrag VMU Flera användare",
     text="Beställ samma vårdmedarbetaruppdrag för många användare på en gång, till exempel alla nyanställda "
          "vid en vårdenhet.",
-    delegation=DELEGATION_UNIT, kinds=(NYUPPLAGG,), wizard=False, start_endpoint="vmu.mass",
+    delegation=DELEGATION_UNIT, kinds=(NYUPPLAGG,), wizard=False, start_endpoint="vmu.mass_order",
     attest_steps=ATTEST, position=21,
 )
 
