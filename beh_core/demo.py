@@ -234,17 +234,23 @@ def _unit_delegations(rt) -> list[DemoUnitDelegation]:
 
 
 def _add_unit_delegations(session, wanted: list[DemoUnitDelegation], today: date) -> int:
-    """Insert the plugins' U delegations of demo identities, delegated by the unit's verksamhetschef."""
+    """Insert the plugins' U delegations of demo identities (or of the unit's verksamhetschef, delegated to
+    themself), delegated by the unit's verksamhetschef; one the person already has for the unit is skipped."""
     if not wanted:
         return 0
     people = dict(session.execute(select(Person.vgr_id, Person.id).where(
-        Person.vgr_id.in_({w.vgr_id for w in wanted}))).all())
+        Person.vgr_id.in_({w.vgr_id for w in wanted if w.vgr_id}))).all())
     units = {u.code: u for u in session.scalars(select(Enhet).where(Enhet.code.in_({w.unit_code for w in wanted})))}
+    session.flush()
+    held = set(session.execute(select(Delegation.person_id, Delegation.enhet_id).where(
+        Delegation.scope == SCOPE_UNIT, Delegation.enhet_id.in_([u.id for u in units.values()]))).all())
     added = 0
     for w in wanted:
-        unit, person_id = units.get(w.unit_code), people.get(w.vgr_id)
-        if unit is None or person_id is None or not (w.bestallare or w.attestant):
+        unit = units.get(w.unit_code)
+        person_id = people.get(w.vgr_id) if w.vgr_id else (unit.chef_id if unit else None)
+        if unit is None or person_id is None or not (w.bestallare or w.attestant) or (person_id, unit.id) in held:
             continue
+        held.add((person_id, unit.id))
         session.add(Delegation(person_id=person_id, scope=SCOPE_UNIT, forvaltning_id=unit.omrade.forvaltning_id,
                                omrade_id=unit.omrade_id, enhet_id=unit.id, is_bestallare=w.bestallare,
                                is_attestant=w.attestant, valid_from=today - timedelta(days=30),

@@ -551,6 +551,9 @@ EN = {
     "Innehas från %(date)s.": "Held from %(date)s.",
     "Du finns inte längre som aktiv i katalogen (KiV) och kan inte logga in. Kontakta din behörighetsadministratör.":
         "You are no longer active in the directory (KiV) and cannot log in. Contact your access administrator.",
+    # VMU Flera användare: a list of identifiers checked at once
+    "%(value)s är inte ett personnummer, passnummer, HSA-id eller VGR-ID.":
+        "%(value)s is not a personal identity number, passport number, HSA-id or VGR-ID.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

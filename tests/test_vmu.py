@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from beh_core.models import SCOPE_UNIT, Delegation, Enhet, HeldPermission, Order, OrderStatus, OutboxMessage
+from beh_core.models import SCOPE_UNIT, Delegation, Enhet, HeldPermission, Order, OrderStatus, OutboxMessage, Person
 from helpers import person, person_without_permissions, post_step, text_of
 
 TODAY = date.today()
@@ -32,12 +32,19 @@ def u_delegation(db, who, enhet: Enhet, *, bestallare=False, attestant=False):
 
 @pytest.fixture
 def world(region):
-    """The demo's U delegations (the vmu plugin's demo data): sarbe1 orders at NH-O1-E1..E3 (E3 a private care
-    provider), johek1 and perwi1 attest there; kardah is U attestant of another vårdenhet only."""
-    units = {code: unit(region, code) for code in ("NH-O1-E1", "NH-O1-E2", "NH-O1-E3", "SU-O1-E1")}
+    """The demo's U delegations (the vmu plugin's demo data): sarbe1 orders at NH-O3-E1..E3 (E3 a private care
+    provider), johek1 and perwi1 attest there; kardah is U attestant of another vårdenhet only; each unit's
+    verksamhetschef has delegated both roles to themself."""
+    units = {code: unit(region, code) for code in ("NH-O3-E1", "NH-O3-E2", "NH-O3-E3", "SU-O1-E1")}
     other = person(region, "kardah")
     u_delegation(region, other, units["SU-O1-E1"], attestant=True)
     return units, person(region, "sarbe1"), person(region, "johek1"), other
+
+
+def fresh_end_user(db, units) -> "Person":
+    """A person with an active engagement who holds nothing: not a demo identity nor a unit's chef."""
+    chefs = tuple(db.get(Person, u.chef_id).vgr_id for u in units.values() if u.chef_id)
+    return person_without_permissions(db, exclude=("sarbe1", "johek1", "perwi1", "marho1", "kardah") + chefs)
 
 
 def start(browser, end_user, kind="nyupplagg"):
@@ -79,11 +86,11 @@ def test_bara_vårdenheter_med_beställarens_u_delegering_och_spärr_och_logg_ba
         app, region, login, world):
     units, orderer, attestant, _ = world
     browser = login(orderer.vgr_id)
-    end_user = person_without_permissions(region, exclude=("sarbe1", "johek1", "perwi1", "marho1"))
+    end_user = fresh_end_user(region, units)
     start(browser, end_user)
     page = text_of(browser.get("/vmu/sida/uppdrag"))
     assert "Välj vårdmedarbetaruppdrag" in page
-    for code in ("NH-O1-E1", "NH-O1-E2", "NH-O1-E3"):
+    for code in ("NH-O3-E1", "NH-O3-E2", "NH-O3-E3"):
         assert units[code].name in page
     assert units["SU-O1-E1"].name not in page  # no U delegation there
     assert page.count("<details") >= 3  # each vårdenhet expandable without JavaScript
@@ -91,23 +98,23 @@ def test_bara_vårdenheter_med_beställarens_u_delegering_och_spärr_och_logg_ba
                    "SVEVAC Vaccinationsregister", "Kvalitetssäkring", "Statistik VE"):
         assert system in page
     assert "Om användaren har det gamla uppdraget för Pascal eller NPÖ är det tillräckligt." in page
-    assert f'value="{token("sparr_logg", units["NH-O1-E3"])}"' in page  # a private care provider
-    assert f'value="{token("sparr_logg", units["NH-O1-E1"])}"' not in page
-    assert f'value="{token("pascal.vob", units["NH-O1-E1"])}"' in page
+    assert f'value="{token("sparr_logg", units["NH-O3-E3"])}"' in page  # a private care provider
+    assert f'value="{token("sparr_logg", units["NH-O3-E1"])}"' not in page
+    assert f'value="{token("pascal.vob", units["NH-O3-E1"])}"' in page
 
 
 def test_attest_sedan_aktivering_exakt_på_startdatum_och_avslut_på_sitt_datum(app, region, login, world):
     units, orderer, attestant, other = world
     browser = login(orderer.vgr_id)
-    end_user = person_without_permissions(region, exclude=("sarbe1", "johek1", "perwi1", "marho1", "kardah"))
-    e1 = units["NH-O1-E1"]
+    end_user = fresh_end_user(region, units)
+    e1 = units["NH-O3-E1"]
     start(browser, end_user)
     assert post_step(browser, "/vmu/sida/uppdrag", {"action": "next",
                                                     "choose": [token("pascal.vob", e1)]}).status_code == 302
     review = text_of(browser.get("/vmu/granska"))
     assert "Pascal" in review and "VoB" in review and e1.name in review
     assert attestant.display in review and other.display not in review  # U attestants of that vårdenhet only
-    assert person(region, "marho1").display in review  # the verksamhetschef attests there too (U delegation)
+    assert region.get(Person, e1.chef_id).display in review  # the verksamhetschef, by delegation to themself
     past = post_step(browser, "/vmu/granska", {"attestant_id": attestant.id, "start_date": days(-1).isoformat(),
                                                 "action": "submit"})
     assert "Startdatum kan inte vara tidigare än dagens datum." in text_of(past)
@@ -145,15 +152,15 @@ def test_attest_sedan_aktivering_exakt_på_startdatum_och_avslut_på_sitt_datum(
     start(browser, end_user)
     page = text_of(browser.get("/vmu/sida/uppdrag"))
     assert f'value="{token("pascal.vob", e1)}"' not in page
-    assert f'value="{token("pascal.vob", units["NH-O1-E2"])}"' in page
+    assert f'value="{token("pascal.vob", units["NH-O3-E2"])}"' in page
     # the manual's note where it applies: Pascal VoB is enough for Infektionsverktyget and SVEVAC
     assert "Användaren har redan VoB för Pascal eller NPÖ vid vårdenheten. Det är tillräckligt." in page
 
 
 def test_avslut_avslutar_uppdraget_på_sitt_datum_och_beställaren_får_besked(app, region, login, world):
     units, orderer, attestant, _ = world
-    e2 = units["NH-O1-E2"]
-    end_user = person_without_permissions(region, exclude=("sarbe1", "johek1", "perwi1", "marho1", "kardah"))
+    e2 = units["NH-O3-E2"]
+    end_user = fresh_end_user(region, units)
     permission = HeldPermission(person_id=end_user.id, item_key="vmu.npo.sjf", scope_key=str(e2.id), details={},
                                 shown=[], valid_from=days(-30))
     region.add(permission)
@@ -201,9 +208,9 @@ def post_follow(browser, response, url):
 def test_forgad_spärr_och_logg_vid_en_offentlig_vårdenhet_nekas(app, region, login, world):
     units, orderer, attestant, _ = world
     browser = login(orderer.vgr_id)
-    end_user = person_without_permissions(region, exclude=("sarbe1", "johek1", "perwi1", "marho1", "kardah"))
+    end_user = fresh_end_user(region, units)
     start(browser, end_user)
-    forged = token("sparr_logg", units["NH-O1-E1"])
+    forged = token("sparr_logg", units["NH-O3-E1"])
     post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [forged]})
     refused = post_step(browser, "/vmu/granska", {"attestant_id": attestant.id, "start_date": TODAY.isoformat(),
                                                    "action": "submit"})

@@ -18,8 +18,8 @@ import pytest
 
 @pytest.fixture
 def orderer_world(region):
-    """sarbe1 orders at NH-O1-E1..E3 and johek1 attests there (the plugin's demo delegations)."""
-    return unit(region, "NH-O1-E1"), person(region, "sarbe1"), person(region, "johek1")
+    """sarbe1 orders at NH-O3-E1..E3 and johek1 attests there (the plugin's demo delegations)."""
+    return unit(region, "NH-O3-E1"), person(region, "sarbe1"), person(region, "johek1")
 
 
 def orders_of(db) -> int:
@@ -44,7 +44,7 @@ def waiting_order(db, orderer, end_user_id, attestant, enhet, item="vmu.pascal.v
 def test_massbeställning_av_1000_rader_med_varje_slags_fel(app, region, login, orderer_world):
     e1, orderer, attestant = orderer_world
     staff = new_staff(region, e1, 990)
-    elsewhere = new_staff(region, unit(region, "NH-O1-E2"), 2, first=990)  # engaged at another vårdenhet
+    elsewhere = new_staff(region, unit(region, "NH-O3-E2"), 2, first=990)  # engaged at another vårdenhet
     ended = new_staff(region, e1, 1, first=992, engaged=False)  # the engagement has ended
     holder, waiter = staff[0], staff[1]
     region.add(HeldPermission(person_id=holder.id, item_key="vmu.pascal.vob", scope_key=str(e1.id), details={},

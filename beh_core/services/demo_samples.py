@@ -35,13 +35,15 @@ class DemoKostnadsstalle:
 class DemoUnitDelegation:
     """A U delegation (one vårdenhet) a demo identity gets, so catalogues ordered per vårdenhet can be tried.
 
-    :param vgr_id: the demo identity (``sarbe1``, ``johek1``, ...); an unknown one is skipped.
+    :param vgr_id: the demo identity (``sarbe1``, ``johek1``, ...), or None for the unit's verksamhetschef
+        (who delegates to themself); an unknown one is skipped, and so is one who already has a U delegation
+        for the unit.
     :param unit_code: the vårdenhet's code in the demo region, e.g. ``"NH-O1-E1"``; an unknown one is skipped.
     :param bestallare: the delegation makes the person beställare there.
     :param attestant: the delegation makes the person attestant there.
     """
 
-    vgr_id: str
+    vgr_id: str | None
     unit_code: str
     bestallare: bool = False
     attestant: bool = False

@@ -94,13 +94,14 @@ def beh_blueprints(settings):
 
 @hookimpl
 def beh_demo_samples(settings):
-    """U delegations at three vårdenheter of Närhälsan Område Norr (the third a private care provider) for the
-    demo beställare, verksamhetschef and attestants; the demo end user holds Pascal VoB there (for Avslut)."""
-    units = ("NH-O1-E1", "NH-O1-E2", "NH-O1-E3")
+    """U delegations at the three vårdenheter of Närhälsan Område Väster (the third a private care provider):
+    the demo beställare orders there, the demo attestants attest there, and each unit's verksamhetschef has
+    delegated both roles to themself; the demo end user holds Pascal VoB at the first (for Avslut)."""
+    units = ("NH-O3-E1", "NH-O3-E2", "NH-O3-E3")
     delegations = tuple(DemoUnitDelegation("sarbe1", code, bestallare=True) for code in units)
-    delegations += (DemoUnitDelegation("marho1", "NH-O1-E1", bestallare=True, attestant=True),)
     delegations += tuple(DemoUnitDelegation(who, code, attestant=True) for who in ("johek1", "perwi1") for code in units)
-    return DemoSamples(held_by_end_user=(DemoSample(u.PREFIX + "pascal.vob", unit_code="NH-O1-E1"),),
+    delegations += tuple(DemoUnitDelegation(None, code, bestallare=True, attestant=True) for code in units)
+    return DemoSamples(held_by_end_user=(DemoSample(u.PREFIX + "pascal.vob", unit_code=units[0]),),
                        unit_delegations=delegations)
 
 
