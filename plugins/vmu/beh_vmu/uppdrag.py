@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -42,8 +43,9 @@ class Uppdrag:
         return PREFIX + self.key
 
 
+@lru_cache(maxsize=8)
 def load_uppdrag(data_dir: str | Path | None = None) -> tuple[Uppdrag, ...]:
-    """The uppdrag of ``uppdrag.toml`` (the package's, or the one in ``PLUGIN_VMU_DATA_DIR``)."""
+    """The uppdrag of ``uppdrag.toml`` (the package's, or the one in ``PLUGIN_VMU_DATA_DIR``); read once."""
     if data_dir:
         text = (Path(data_dir) / "uppdrag.toml").read_text("utf-8")
     else:
