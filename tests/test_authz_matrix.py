@@ -114,7 +114,12 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         # Avslå without a comment: the attestant gets the form back, everyone else is refused.
         Probe("POST", "L D A D D D D D", "L D D D D D D D", args=ORDER,
               data=lambda o, me: {"action": "reject", "comment": ""})]),
+    # Godkänn markerade: the attestant's own waiting orders only (nothing ticked: the form says so)
+    "attest.many": ("attest", [Probe("GET", ATTEST_RULE), Probe("POST", ATTEST_RULE, data=lambda o, me: {})]),
     # an unknown signing window is "not found" for everyone who passes the route rule
+    "siths.sign_many": ("attest", [
+        Probe("GET", "L D N N D D D D", args=lambda o, me: {"nonce": "x"}),
+        Probe("POST", "L D N N D D D D", args=lambda o, me: {"nonce": "x"})]),
     "siths.sign": ("attest", [
         Probe("GET", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"}),
         Probe("POST", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"})]),

@@ -199,3 +199,45 @@ def test_kontrollen_kostar_lika_många_frågor_för_10_som_för_600_rader(app, r
     many = check([[s.vgr_id, s.hsa_id, s.personnummer, s.passnummer][n % 4] for n, s in enumerate(staff)])
     assert many == few, (few, many)
     assert few <= 25
+
+
+def test_attestanten_godkänner_alla_på_en_gång_i_en_transaktion(app, region, login, orderer_world):
+    e1, orderer, attestant = orderer_world
+    staff = new_staff(region, e1, 30)
+    browser = login(orderer.vgr_id)
+    assert browser.post("/vmu/flera", mass_form(e1, attestant, [s.vgr_id for s in staff],
+                                                start=TODAY + timedelta(days=2))).status_code == 302
+    browser.post("/vmu/flera/skicka", {"action": "skicka"})
+    judge = login(attestant.vgr_id)
+    page = text_of(judge.get("/attest/alla"))
+    assert "30 beställningar väntar på din attest" in page and "Godkänn markerade" in page
+    orders = list(region.scalars(select(Order).where(Order.catalogue == "vmu")))
+    # one of them is approved on its own first, the usual way
+    assert judge.post(f"/attest/{orders[0].number}", {"action": "approve"}).status_code == 302
+    approved = judge.post("/attest/alla", {"order": [str(o.id) for o in orders[1:]]})
+    assert approved.status_code == 302, text_of(approved)
+    region.expire_all()
+    statuses = {region.get(Order, o.id).status for o in orders}
+    assert statuses == {OrderStatus.SCHEMALAGD.value}
+    # another vårdenhet's U attestant cannot approve them: nothing waits for him
+    other = login("perwi1")
+    assert "Inga beställningar väntar på din attest." in text_of(other.get("/attest/alla"))
+
+
+def test_godkänn_markerade_är_allt_eller_inget(app, region, login, orderer_world):
+    e1, orderer, attestant = orderer_world
+    staff = new_staff(region, e1, 3)
+    browser = login(orderer.vgr_id)
+    browser.post("/vmu/flera", mass_form(e1, attestant, [s.vgr_id for s in staff]))
+    browser.post("/vmu/flera/skicka", {"action": "skicka"})
+    orders = list(region.scalars(select(Order).where(Order.catalogue == "vmu").order_by(Order.id)))
+    judge = login(attestant.vgr_id)
+    judge.get("/attest/alla")
+    # withdrawn by the orderer meanwhile: the list is refused as a whole
+    orders[1].status = OrderStatus.MAKULERAD.value
+    region.commit()
+    refused = text_of(judge.post("/attest/alla", {"order": [str(o.id) for o in orders]}))
+    assert "Någon av de markerade beställningarna väntar inte längre på din attest. Inget är godkänt." in refused
+    region.expire_all()
+    assert [region.get(Order, o.id).status for o in orders] == [
+        OrderStatus.VANTAR_PA_ATTEST.value, OrderStatus.MAKULERAD.value, OrderStatus.VANTAR_PA_ATTEST.value]
