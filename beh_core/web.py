@@ -92,7 +92,7 @@ def validate_order(request: OrderRequest) -> dict[str, str]:
 
 
 def create_orders(requests: list[OrderRequest], *, catalogue: str | None = None, one_mail: bool = False,
-                  attest_link: str = "/attest/") -> list[OrderInfo]:
+                  attest_link: str = "/attest/alla") -> list[OrderInfo]:
     """Create the orders in one transaction (all or none), consuming the catalogue's draft if there is one.
 
     Raises ValidationFailed (with ``index`` of the failing request), Forbidden, or AlreadySubmitted

@@ -4,6 +4,7 @@ bad input refused with a clear Swedish message and nothing saved; a constant num
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import event, func, select
@@ -209,6 +210,9 @@ def test_attestanten_godkänner_alla_på_en_gång_i_en_transaktion(app, region, 
                                                 start=TODAY + timedelta(days=2))).status_code == 302
     browser.post("/vmu/flera/skicka", {"action": "skicka"})
     judge = login(attestant.vgr_id)
+    mail = region.scalar(select(OutboxMessage).where(OutboxMessage.to_person_id == attestant.id))
+    link = re.search(r"http://localhost(/l/\S+)", mail.body).group(1)  # the mail's link, for the attestant only
+    assert judge.get(link).headers["Location"].endswith("/attest/alla")
     page = text_of(judge.get("/attest/alla"))
     assert "30 beställningar väntar på din attest" in page and "Godkänn markerade" in page
     orders = list(region.scalars(select(Order).where(Order.catalogue == "vmu")))

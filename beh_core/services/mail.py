@@ -288,7 +288,7 @@ def mail_attest_request(session: Session, rt: "Runtime", order, *, changed: bool
                         link_path=_attest_path(order))
 
 
-def mail_attest_requests(session: Session, rt: "Runtime", orders: list, *, link_path: str = "/attest/"
+def mail_attest_requests(session: Session, rt: "Runtime", orders: list, *, link_path: str = "/attest/alla"
                          ) -> list[OutboxMessage]:
     """To each attestant: ONE mail listing every order of a mass order that waits for their attest."""
     by_attestant: dict[int, list] = {}

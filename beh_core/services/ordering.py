@@ -478,7 +478,7 @@ def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRe
 
 def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[OrderRequest], *,
                   draft: OrderDraft | None = None, today: date | None = None, one_mail: bool = False,
-                  attest_link: str = "/attest/") -> list[Order]:
+                  attest_link: str = "/attest/alla") -> list[Order]:
     """Create several orders (a mass order) in ONE transaction: all or none. Events fire after the commit.
 
     A ValidationFailed for a mass order names the failing request: ``{"rad3.enhet_id": ...}`` style keys are
