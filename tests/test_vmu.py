@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from beh_core.models import SCOPE_UNIT, Delegation, Enhet, HeldPermission, Order, OrderStatus, OutboxMessage, Person
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, HeldPermission, Order, OrderStatus, OutboxMessage, Person
 from helpers import person, person_without_permissions, post_step, text_of
 
 TODAY = date.today()
@@ -38,6 +38,12 @@ def world(region):
     units = {code: unit(region, code) for code in ("NH-O3-E1", "NH-O3-E2", "NH-O3-E3", "SU-O1-E1")}
     other = person(region, "kardah")
     u_delegation(region, other, units["SU-O1-E1"], attestant=True)
+    # an L/R attestant of the very område of the vårdenheter: attests L/R orders there, never uppdrag
+    e1 = units["NH-O3-E1"]
+    region.add(Delegation(person_id=person(region, "lensa1").id, scope=SCOPE_AREA,
+                          forvaltning_id=e1.omrade.forvaltning_id, omrade_id=e1.omrade_id, is_bestallare=False,
+                          is_attestant=True, valid_from=TODAY - timedelta(days=1), valid_to=TODAY + timedelta(days=90)))
+    region.commit()
     return units, person(region, "sarbe1"), person(region, "johek1"), other
 
 
@@ -114,6 +120,7 @@ def test_attest_sedan_aktivering_exakt_på_startdatum_och_avslut_på_sitt_datum(
     review = text_of(browser.get("/vmu/granska"))
     assert "Pascal" in review and "VoB" in review and e1.name in review
     assert attestant.display in review and other.display not in review  # U attestants of that vårdenhet only
+    assert person(region, "lensa1").display not in review  # an L/R attestant there is not offered
     assert region.get(Person, e1.chef_id).display in review  # the verksamhetschef, by delegation to themself
     past = post_step(browser, "/vmu/granska", {"attestant_id": attestant.id, "start_date": days(-1).isoformat(),
                                                 "action": "submit"})
