@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, authz
 from ..authz import Actor
@@ -503,8 +504,7 @@ def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[
     made = [_new_order(actor, request, prepared) for request, prepared in zip(requests, checked)]
     session.add_all(made)
     session.flush()  # one INSERT per table for the whole batch; the ids give the order numbers
-    for order, prepared in zip(made, checked):
-        _numbered(session, rt, actor, order, prepared, mail_attestant=not one_mail)
+    _numbered(session, rt, actor, made, checked, mail_attestant=not one_mail)
     if one_mail and made:
         mail.mail_attest_requests(session, rt, made, link_path=attest_link)
     if draft is not None:
@@ -532,12 +532,19 @@ def _new_order(actor: Actor, request: OrderRequest, p: Prepared) -> Order:
     return order
 
 
-def _numbered(session: Session, rt: "Runtime", actor: Actor, order: Order, p: Prepared, *,
+def _numbered(session: Session, rt: "Runtime", actor: Actor, made: list[Order], checked: list[Prepared], *,
               mail_attestant: bool = True) -> None:
-    """After the flush: the order number, the audit event and (unless one mail is sent) the attestant's mail."""
-    order.number = f"c{ORDER_NUMBER_OFFSET + order.id}"
-    audit.record(session, actor, "order.created", "order", order.number, catalogue=order.catalogue,
-                 kind=order.kind, end_user=p.end_user.vgr_id, attestant_id=order.attestant_id,
-                 lines=len(order.lines), akut=order.akut, steps=[s.key for s, _ in p.steps])
+    """After the flush: the order numbers (one UPDATE by id for all), an audit event per order (one INSERT
+    for all) and, unless one mail is sent, the attestant's mail of each order."""
+    numbers = {order.id: f"c{ORDER_NUMBER_OFFSET + order.id}" for order in made}
+    session.execute(update(Order), [{"id": order_id, "number": number} for order_id, number in numbers.items()])
+    for order in made:
+        set_committed_value(order, "number", numbers[order.id])
+    audit.record_many(session, actor, "order.created", "order", [
+        (order.number, {"catalogue": order.catalogue, "kind": order.kind, "end_user": p.end_user.vgr_id,
+                        "attestant_id": order.attestant_id, "lines": len(order.lines), "akut": order.akut,
+                        "steps": [s.key for s, _ in p.steps]})
+        for order, p in zip(made, checked)])
     if mail_attestant:
-        mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction
+        for order in made:
+            mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction
