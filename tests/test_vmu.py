@@ -159,6 +159,7 @@ def test_attest_sedan_aktivering_exakt_på_startdatum_och_avslut_på_sitt_datum(
     start(browser, end_user)
     page = text_of(browser.get("/vmu/sida/uppdrag"))
     assert f'value="{token("pascal.vob", e1)}"' not in page
+    assert "Uppdrag som användaren redan har vid vårdenheten, eller som väntar på sitt startdatum, visas inte." in page
     assert f'value="{token("pascal.vob", units["NH-O3-E2"])}"' in page
     # the manual's note where it applies: Pascal VoB is enough for Infektionsverktyget and SVEVAC
     assert "Användaren har redan VoB för Pascal eller NPÖ vid vårdenheten. Det är tillräckligt." in page

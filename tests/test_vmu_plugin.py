@@ -33,7 +33,7 @@ def plugin_texts() -> set[str]:
         found |= {p.empty_text for p in catalogue.pages if p.empty_text}
     for u in uppdrag.load_uppdrag():
         found |= {u.system, u.name, u.full_name} | {t for t in (u.description, u.note) if t}
-    return found | {uppdrag.PRIVATE_NOTE, uppdrag.ENOUGH_NOTE}
+    return found | {uppdrag.PRIVATE_NOTE, uppdrag.ENOUGH_NOTE, uppdrag.HELD_NOTE, uppdrag.PRIVATE_HELD_NOTE}
 
 
 def test_varje_text_i_pluginet_har_engelsk_översättning():

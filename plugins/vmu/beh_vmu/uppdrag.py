@@ -18,6 +18,9 @@ PAGE = "uppdrag"
 PREFIX = CATALOGUE + "."
 PRIVATE_NOTE = "Privat vårdgivare: här kan även administration spärr och logg beställas."
 ENOUGH_NOTE = "Användaren har redan VoB för Pascal eller NPÖ vid vårdenheten. Det är tillräckligt."
+HELD_NOTE = "Uppdrag som användaren redan har vid vårdenheten, eller som väntar på sitt startdatum, visas inte."
+PRIVATE_HELD_NOTE = ("Privat vårdgivare: här kan även administration spärr och logg beställas. Uppdrag som "
+                     "användaren redan har vid vårdenheten, eller som väntar på sitt startdatum, visas inte.")
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def choice_groups(uppdrag: tuple[Uppdrag, ...], by_key: dict[str, CatalogItem], 
                 continue
             note = ENOUGH_NOTE if any((k, scope) in held_at for k in u.enough) else u.note
             choices.append(Choice(by_key[u.item_key], scope, note=note))
-        groups.append(ChoiceGroup(unit.name, tuple(choices), note=PRIVATE_NOTE if unit.private_provider else "",
-                                  open=single))
+        held_here = any(h_scope == scope for _, h_scope in held_at)
+        note = {(True, True): PRIVATE_HELD_NOTE, (True, False): PRIVATE_NOTE, (False, True): HELD_NOTE,
+                (False, False): ""}[(bool(unit.private_provider), held_here)]
+        groups.append(ChoiceGroup(unit.name, tuple(choices), note=note, open=single))
     return groups
