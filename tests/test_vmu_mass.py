@@ -91,6 +91,19 @@ def test_massbeställning_av_1000_rader_med_varje_slags_fel(app, region, login, 
     assert orders_of(region) == before + valid
 
 
+def test_ändra_listan_behåller_valen(app, region, login, orderer_world):
+    e1, orderer, attestant = orderer_world
+    staff = new_staff(region, e1, 2)
+    browser = login(orderer.vgr_id)
+    start = TODAY + timedelta(days=4)
+    browser.post("/vmu/flera", mass_form(e1, attestant, [s.vgr_id for s in staff], uppdrag="vmu.npo.sjf", start=start))
+    back = browser.post("/vmu/flera/skicka", {"action": "andra"})
+    page = text_of(browser.get(back.headers["Location"]))
+    assert f'value="{start.isoformat()}"' in page and 'value="vmu.npo.sjf" selected' in page
+    assert f'<option value="{attestant.id}" selected' in page
+    assert orders_of(region) == 0
+
+
 def test_allt_eller_inget_om_något_ändrats_sedan_kontrollen(app, region, login, orderer_world):
     e1, orderer, attestant = orderer_world
     staff = new_staff(region, e1, 5)

@@ -58,6 +58,10 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
         """Vårdmedarbetaruppdrag VMU Flera användare: the form."""
         units, _ = choices()
         values = {"enhet_id": units[0].id if len(units) == 1 else ""}
+        earlier = draft_data(MASS_CATALOGUE) or {}
+        if "rows" in earlier:  # Ändra listan: the choices made once are kept (the list itself is typed again,
+            # as personnummer are never stored)
+            values = {name: earlier.get(name, "") for name in ("enhet_id", "uppdrag", "attestant_id", "start_date")}
         return form_page(values, {})
 
     @bp.post("/flera", defaults=HERE)
