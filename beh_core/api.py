@@ -13,7 +13,7 @@ from .messages import N_
 from .models import SCOPE_AREA as DELEGATION_AREA
 from .models import SCOPE_UNIT as DELEGATION_UNIT
 from .models import Base
-from .services.demo_samples import DemoKostnadsstalle, DemoSample, DemoSamples
+from .services.demo_samples import DemoKostnadsstalle, DemoSample, DemoSamples, DemoUnitDelegation
 from .services.directory_api import (DelegationInfo, Directory, EngagementInfo, ForvaltningInfo,
                                      HeldPermissionInfo, KostnadsstalleInfo, PendingLineInfo, PersonInfo, UnitInfo)
 from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED, ORDER_APPROVED,
@@ -24,8 +24,8 @@ from .services.keyset import KeysetList, Range, keyset_page
 from .services.order_info import LineInfo, OrderContext, OrderInfo
 from .services.paging import Page, PageRequest
 from .services.person_suggest import PersonSuggestion
-from .web import (Conflict, Forbidden, IdField, InputForm, LineInput, NotFound, OrderRequest, TextAreaField,
-                  TextListField, TrimmedStringField, ValidationFailed, create_orders, current_actor, db_session,
+from .web import (Conflict, DateField, Forbidden, IdField, IdListField, InputForm, LineInput, NotFound,
+                  OrderRequest, TextAreaField, TextListField, TrimmedStringField, ValidationFailed, create_orders, current_actor, db_session,
                   directory, draft_data, draft_discard, draft_save, draft_start, field_errors, find_person, from_query,
                   may_order, may_order_at, may_order_for, orderable_units, public, requires, runtime, runtime_form,
                   suggest_persons, validate_order, valid_data)
@@ -38,7 +38,7 @@ __all__ = [
     "hookimpl",
     # declarations
     "Catalogue", "CatalogItem", "Field", "FieldOptions", "WizardPage", "AttestStep", "Choice", "ChoiceGroup",
-    "FulfilmentResult", "DemoSample", "DemoSamples", "DemoKostnadsstalle", "Base",
+    "FulfilmentResult", "DemoSample", "DemoSamples", "DemoKostnadsstalle", "DemoUnitDelegation", "Base",
     "ALL_KINDS", "NYUPPLAGG", "FORANDRING", "AVSLUT", "DELEGATION_AREA", "DELEGATION_UNIT",
     # what hooks receive
     "OrderInfo", "LineInfo", "OrderContext", "Directory", "PersonInfo", "EngagementInfo", "UnitInfo",
@@ -55,7 +55,7 @@ __all__ = [
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
     # the input layer: every form a plugin's view reads (control characters refused at the field)
-    "InputForm", "TrimmedStringField", "TextAreaField", "IdField", "TextListField", "field_errors", "from_query",
+    "InputForm", "TrimmedStringField", "TextAreaField", "IdField", "IdListField", "DateField", "TextListField", "field_errors", "from_query",
     "runtime_form", "valid_data",
     # messages with parameters, translated by the pages
     "N_",

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from .models import AuditEvent, Person
+from .models import AuditEvent, Person, utcnow
 
 
 def record(session: Session, actor: Any, action: str, obj_type: str, obj_id: Any, **details: Any) -> AuditEvent:
@@ -21,3 +22,19 @@ def record(session: Session, actor: Any, action: str, obj_type: str, obj_id: Any
     )
     session.add(event)
     return event
+
+
+def record_many(session: Session, actor: Any, action: str, obj_type: str, events: list[tuple[Any, dict]]) -> None:
+    """Add one audit row per (object id, details) in the caller's transaction, as one multi-row INSERT.
+
+    For the many state changes of one operation (the orders of a mass order); the same rows as
+    ``record`` would write, without an ORM object each.
+    """
+    if not events:
+        return
+    person: Person | None = getattr(actor, "person", actor)
+    base = {"actor_id": person.id if person is not None else None, "action": action, "object_type": obj_type,
+            "remote_addr": getattr(actor, "remote_addr", None), "at": utcnow()}
+    session.execute(insert(AuditEvent), [{**base, "object_id": str(obj_id), "details": details}
+                                         for obj_id, details in events])
+

@@ -18,7 +18,7 @@ from .models import (
     SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Engagement, Enhet, Forvaltning, HeldPermission, Kostnadsstalle,
     Omrade, Order, OrderAttestStep, OrderLine, Person,
 )
-from .services.demo_samples import DemoKostnadsstalle, DemoSample
+from .services.demo_samples import DemoKostnadsstalle, DemoSample, DemoUnitDelegation
 from .services.ordering import ORDER_NUMBER_OFFSET
 
 FORVALTNINGAR = [
@@ -120,6 +120,7 @@ def build_demo_region(session: Session, persons: int = 600, orders: int = 200, s
     delegations = _build_delegations(session, rng, units, person_ids, today, batch)
     held_samples, end_user_samples, order_samples, plugin_kostnadsstallen = _samples(rt)
     kostnadsstallen += _add_kostnadsstallen(session, plugin_kostnadsstallen)
+    delegations += _add_unit_delegations(session, _unit_delegations(rt), today)
     held = _build_held(session, rng, person_ids, today, batch, held_samples, end_user_samples)
     made = _build_orders(session, rng, orders, units, person_ids, today, batch, order_samples, rt)
     advance_sequences(session, (Person, Order, OrderLine))
@@ -224,6 +225,41 @@ def _coming_engagements(n: int, pid: int, units, current: dict, today: date) -> 
     return []
 
 
+def _unit_delegations(rt) -> list[DemoUnitDelegation]:
+    """The U delegations plugins give demo identities (``DemoSamples.unit_delegations``)."""
+    wanted: list[DemoUnitDelegation] = []
+    for _, samples in (rt.plugins.broadcast("beh_demo_samples") if rt is not None else ()):
+        wanted += list(samples.unit_delegations) if samples is not None else []
+    return wanted
+
+
+def _add_unit_delegations(session, wanted: list[DemoUnitDelegation], today: date) -> int:
+    """Insert the plugins' U delegations of demo identities (or of the unit's verksamhetschef, delegated to
+    themself), delegated by the unit's verksamhetschef; one the person already has for the unit is skipped."""
+    if not wanted:
+        return 0
+    people = dict(session.execute(select(Person.vgr_id, Person.id).where(
+        Person.vgr_id.in_({w.vgr_id for w in wanted if w.vgr_id}))).all())
+    units = {u.code: u for u in session.scalars(select(Enhet).where(Enhet.code.in_({w.unit_code for w in wanted})))}
+    session.flush()
+    held = set(session.execute(select(Delegation.person_id, Delegation.enhet_id).where(
+        Delegation.scope == SCOPE_UNIT, Delegation.enhet_id.in_([u.id for u in units.values()]))).all())
+    added = 0
+    for w in wanted:
+        unit = units.get(w.unit_code)
+        person_id = people.get(w.vgr_id) if w.vgr_id else (unit.chef_id if unit else None)
+        if unit is None or person_id is None or not (w.bestallare or w.attestant) or (person_id, unit.id) in held:
+            continue
+        held.add((person_id, unit.id))
+        session.add(Delegation(person_id=person_id, scope=SCOPE_UNIT, forvaltning_id=unit.omrade.forvaltning_id,
+                               omrade_id=unit.omrade_id, enhet_id=unit.id, is_bestallare=w.bestallare,
+                               is_attestant=w.attestant, valid_from=today - timedelta(days=30),
+                               valid_to=today + timedelta(days=300), delegated_by_id=unit.chef_id))
+        added += 1
+    session.flush()
+    return added
+
+
 def _add_kostnadsstallen(session, wanted: list[DemoKostnadsstalle]) -> int:
     """The kostnadsställen plugins' examples need (a preset's cost centre), with a demo identity answering for it."""
     added = 0
@@ -307,24 +343,28 @@ def _build_delegations(session, rng, units, person_ids, today, batch) -> int:
     return len(rows)
 
 
-def _held_row(sample: DemoSample, person_id: int, forv: dict[str, int], valid_from: date) -> dict:
+def _held_row(sample: DemoSample, person_id: int, forv: dict[str, int], valid_from: date,
+              units: dict[str, int] | None = None) -> dict:
     forvaltning_id = forv.get(sample.forvaltning_code) if sample.forvaltning_code else None
+    unit_id = (units or {}).get(sample.unit_code) if sample.unit_code else None
     return {"person_id": person_id, "item_key": sample.item_key, "forvaltning_id": forvaltning_id,
-            "scope_key": sample.scope_key or (str(forvaltning_id) if forvaltning_id else ""),
+            "scope_key": sample.scope_key or (str(unit_id) if unit_id else "")
+            or (str(forvaltning_id) if forvaltning_id else ""),
             "details": dict(sample.values), "shown": [], "valid_from": valid_from, "valid_to": None}
 
 
 def _build_held(session, rng, person_ids, today, batch, samples, end_user_samples) -> int:
     forv = {f.code: f.id for f in session.scalars(select(Forvaltning))}
+    units = dict(session.execute(select(Enhet.code, Enhet.id)).all())
     rows = []
     eriny1 = person_ids[4]
     for sample in end_user_samples:
-        rows.append(_held_row(sample, eriny1, forv, today - timedelta(days=200)))
+        rows.append(_held_row(sample, eriny1, forv, today - timedelta(days=200), units))
     if samples:
         for n, pid in enumerate(person_ids[len(DEMO_ROLES):]):
             if n % 3:
                 continue
-            rows.append(_held_row(samples[n % len(samples)], pid, forv, today - timedelta(days=100 + n % 900)))
+            rows.append(_held_row(samples[n % len(samples)], pid, forv, today - timedelta(days=100 + n % 900), units))
     for start in range(0, len(rows), batch):
         session.execute(insert(HeldPermission), rows[start:start + batch])
     return len(rows)

@@ -24,10 +24,10 @@ from .services.errors import Conflict, NotFound, ValidationFailed
 from .services.order_info import OrderInfo
 from .services.ordering import LineInput, OrderRequest
 from .views.access import current_actor, public, requires, runtime
-from .views.forms import (IdField, InputForm, TextAreaField, TextListField, TrimmedStringField, field_errors,
-                         from_query, runtime_form, valid_data)
+from .views.forms import (DateField, IdField, IdListField, InputForm, TextAreaField, TextListField,
+                          TrimmedStringField, field_errors, from_query, runtime_form, valid_data)
 
-__all__ = ["Conflict", "Forbidden", "IdField", "InputForm", "TextAreaField", "TextListField", "TrimmedStringField",
+__all__ = ["Conflict", "DateField", "Forbidden", "IdField", "IdListField", "InputForm", "TextAreaField", "TextListField", "TrimmedStringField",
            "field_errors", "from_query", "runtime_form", "valid_data", "LineInput", "NotFound", "OrderRequest",
            "ValidationFailed", "create_orders", "current_actor", "db_session", "directory", "draft_data",
            "draft_discard", "draft_save", "draft_start", "find_person", "may_order", "may_order_at", "may_order_for",
@@ -94,14 +94,17 @@ def validate_order(request: OrderRequest) -> dict[str, str]:
     return errors
 
 
-def create_orders(requests: list[OrderRequest], *, catalogue: str | None = None) -> list[OrderInfo]:
+def create_orders(requests: list[OrderRequest], *, catalogue: str | None = None, one_mail: bool = False,
+                  attest_link: str = "/attest/alla") -> list[OrderInfo]:
     """Create the orders in one transaction (all or none), consuming the catalogue's draft if there is one.
 
     Raises ValidationFailed (with ``index`` of the failing request), Forbidden, or AlreadySubmitted
-    (a Conflict whose ``number`` is the first order already made from the draft).
+    (a Conflict whose ``number`` is the first order already made from the draft). ``one_mail`` (a mass
+    order): each attestant gets one mail listing their orders, linking to ``attest_link`` (a local path).
     """
     draft = _draft(catalogue) if catalogue else None
-    made = ordering.create_orders(get_session(), runtime(), current_actor(), requests, draft=draft)
+    made = ordering.create_orders(get_session(), runtime(), current_actor(), requests, draft=draft,
+                                  one_mail=one_mail, attest_link=attest_link)
     if catalogue:
         _forget(catalogue)
     return [OrderInfo.of(order) for order in made]

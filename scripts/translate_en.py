@@ -569,6 +569,25 @@ EN = {
     "Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
     "eller ange VGR-ID.": "More than 500 persons have that name. Type more of the name, for example first and "
                           "last name, or enter a VGR-ID.",
+    # Godkänn markerade: several orders approved at once, with one signature
+    "Godkänn flera på en gång": "Approve several at once", "Godkänn markerade": "Approve selected",
+    "Markera de beställningar du vill godkänna. Vill du avslå en beställning eller ta bort en rad öppnar du den och attesterar den för sig.":
+        "Select the orders you want to approve. To reject an order or remove a line, open it and approve it on its own.",
+    "Du signerar alla markerade beställningar med en signering.": "You sign all selected orders with one signature.",
+    "Godkänn %(number)s": "Approve %(number)s",
+    "%(num)s beställningar är godkända.": "%(num)s orders have been approved.",
+    "Signering av %(num)s beställningar": "Signing of %(num)s orders",
+    "Beställningar som signeras": "Orders being signed",
+    "Klicka på Signera beställningarna för att signera och godkänna alla med ditt SITHS-kort.":
+        "Click Sign the orders to sign and approve all of them with your SITHS card.",
+    "Signera beställningarna": "Sign the orders", "Tillbaka till listan": "Back to the list",
+    "Markera de beställningar som ska godkännas.": "Select the orders to approve.",
+    "Högst %(max)s beställningar kan godkännas på en gång.": "At most %(max)s orders can be approved at once.",
+    "Någon av de markerade beställningarna väntar inte längre på din attest. Inget är godkänt. Markera på nytt.":
+        "One of the selected orders no longer waits for your approval. Nothing has been approved. Select again.",
+    # VMU Flera användare: a list of identifiers checked at once
+    "%(value)s är inte ett personnummer, passnummer, HSA-id eller VGR-ID.":
+        "%(value)s is not a personal identity number, passport number, HSA-id or VGR-ID.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
@@ -584,6 +603,8 @@ EN_PLURAL = {
     "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
     # ui-wizard: the count of ticked choices in a group
     "%(num)s vald": ("%(num)s chosen", "%(num)s chosen"),
+    "%(num)s beställning väntar på din attest":
+        ("%(num)s order waits for your approval", "%(num)s orders wait for your approval"),
 }
 
 

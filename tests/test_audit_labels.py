@@ -5,7 +5,7 @@ from pathlib import Path
 from beh_core.audit_labels import AUDIT_LABELS, audit_label
 
 CORE = Path(__file__).resolve().parent.parent / "beh_core"
-RECORDED = re.compile(r'audit\.record\([^"]*?"([a-z_.]+)"', re.S)
+RECORDED = re.compile(r'audit\.record(?:_many)?\([^"]*?"([a-z_.]+)"', re.S)  # record and record_many
 ADDED = re.compile(r'AuditEvent\([^)]*action="([a-z_.]+)"', re.S)
 
 

@@ -69,6 +69,7 @@ EVERYONE = "A A A A A A A A"
 LOGGED_IN = "L A A A A A A A"
 CHEF = "L D D A D D D D"
 ORDERER = "L A D A D D D D"
+U_ORDERER = "L A D D D D D D"  # an active U delegation as beställare (Vårdmedarbetaruppdrag VMU)
 FULFILLER = "L D D D D D A D"
 ATTEST_RULE = "L D A A D D D D"  # an administrator has no attest right of their own
 
@@ -115,7 +116,12 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         # Avslå without a comment: the attestant gets the form back, everyone else is refused.
         Probe("POST", "L D A D D D D D", "L D D D D D D D", args=ORDER,
               data=lambda o, me: {"action": "reject", "comment": ""})]),
+    # Godkänn markerade: the attestant's own waiting orders only (nothing ticked: the form says so)
+    "attest.many": ("attest", [Probe("GET", ATTEST_RULE), Probe("POST", ATTEST_RULE, data=lambda o, me: {})]),
     # an unknown signing window is "not found" for everyone who passes the route rule
+    "siths.sign_many": ("attest", [
+        Probe("GET", "L D N N D D D D", args=lambda o, me: {"nonce": "x"}),
+        Probe("POST", "L D N N D D D D", args=lambda o, me: {"nonce": "x"})]),
     "siths.sign": ("attest", [
         Probe("GET", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"}),
         Probe("POST", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"})]),
@@ -189,6 +195,15 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "usertjanst.choose_post": ("order", [Probe("POST", ORDERER, data=lambda o, me: {"action": "skicka"})]),
     # the done page of an order that is not one's own sends to the order page, which checks who may see it
     "usertjanst.done": ("order", [Probe("GET", ORDERER, args=ORDER)]),
+    # --- Vårdmedarbetaruppdrag VMU Flera användare (plugin vmu, manual 003): beställare with a U delegation
+    # (the demo gives sarbe1 U delegations in NH Område Väster; marho1 heads units but has delegated no U to himself)
+    "vmu.mass_order": ("order", [Probe("GET", U_ORDERER)]),
+    "vmu.check": ("order", [Probe("POST", U_ORDERER, data=lambda o, me: {"identiteter": ""})]),
+    "vmu.review": ("order", [Probe("GET", U_ORDERER)]),
+    "vmu.send": ("order", [Probe("POST", U_ORDERER, data=lambda o, me: {"action": "andra"})]),
+    "vmu.done": ("order", [Probe("GET", U_ORDERER)]),
+    "vmu.template_csv": ("order", [Probe("GET", U_ORDERER)]),
+    "vmu.discard": ("order", [Probe("POST", U_ORDERER)]),
     # --- Administration: the directory sync runs ------------------------------------------------
     "admin.sync_runs": ("admin", [Probe("GET", "L D D D D D D A")]),
     "admin.sync_run": ("admin", [Probe("GET", "L D D D D D D N", args=lambda o, me: {"run_id": 0})]),

@@ -7,7 +7,7 @@ from .orders import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Ord
                      OrderKind, OrderLine, OrderStatus)
 from .permissions import HeldPermission
 from .sessions import LoginSession
-from .signing import AttestSignature, AttestSigningRequest, SithsChallenge, SithsSession
+from .signing import AttestSignature, AttestSigningBatch, AttestSigningRequest, SithsChallenge, SithsSession
 from .fulfilment import AttestReminder, Credential, Komplettering, LineFulfilment, OutboxMessage, PermissionEnding
 from .directory_sync import DirectorySyncRun, DirectorySyncStaged, LeaverReminder
 
@@ -15,6 +15,6 @@ __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
     "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "STEP_APPROVED", "STEP_LATER", "STEP_REJECTED", "STEP_WAITING", "Order", "OrderAttestStep", "OrderDraft", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
-    "AttestSignature", "AttestSigningRequest", "SithsChallenge", "SithsSession", "LoginSession",
+    "AttestSignature", "AttestSigningBatch", "AttestSigningRequest", "SithsChallenge", "SithsSession", "LoginSession",
     "DirectorySyncRun", "DirectorySyncStaged", "LeaverReminder",
 ]

@@ -9,6 +9,8 @@ attest signing requests and the stored attest signatures.
 * ``AttestSigningRequest`` is the pending, short-lived one-time nonce of a
   signing window, bound to attestant, order and decision, with the exact
   document bytes to be signed.
+* ``AttestSigningBatch`` is the same for "Godkänn markerade": one window, one nonce and one
+  document listing every order, so one signature approves them all.
 * ``AttestSignature`` is the proof: document, signature, chain and receipt,
   written in the same transaction as the decision it backs.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, func, select, update
+from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, Text, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,6 +69,21 @@ class AttestSigningRequest(Base):
     used_at: Mapped[datetime | None] = mapped_column()
 
     order: Mapped[Order] = relationship()
+
+
+class AttestSigningBatch(Base):
+    """A pending signing window over several orders (Godkänn markerade): one document lists them all."""
+
+    __tablename__ = "attest_signing_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    attestant_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    approve: Mapped[bool] = mapped_column(Boolean)
+    order_ids: Mapped[list] = mapped_column(JSON)
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    used_at: Mapped[datetime | None] = mapped_column()
 
 
 class AttestSignature(Base):

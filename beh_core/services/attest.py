@@ -96,6 +96,49 @@ def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, appro
     them); Godkänn of the last step attests the order and plans its fulfilment; Avslå at any step
     rejects the order.
     """
+    event = _record_decision(session, rt, actor, order, approve=approve, comment=comment, signature_id=signature_id)
+    session.commit()
+    events.fire(rt, event, order, actor)
+    if event == events.ORDER_APPROVED:
+        # Automatic lines due today run now, each in its own transaction; run-due retries any left behind.
+        from . import fulfilment
+
+        fulfilment.run_due_lines(session, rt, actor.today, order_id=order.id)
+    return order
+
+
+def decide_many(session: Session, rt: "Runtime", actor: Actor, orders: list[Order], *,
+                signature_ids: dict[int, int] | None = None) -> list[Order]:
+    """Godkänn markerade: approve the waiting step of every order in ONE transaction (all or none).
+
+    Each order gets the same checks, compare-and-set and audit event as ``decide``; if one of them
+    cannot be approved (decided meanwhile, no longer the actor's), nothing is recorded. ``signature_ids``:
+    order id -> the signature row backing its approval (one signature over the whole list).
+    """
+    if not orders:
+        raise ValidationFailed({"order": N_("Markera de beställningar som ska godkännas.")})
+    fired = []
+    for order in orders:
+        try:
+            fired.append(_record_decision(session, rt, actor, order, approve=True, comment="",
+                                          signature_id=(signature_ids or {}).get(order.id)))
+        except (Conflict, ValidationFailed, authz.Forbidden):
+            session.rollback()
+            raise
+    session.commit()
+    for order, event in zip(orders, fired):
+        events.fire(rt, event, order, actor)
+    from . import fulfilment
+
+    for order, event in zip(orders, fired):
+        if event == events.ORDER_APPROVED and order.start_date <= actor.today:
+            fulfilment.run_due_lines(session, rt, actor.today, order_id=order.id)
+    return orders
+
+
+def _record_decision(session: Session, rt: "Runtime", actor: Actor, order: Order, *, approve: bool,
+                     comment: str = "", signature_id: int | None = None) -> str:
+    """The decision of the waiting step, in the caller's transaction (not committed); returns its event."""
     comment = check_decision(actor, order, approve=approve, comment=comment)
     step = order.current_step
     following = next((s for s in order.attest_steps if s.position > step.position), None)
@@ -113,9 +156,7 @@ def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, appro
         audit.record(session, actor, "order.step_approved", "order", order.number, step=step.key,
                      signature_id=signature_id, next_step=following.key, attestant_id=following.attestant_id)
         mail.mail_attest_request(session, rt, order)
-        session.commit()
-        events.fire(rt, events.ORDER_STEP_APPROVED, order, actor)
-        return order
+        return events.ORDER_STEP_APPROVED
     set_order_status(session, order, expected={WAITING},
                      new=(OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value,
                      decided_at=now, decision_comment=comment or None)
@@ -127,12 +168,7 @@ def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, appro
     # The orderer's mail and the plan of each line (automatic / schemalagd / Service Desk), in this transaction.
     fulfilment.on_decided(session, rt, order, approved=approve, today=actor.today, decided_by=actor.person,
                           step_label=step.label if len(order.attest_steps) > 1 else "")
-    session.commit()
-    events.fire(rt, events.ORDER_APPROVED if approve else events.ORDER_REJECTED, order, actor)
-    if approve:
-        # Automatic lines due today run now, each in its own transaction; run-due retries any left behind.
-        fulfilment.run_due_lines(session, rt, actor.today, order_id=order.id)
-    return order
+    return events.ORDER_APPROVED if approve else events.ORDER_REJECTED
 
 
 def attestant_choices(session: Session, rt: "Runtime", order: Order, *, omrade_id: int | None,

@@ -288,6 +288,18 @@ def mail_attest_request(session: Session, rt: "Runtime", order, *, changed: bool
                         link_path=_attest_path(order))
 
 
+def mail_attest_requests(session: Session, rt: "Runtime", orders: list, *, link_path: str = "/attest/alla"
+                         ) -> list[OutboxMessage]:
+    """To each attestant: ONE mail listing every order of a mass order that waits for their attest."""
+    by_attestant: dict[int, list] = {}
+    for order in orders:
+        by_attestant.setdefault(order.attestant_id, []).append(order)
+    return [enqueue_mail(session, rt, to=group[0].attestant,
+                         subject=f"{len(group)} beställningar väntar på din attest",
+                         template="attest_request_list", context={"orders": group}, link_path=link_path)
+            for group in by_attestant.values()]
+
+
 def mail_attest_reminder(session: Session, rt: "Runtime", order, days: int) -> OutboxMessage:
     """To the attestant: a reminder that the order has waited ``days`` days."""
     return enqueue_mail(session, rt, to=order.attestant, subject=f"Påminnelse: beställning {order.number} väntar på din attest",

@@ -225,3 +225,15 @@ def load_order(session: Session, number: str) -> Order | None:
             selectinload(Order.lines), selectinload(Order.attest_steps).joinedload(OrderAttestStep.attestant),
         )
     )
+
+
+def waiting_for(session: Session, actor: Actor, *, ids: list[int] | None = None, limit: int = 10_000) -> list[Order]:
+    """Orders waiting for the actor's attest (optionally only the given ids), oldest first, with their people
+    and lines loaded (Godkänn markerade: constant queries however many)."""
+    stmt = (select(Order).where(Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
+            .options(joinedload(Order.end_user), joinedload(Order.orderer), selectinload(Order.lines),
+                     selectinload(Order.attest_steps))
+            .order_by(Order.created_at, Order.id).limit(limit))
+    if ids is not None:
+        stmt = stmt.where(Order.id.in_(ids))
+    return list(session.scalars(stmt).unique())

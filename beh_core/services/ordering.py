@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, authz
 from ..authz import Actor
@@ -28,6 +29,7 @@ from ..messages import Message, N_, join, label
 from .errors import Conflict, ValidationFailed
 from .order_fields import check_values, item_fields, order_fields, shown
 from .order_info import LineInfo, OrderContext, OrderInfo
+from .ordering_batch import Batch, held_today, prefetch
 from .pending import pending_lines
 
 if TYPE_CHECKING:
@@ -122,8 +124,11 @@ def order_context(session: Session, actor: Actor, catalogue: str, kind: str, end
 
 def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: Catalogue, end_user: Person,
                    forvaltning: Forvaltning | None, kind: str, lines: list[LineInput], today: date,
-                   require_some: bool = True) -> dict[str, str]:
-    """Check the wanted lines for the order kind; returns field key -> Swedish message."""
+                   require_some: bool = True, batch: Batch | None = None) -> dict[str, str]:
+    """Check the wanted lines for the order kind; returns field key -> Swedish message.
+
+    ``batch``: the held permissions and unfinished lines prefetched for a mass order (``create_orders``).
+    """
     if kind not in catalogue.kinds or kind not in KIND_LABELS:
         return {"kind": kind_choice_message([KIND_LABELS[k] for k in catalogue.kinds])}
     if kind != AVSLUT and not has_engagement_for(end_user, today, coming=catalogue.coming_engagements):
@@ -134,11 +139,15 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
     if require_some and not lines:
         return {"lines": NO_LINES}
     context = order_context(session, actor, catalogue.key, kind, end_user, forvaltning, today)
-    held = {h.id: h for h in session.scalars(select(HeldPermission).where(
-        HeldPermission.person_id == end_user.id, HeldPermission.ended_at.is_(None)))
-        if h.is_held(today)}
+    if batch is not None:
+        held = {h.id: h for h in held_today(batch, end_user.id, today)}
+        pending = batch.pending.get(end_user.id, {})
+    else:
+        held = {h.id: h for h in session.scalars(select(HeldPermission).where(
+            HeldPermission.person_id == end_user.id, HeldPermission.ended_at.is_(None)))
+            if h.is_held(today)}
+        pending = pending_lines(session, end_user.id)
     held_scopes = {(h.item_key, h.scope_key or "") for h in held.values()}
-    pending = pending_lines(session, end_user.id)
     errors: dict[str, str] = {}
     seen: set[tuple] = set()
     for line in lines:
@@ -158,6 +167,12 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
         seen.add((item.key, scope_key, line.held_permission_id))
         permission = held.get(line.held_permission_id or -1)
         problem = _line_state_problem(item, kind, scope_key, permission, held_scopes, pending, line)
+        if batch is not None and not problem:
+            # Two requests of one batch for the same thing: the second is refused (nothing is flushed between).
+            wanted = (end_user.id, item.key, scope_key, line.held_permission_id if kind != NYUPPLAGG else None)
+            if wanted in batch.ordered:
+                problem = N_("%(item)s är vald två gånger. Ta bort den ena.", item=item.name)
+            batch.ordered.add(wanted)
         if problem:
             errors[item_key] = problem
             continue
@@ -247,20 +262,34 @@ class Prepared:
 
 
 def validate_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest,
-                   today: date | None = None) -> tuple[dict[str, str], Prepared | None]:
-    """Check a whole order as the beställare sent it; returns (errors, prepared). Raises Forbidden."""
+                   today: date | None = None, batch: Batch | None = None) -> tuple[dict[str, str], Prepared | None]:
+    """Check a whole order as the beställare sent it; returns (errors, prepared). Raises Forbidden.
+
+    ``batch``: what the requests of one mass order share, prefetched (``create_orders``).
+    """
     today = today or actor.today
     catalogue = rt.registry.catalogue(request.catalogue)
     authz.require(catalogue is not None and authz.may_order(actor, catalogue),
                   N_("Du har ingen aktiv delegering som beställare."))
-    end_user = session.get(Person, request.end_user_id) if request.end_user_id else None
+    if batch is not None and request.end_user_id in batch.persons:
+        end_user = batch.persons[request.end_user_id]
+    else:
+        end_user = session.get(Person, request.end_user_id) if request.end_user_id else None
     if end_user is None:
         return {"lines": INCOMPLETE}, None
     errors: dict[str, str] = {}
-    forvaltning, omrade, enhet = _place(session, actor, catalogue, request, errors)
+    if batch is not None:
+        where = (catalogue.key, request.forvaltning_id, request.omrade_id, request.enhet_id)
+        if where not in batch.places:
+            found: dict[str, str] = {}
+            batch.places[where] = (*_place(session, actor, catalogue, request, found), found)
+        forvaltning, omrade, enhet, found = batch.places[where]
+        errors.update(found)
+    else:
+        forvaltning, omrade, enhet = _place(session, actor, catalogue, request, errors)
     errors.update(validate_lines(session, rt, actor, catalogue=catalogue, end_user=end_user,
                                  forvaltning=forvaltning if catalogue.delegation != "enhet" else None,
-                                 kind=request.kind, lines=request.lines, today=today))
+                                 kind=request.kind, lines=request.lines, today=today, batch=batch))
     start, end = _dates(catalogue, request, today, errors)
     context = order_context(session, actor, catalogue.key, request.kind, end_user, forvaltning, today)
     resolved = order_fields(rt, catalogue, context)
@@ -275,7 +304,7 @@ def validate_order(session: Session, rt: "Runtime", actor: Actor, request: Order
                                    lines=[LineInfo.of(line) for line in lines], context=context) or {}
     errors.update(answer)
     info = _draft_info(actor, end_user, catalogue, request, forvaltning, omrade, enhet, start, end, values, lines)
-    steps = _steps(session, rt, catalogue, request, info, today, errors)
+    steps = _steps(session, rt, catalogue, request, info, today, errors, batch=batch)
     if errors:
         return errors, None
     return {}, Prepared(catalogue, end_user, forvaltning, omrade, enhet, start, end, values,
@@ -378,12 +407,25 @@ def _draft_info(actor, end_user, catalogue, request, forvaltning, omrade, enhet,
 
 
 def _steps(session: Session, rt: "Runtime", catalogue: Catalogue, request: OrderRequest, info: OrderInfo,
-           today: date, errors: dict) -> list[tuple[AttestStep, Person]]:
-    """The attestant of every step: chosen by the beställare among the candidates, or the single candidate."""
+           today: date, errors: dict, batch: Batch | None = None) -> list[tuple[AttestStep, Person]]:
+    """The attestant of every step: chosen by the beställare among the candidates, or the single candidate.
+
+    In a batch the candidates of an area/unit step are looked up once per place (the plugin rule may
+    depend on the order, so it is asked every time).
+    """
     chosen = []
     for position, step in enumerate(catalogue.attest_steps):
         key = step_field(position)
-        people = attest_rules.candidates(session, rt, catalogue, step, info, today)
+        if batch is not None and step.rule in ("area", "unit"):
+            where = (step.rule, info.omrade_id, info.enhet_id)
+            if where not in batch.candidates:
+                batch.candidates[where] = (
+                    attest_rules.area_attestants(session, info.omrade_id, info.enhet_id, today)
+                    if step.rule == "area" else attest_rules.unit_attestants(session, info.enhet_id, today))
+            exclude = {info.end_user.id, info.orderer.id}
+            people = [p for p in batch.candidates[where] if p.id not in exclude]
+        else:
+            people = attest_rules.candidates(session, rt, catalogue, step, info, today)
         wanted = request.attestants.get(step.key)
         person = next((p for p in people if p.id == wanted), None)
         if person is None and not step.chosen_by_orderer and len(people) == 1:
@@ -436,23 +478,35 @@ def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRe
 
 
 def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[OrderRequest], *,
-                  draft: OrderDraft | None = None, today: date | None = None) -> list[Order]:
+                  draft: OrderDraft | None = None, today: date | None = None, one_mail: bool = False,
+                  attest_link: str = "/attest/alla") -> list[Order]:
     """Create several orders (a mass order) in ONE transaction: all or none. Events fire after the commit.
 
     A ValidationFailed for a mass order names the failing request: ``{"rad3.enhet_id": ...}`` style keys are
     the caller's business; here the errors of the first failing request are raised with ``index`` set.
+    ``one_mail``: each attestant gets one mail listing their orders (linking to ``attest_link``) instead of
+    one mail per order.
     """
     today = today or actor.today
     _consume_draft(session, draft)
-    made: list[Order] = []
-    for index, request in enumerate(requests):
-        errors, prepared = validate_order(session, rt, actor, request, today)
-        if errors:
-            session.rollback()
-            failure = ValidationFailed(errors)
-            failure.index = index
-            raise failure
-        made.append(_save(session, rt, actor, request, prepared))
+    # A mass order: what the requests share is looked up once; nothing is flushed between the checks.
+    batch = prefetch(session, (r.end_user_id for r in requests)) if len(requests) > 1 else None
+    checked: list[Prepared] = []
+    with session.no_autoflush:
+        for index, request in enumerate(requests):
+            errors, prepared = validate_order(session, rt, actor, request, today, batch=batch)
+            if errors:
+                session.rollback()
+                failure = ValidationFailed(errors)
+                failure.index = index
+                raise failure
+            checked.append(prepared)
+    made = [_new_order(actor, request, prepared) for request, prepared in zip(requests, checked)]
+    session.add_all(made)
+    session.flush()  # one INSERT per table for the whole batch; the ids give the order numbers
+    _numbered(session, rt, actor, made, checked, mail_attestant=not one_mail)
+    if one_mail and made:
+        mail.mail_attest_requests(session, rt, made, link_path=attest_link)
     if draft is not None:
         draft.order_id, draft.order_count = made[0].id, len(made)
         session.add(draft)
@@ -462,7 +516,8 @@ def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[
     return made
 
 
-def _save(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, p: Prepared) -> Order:
+def _new_order(actor: Actor, request: OrderRequest, p: Prepared) -> Order:
+    """The order, its lines and attest steps, as validated (not yet added to the session)."""
     order = Order(
         catalogue=p.catalogue.key, kind=request.kind, status=OrderStatus.VANTAR_PA_ATTEST.value,
         orderer_id=actor.id, end_user_id=p.end_user.id, attestant_id=p.steps[0][1].id,
@@ -474,11 +529,22 @@ def _save(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, 
         order.attest_steps.append(OrderAttestStep(position=position, key=step.key, label=step.label, rule=step.rule,
                                                   attestant_id=person.id,
                                                   status=STEP_WAITING if position == 0 else STEP_LATER))
-    session.add(order)
-    session.flush()
-    order.number = f"c{ORDER_NUMBER_OFFSET + order.id}"
-    audit.record(session, actor, "order.created", "order", order.number, catalogue=order.catalogue,
-                 kind=order.kind, end_user=p.end_user.vgr_id, attestant_id=order.attestant_id,
-                 lines=len(order.lines), akut=order.akut, steps=[s.key for s, _ in p.steps])
-    mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction
     return order
+
+
+def _numbered(session: Session, rt: "Runtime", actor: Actor, made: list[Order], checked: list[Prepared], *,
+              mail_attestant: bool = True) -> None:
+    """After the flush: the order numbers (one UPDATE by id for all), an audit event per order (one INSERT
+    for all) and, unless one mail is sent, the attestant's mail of each order."""
+    numbers = {order.id: f"c{ORDER_NUMBER_OFFSET + order.id}" for order in made}
+    session.execute(update(Order), [{"id": order_id, "number": number} for order_id, number in numbers.items()])
+    for order in made:
+        set_committed_value(order, "number", numbers[order.id])
+    audit.record_many(session, actor, "order.created", "order", [
+        (order.number, {"catalogue": order.catalogue, "kind": order.kind, "end_user": p.end_user.vgr_id,
+                        "attestant_id": order.attestant_id, "lines": len(order.lines), "akut": order.akut,
+                        "steps": [s.key for s, _ in p.steps]})
+        for order, p in zip(made, checked)])
+    if mail_attestant:
+        for order in made:
+            mail.mail_attest_request(session, rt, order)  # the first attestant's mail, in this transaction

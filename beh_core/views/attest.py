@@ -7,10 +7,11 @@ from flask_babel import gettext
 from .. import authz
 from ..db import get_session
 from ..labels import KIND_LABELS
+from ..messages import N_
 from ..services import attest as attest_ops
-from ..services import signing
+from ..services import signing, signing_batch
 from ..services.errors import ValidationFailed
-from ..services.order_queries import STATUS_LABELS, orders_to_attest
+from ..services.order_queries import STATUS_LABELS, orders_to_attest, waiting_for
 from .access import current_actor, order_or_abort, read_only, requires, runtime
 from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors, page_request
 
@@ -26,6 +27,42 @@ def index():
                             page_request())
     return render_template("attest/list.html", page=page, statuses=STATUS_LABELS,
                            kinds=KIND_LABELS), 404 if page.missing else 200
+
+
+class ManyForm(InputForm):
+    """Godkänn markerade: the ticked orders."""
+
+    order = IdListField()
+
+
+@bp.route("/alla", methods=["GET", "POST"])
+@requires("attest")
+def many():
+    """Godkänn markerade: every order waiting for me in one list; one signature approves the ticked ones."""
+    db, rt, actor = get_session(), runtime(), current_actor()
+    errors: dict[str, str] = {}
+    form = ManyForm()
+    if request.method == "POST" and not form.validate():
+        errors = field_errors(form)
+    elif request.method == "POST":
+        chosen = waiting_for(db, actor, ids=form.order.data or [])
+        try:
+            if len(chosen) != len(form.order.data or []):
+                # Decided, withdrawn or given to another attestant meanwhile: nothing is approved.
+                raise ValidationFailed({"order": N_("Någon av de markerade beställningarna väntar inte längre på "
+                                                    "din attest. Inget är godkänt. Markera på nytt.")})
+            if signing.signing_required(rt.config):
+                batch = signing_batch.prepare_many(db, actor, chosen)
+                return redirect(url_for("siths.sign_many", nonce=batch.nonce))
+            attest_ops.decide_many(db, rt, actor, chosen)
+        except ValidationFailed as failed:
+            errors = failed.errors
+        else:
+            flash(gettext("%(num)s beställningar är godkända.", num=len(chosen)), "info")
+            return redirect(url_for("attest.index"))
+    orders = waiting_for(db, actor)
+    return render_template("attest/many.html", orders=orders, errors=errors, kinds=KIND_LABELS,
+                           signing=signing.signing_required(rt.config))
 
 
 class AttestForm(InputForm):

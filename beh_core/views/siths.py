@@ -14,6 +14,7 @@ import base64
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, session, url_for)
+from flask_babel import gettext
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -24,7 +25,7 @@ from .. import authz
 from ..db import get_session
 from ..labels import KIND_LABELS
 from ..security_headers import peer_address
-from ..services import signing, siths_login
+from ..services import signing, signing_batch, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
 from .access import current_actor, public, requires, runtime
@@ -215,6 +216,34 @@ def sign(number: str, nonce: str):
                            document_text=pending.document.decode("utf-8"),
                            document_b64=base64.b64encode(pending.document).decode("ascii"),
                            statuses=STATUS_LABELS, kinds=KIND_LABELS)
+
+
+@bp.route("/attest/signering/<nonce>", methods=["GET", "POST"])
+@requires("attest")
+def sign_many(nonce: str):
+    """Signering av beställningar (Godkänn markerade): the list that is signed; Signera beställningarna."""
+    db, cfg = get_session(), current_app.config
+    actor = current_actor()
+    batch, orders = signing_batch.pending_many(db, actor, nonce, cfg)
+    form = SignatureForm()
+    error = None
+    if request.method == "POST":
+        try:
+            if not form.validate():
+                raise ValidationFailed(field_errors(form))
+            signing_batch.submit_many(db, runtime(), actor, nonce, signature_b64=form.signature_b64.data,
+                                      chain_pem=form.certificate_chain_pem.data or "")
+        except SithsError as exc:
+            error = exc.message_sv
+        except ValidationFailed as exc:
+            error = " ".join(translated(exc.errors).values())
+        else:
+            flash(gettext("%(num)s beställningar är godkända.", num=len(orders)), "info")
+            return redirect(url_for("attest.index"))
+        return render_template("siths/sign_many.html", orders=orders, pending=None, error=error), 400
+    return render_template("siths/sign_many.html", orders=orders, pending=batch, error=error,
+                           document_text=batch.document.decode("utf-8"),
+                           document_b64=base64.b64encode(batch.document).decode("ascii"))
 
 
 @bp.get("/attest/<number>/signerad")

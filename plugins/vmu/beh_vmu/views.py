@@ -1,0 +1,168 @@
+"""Vårdmedarbetaruppdrag VMU Flera användare: the plugin's own pages (thin: parse, call, render).
+
+Beställ (one form: vårdenhet, uppdrag, attestant, startdatum and the list, pasted or as a CSV
+file) > Kontrollera (every row checked and shown with its result; nothing is saved) > Skicka (the
+valid rows become one order per person in ONE transaction, one mail to the attestant) > Klar.
+The checked list waits in the core's server-side draft between Kontrollera and Skicka, with
+personnummer masked. Every page has the route rule ``order`` for the catalogue ``vmu_flera``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+
+from beh_core.api import (N_, Conflict, DateField, IdField, InputForm, TextAreaField, TrimmedStringField,
+                          ValidationFailed, create_orders, current_actor, directory, draft_data, draft_discard,
+                          draft_start, field_errors, requires)
+
+from . import mass
+from .uppdrag import MASS_CATALOGUE, Uppdrag, ordering_units
+
+HERE = {"catalogue": MASS_CATALOGUE}
+DONE_KEY = "vmu_klar"
+
+
+class MassOrderForm(InputForm):
+    """Vårdenhet, Vårdmedarbetaruppdrag, Attestant, Startdatum and Identiteter (one per row)."""
+
+    enhet_id = IdField()
+    uppdrag = TrimmedStringField()
+    attestant_id = IdField()
+    start_date = DateField()
+    identiteter = TextAreaField()
+
+
+def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
+    """The blueprint of the mass order pages for the uppdrag of the data file."""
+    bp = Blueprint("vmu", __name__, url_prefix="/vmu", template_folder="templates")
+    by_key = {u.item_key: u for u in uppdrag}
+
+    def choices():
+        """The beställare's vårdenheter and the U attestants of each (a constant number of queries)."""
+        dir_, actor = directory(), current_actor()
+        units = ordering_units(dir_, actor.id)
+        attestants = {unit.id: [a for a in dir_.unit_attestants(unit.id) if a.id != actor.id] for unit in units}
+        return units, attestants
+
+    def form_page(values: dict, errors: dict, status: int = 200):
+        units, attestants = choices()
+        people: dict[int, tuple] = {}
+        for unit in units:
+            for person in attestants[unit.id]:
+                people.setdefault(person.id, (person, []))[1].append(unit.name)
+        return render_template("vmu/flera.html", units=units, unit_options=[(u.id, u.name) for u in units], uppdrag=uppdrag, people=list(people.values()),
+                               values=values, errors=errors, max_rows=mass.MAX_ROWS), status
+
+    @bp.get("/flera", defaults=HERE)
+    @requires("order")
+    def mass_order(catalogue: str):
+        """Vårdmedarbetaruppdrag VMU Flera användare: the form."""
+        units, _ = choices()
+        values = {"enhet_id": units[0].id if len(units) == 1 else ""}
+        earlier = draft_data(MASS_CATALOGUE) or {}
+        if "rows" in earlier:  # Ändra listan: the choices made once are kept (the list itself is typed again,
+            # as personnummer are never stored)
+            values = {name: earlier.get(name, "") for name in ("enhet_id", "uppdrag", "attestant_id", "start_date")}
+        return form_page(values, {})
+
+    @bp.post("/flera", defaults=HERE)
+    @requires("order")
+    def check(catalogue: str):
+        """Kontrollera: every row is checked and shown with its result; nothing is ordered yet."""
+        form = MassOrderForm()
+        values = form.raw_text()
+        errors = {} if form.validate() else dict(field_errors(form))
+        units, attestants = choices()
+        upload = request.files.get("fil")
+        data = upload.read(mass.MAX_FILE_BYTES + 1) if upload and upload.filename else None
+        rows: list[str] = []
+        try:
+            rows = mass.read_list(form.identiteter.data or "", data)
+        except ValidationFailed as failed:
+            errors.update(failed.errors)
+        if not errors:
+            actor = current_actor()
+            errors.update(mass.check_choices(
+                units=units, unit_id=form.enhet_id.data, uppdrag=uppdrag, item_key=form.uppdrag.data,
+                attestants=attestants.get(form.enhet_id.data, []), attestant_id=form.attestant_id.data,
+                start=values.get("start_date", ""), today=actor.today, actor_id=actor.id))
+        if errors:
+            return form_page(values, errors, 400 if "enhet_id" in errors else 200)
+        unit = next(u for u in units if u.id == form.enhet_id.data)
+        checked = mass.check_rows(directory(), rows, unit=unit, item_key=form.uppdrag.data,
+                                  attestant_id=form.attestant_id.data)
+        draft_start(MASS_CATALOGUE, {"enhet_id": unit.id, "uppdrag": form.uppdrag.data,
+                                     "attestant_id": form.attestant_id.data,
+                                     "start_date": form.start_date.data.isoformat(),
+                                     "rows": [row.to_dict() for row in checked]})
+        return redirect(url_for("vmu.review"))
+
+    @bp.get("/flera/granska", defaults=HERE)
+    @requires("order")
+    def review(catalogue: str):
+        """Granska beställning: the result of every row; Skicka sends the valid ones."""
+        draft = draft_data(MASS_CATALOGUE)
+        if not draft or "rows" not in draft:
+            return redirect(url_for("vmu.mass_order"))
+        rows = [mass.Row.from_dict(r) for r in draft["rows"]]
+        dir_ = directory()
+        error = session.pop("vmu_fel", None)
+        if error:
+            error = {"row": error.get("row"), "messages": [N_(m["msgid"], **(m.get("params") or {}))
+                                                           for m in error.get("messages", [])]}
+        return render_template("vmu/granska.html", draft=draft, rows=rows, valid=[r for r in rows if r.ok],
+                               refused=[r for r in rows if not r.ok], unit=dir_.unit(draft["enhet_id"]),
+                               attestant=dir_.person(draft["attestant_id"]), uppdrag=by_key.get(draft["uppdrag"]),
+                               error=error)
+
+    @bp.post("/flera/skicka", defaults=HERE)
+    @requires("order")
+    def send(catalogue: str):
+        """Skicka beställning: one order per valid row, all in one transaction, one mail to the attestant."""
+        draft = draft_data(MASS_CATALOGUE)
+        if request.form.get("action") == "andra" or not draft or "rows" not in draft:
+            return redirect(url_for("vmu.mass_order"))
+        rows = [mass.Row.from_dict(r) for r in draft["rows"]]
+        requests = mass.requests_for(rows, unit_id=draft["enhet_id"], item_key=draft["uppdrag"],
+                                     attestant_id=draft["attestant_id"], start=draft["start_date"])
+        if not requests:
+            session["vmu_fel"] = {"row": None, "messages": [{"msgid": mass.NOTHING_TO_ORDER.msgid, "params": {}}]}
+            return redirect(url_for("vmu.review"))
+        try:
+            made = create_orders(requests, catalogue=MASS_CATALOGUE, one_mail=True)
+        except ValidationFailed as failed:
+            valid = [r for r in rows if r.ok]
+            row = valid[getattr(failed, "index", 0)] if getattr(failed, "index", 0) < len(valid) else None
+            session["vmu_fel"] = {"row": row.number if row else None,
+                                  "messages": [{"msgid": getattr(m, "msgid", str(m)),
+                                                "params": getattr(m, "params", {})} for m in failed.errors.values()]}
+            return redirect(url_for("vmu.review"))
+        except Conflict as conflict:  # sent already (a double click): show what was made
+            if not session.get(DONE_KEY):
+                session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": getattr(conflict, "number", ""),
+                                     "last": ""}
+            return redirect(url_for("vmu.done"))
+        # The order numbers of one transaction, first and last (the session cookie cannot hold 10,000 numbers).
+        session[DONE_KEY] = {"count": len(made), "first": made[0].number, "last": made[-1].number}
+        return redirect(url_for("vmu.done"))
+
+    @bp.get("/flera/klar", defaults=HERE)
+    @requires("order")
+    def done(catalogue: str):
+        """Beställningen är skickad: the order numbers."""
+        return render_template("vmu/klar.html", made=session.get(DONE_KEY) or {"count": 0})
+
+    @bp.get("/flera/mall.csv", defaults=HERE)
+    @requires("order")
+    def template_csv(catalogue: str):
+        """The CSV template: a header and one identifier per row."""
+        return Response(mass.TEMPLATE_CSV, mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=vmu-flera-anvandare.csv"})
+
+    @bp.post("/flera/angra", defaults=HERE)
+    @requires("order")
+    def discard(catalogue: str):
+        """Ångra: throw the checked list away."""
+        draft_discard(MASS_CATALOGUE)
+        return redirect(url_for("start.index"))
+
+    return bp
