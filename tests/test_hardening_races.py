@@ -287,3 +287,46 @@ def test_avslut_och_run_due_sätter_slutad_och_en_ny_beställning_ger_en_ny_beh�
     assert desk.post(f"/servicedesk/{again.number}/rad/{again.active_lines[0].id}", {}).status_code == 302
     region.expire_all()
     assert [h.id != held.id for h in held_permissions(region, end_user.id, TODAY)] == [True]
+
+
+def test_en_databas_som_väljer_en_förlorare_räknas_som_förlorad_kapplöpning_inte_serverfel(app, region):
+    """A deadlock (PostgreSQL picks a loser, as two inserts checking the delegations' exclusion constraint
+    can) and a constraint violation are both a lost race: the operation tells the user, never a 500."""
+    from sqlalchemy.exc import DBAPIError
+
+    from beh_core.db import get_database
+    from beh_core.services.errors import lost_race
+
+    first, second = [p.id for p in region.scalars(select(Person).order_by(Person.id).limit(2))]
+    region.commit()
+    database = get_database(app)
+    if database.engine.dialect.name != "postgresql":
+        with database.sessionmaker() as session:  # SQLite serialises writers: a race is lost at a constraint
+            session.add(Person(vgr_id=person(region, "sarbe1").vgr_id, first_name="A", last_name="B"))
+            with pytest.raises(DBAPIError) as refused:
+                session.flush()
+        assert lost_race(refused.value)
+        return
+    barrier, errors = threading.Barrier(2), []
+
+    def lock(order):
+        with database.sessionmaker() as session:
+            try:
+                for n, person_id in enumerate(order):
+                    session.execute(select(Person).where(Person.id == person_id).with_for_update())
+                    if n == 0:
+                        barrier.wait(timeout=10)
+                        time.sleep(0.2)
+                session.rollback()
+            except DBAPIError as error:
+                errors.append(error)
+                session.rollback()
+
+    threads = [threading.Thread(target=lock, args=(order,)) for order in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(errors) == 1 and getattr(errors[0].orig, "sqlstate", None) == "40P01"
+    assert lost_race(errors[0])
+    assert not lost_race(RuntimeError("a programming error is not a race"))

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
 from ..messages import N_, join, label
@@ -21,7 +21,7 @@ from .. import audit, authz
 from ..authz import Actor, Forbidden
 from ..labels import _N
 from ..models import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
-from .errors import NotFound, ValidationFailed
+from .errors import NotFound, ValidationFailed, lost_race
 from .ordering import parse_date
 from .paging import Page, paginate_ids
 
@@ -220,8 +220,11 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
         made.append(delegation)
     try:
         session.flush()
-    except IntegrityError:
-        # The database refused an overlap (exclusion constraint / trigger): another Spara was first.
+    except (IntegrityError, OperationalError) as error:
+        # The database refused an overlap (exclusion constraint / trigger, or a deadlock between two
+        # inserts checking it): another Spara was first.
+        if not lost_race(error):
+            raise
         session.rollback()
         raise ValidationFailed(_overlaps(session, persons, data.scope, where, period) or {"persons": RACE}) from None
     for d in made:
@@ -330,7 +333,9 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
                      months=months, previous_valid_to=previous.isoformat(), valid_to=new_end.isoformat())
     try:
         session.commit()
-    except IntegrityError:  # a delegation saved meanwhile would overlap the extended one
+    except (IntegrityError, OperationalError) as error:  # a delegation saved meanwhile would overlap the extended one
+        if not lost_race(error):
+            raise
         session.rollback()
         raise ValidationFailed({"valda": RACE}) from None
     return rows

@@ -30,3 +30,21 @@ class Conflict(OperationError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize": the database chose this transaction as the
+# loser of a race (an exclusion constraint checked by two inserts at once can deadlock, as PostgreSQL's
+# documentation of exclusion constraints says). Like a unique or exclusion violation, it is an answer to
+# give the user, not a server error.
+RACE_LOST_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def lost_race(error: Exception) -> bool:
+    """Did the database refuse the statement because a concurrent transaction won (constraint, deadlock)?"""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    if isinstance(error, IntegrityError):
+        return True
+    if isinstance(error, OperationalError):
+        return getattr(error.orig, "sqlstate", None) in RACE_LOST_SQLSTATES
+    return False
