@@ -16,11 +16,12 @@ lists; nobody gets order or attest rights automatically.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
-from sqlalchemy import and_, exists, false, literal, or_, select, true
+from sqlalchemy import Date, Integer, and_, bindparam, exists, false, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from .catalogue import Catalogue, CatalogueRegistry
@@ -114,28 +115,42 @@ class Actor:
         return self._waiting_attest
 
 
-def load_actor(session: Session, person: Person, today: date | None = None, config: Mapping[str, Any] | None = None,
-               *, portal: Portal | None = None, remote_addr: str | None = None) -> Actor:
-    """Compute a person's rights: active delegations, units headed, configured roles."""
-    today = today or date.today()
-    config = config or {}
-    # One statement (every request loads the actor): the active delegations and the units headed, as
-    # the product of the two short lists from a one-row anchor (no delegations and no units: one empty row).
-    # The same statement answers whether a plugin's attest step waits for the person (the left menu
-    # asks on every page), so no page pays a statement of its own for it.
+@functools.cache
+def actor_statement(leading: tuple = ()):
+    """The one statement that loads a person's rights (every request runs it), built once per process.
+
+    Parameters ``person_id`` and ``today``. One row per (active delegation, unit headed) pair of the
+    person, one row of NULLs when there are none, each with ``waiting``: does a plugin's attest step
+    wait for the person (the left menu asks on every page, so no page pays a statement of its own for
+    it)? ``leading`` columns come first (the login session check selects the Person and adds its own
+    conditions). The statement is built once and run with new values: building it anew costs more
+    Python than running it.
+    """
     from .models import OrderAttestStep
 
+    person_id, today = bindparam("person_id", type_=Integer), bindparam("today", type_=Date)
+    # A plugin's waiting steps are few: the partial index ix_order_attest_steps_waiting_plugin holds only
+    # them, and with the constants written into the SQL PostgreSQL can plan this once for every person
+    # (a generic plan; a custom plan per request costs more than running the statement).
     waiting = exists().where(
-        Order.attestant_id == person.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
-        OrderAttestStep.order_id == Order.id, OrderAttestStep.attestant_id == person.id,
-        OrderAttestStep.status == "vantar", OrderAttestStep.rule == "plugin").label("waiting")
-    anchor = select(literal(1).label("one"), waiting).subquery("anchor")
-    rows = session.execute(
-        select(Delegation, Enhet.id, Omrade.forvaltning_id, Omrade.id, anchor.c.waiting).select_from(anchor)
-        .outerjoin(Delegation, and_(Delegation.person_id == person.id, Delegation.valid_from <= today,
-                                    Delegation.valid_to >= today))
-        .outerjoin(Enhet, Enhet.chef_id == person.id).outerjoin(Omrade, Enhet.omrade_id == Omrade.id)
-    ).all()
+        OrderAttestStep.attestant_id == person_id,
+        OrderAttestStep.status == literal("vantar", literal_execute=True),
+        OrderAttestStep.rule == literal("plugin", literal_execute=True),
+        Order.id == OrderAttestStep.order_id, Order.attestant_id == person_id,
+        Order.status == literal(OrderStatus.VANTAR_PA_ATTEST.value, literal_execute=True)).label("waiting")
+    return (select(*leading, Delegation, Enhet.id, Omrade.forvaltning_id, Omrade.id, waiting)
+            .select_from(Person).where(Person.id == person_id)
+            .outerjoin(Delegation, and_(Delegation.person_id == Person.id, Delegation.valid_from <= today,
+                                        Delegation.valid_to >= today))
+            .outerjoin(Enhet, Enhet.chef_id == Person.id).outerjoin(Omrade, Enhet.omrade_id == Omrade.id))
+
+
+def actor_from_rows(person: Person, rows: list, today: date, config: Mapping[str, Any] | None = None, *,
+                    portal: Portal | None = None, session: Session | None = None,
+                    remote_addr: str | None = None, skip: int = 0) -> Actor:
+    """The Actor from the rows of :func:`actor_statement` (``skip``: how many leading columns it had)."""
+    config = config or {}
+    rows = [tuple(row)[skip:] for row in rows]
     delegations = list({d.id: d for d, *_ in rows if d is not None}.values())
     headed = {tuple(unit) for _, *unit, _waiting in rows if unit[0] is not None}
     actor = Actor(
@@ -145,8 +160,16 @@ def load_actor(session: Session, person: Person, today: date | None = None, conf
         is_admin=person.vgr_id in config.get("ADMINS", ()),
         portal=portal, session=session, remote_addr=remote_addr,
     )
-    actor._waiting_attest = bool(rows[0].waiting) if rows else False
+    actor._waiting_attest = bool(rows[0][-1]) if rows else False
     return actor
+
+
+def load_actor(session: Session, person: Person, today: date | None = None, config: Mapping[str, Any] | None = None,
+               *, portal: Portal | None = None, remote_addr: str | None = None) -> Actor:
+    """Compute a person's rights: active delegations, units headed, configured roles (one statement)."""
+    today = today or date.today()
+    rows = session.execute(actor_statement(), {"person_id": person.id, "today": today}).all()
+    return actor_from_rows(person, rows, today, config, portal=portal, session=session, remote_addr=remote_addr)
 
 
 # --- Ordering ------------------------------------------------------------------

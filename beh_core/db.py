@@ -19,7 +19,8 @@ def init_app(app: Flask) -> Database:
     def _close_session(_exc: BaseException | None) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is not None:
-            session.rollback()  # no round trip when nothing is open (read-only pages run in autocommit)
+            # close() rolls back what is open and returns the connection; an explicit rollback() first
+            # would only expire every loaded object, work thrown away with the session.
             session.close()
 
     return database

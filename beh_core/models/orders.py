@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -134,6 +134,9 @@ STEP_APPROVED = "godkand"
 STEP_REJECTED = "avslagen"
 
 
+WAITING_PLUGIN_STEP = "status = 'vantar' AND rule = 'plugin'"
+
+
 class OrderAttestStep(Base):
     """One attest step of an order (Attest, Ekonomisk attest, ...); decided in position order, each signed.
 
@@ -142,7 +145,12 @@ class OrderAttestStep(Base):
     """
 
     __tablename__ = "order_attest_steps"
-    __table_args__ = (UniqueConstraint("order_id", "position", name="uq_order_attest_steps_order_position"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "position", name="uq_order_attest_steps_order_position"),
+        # The left menu asks on every page whether a plugin's step waits for the user: only those steps.
+        Index("ix_order_attest_steps_waiting_plugin", "attestant_id",
+              sqlite_where=text(WAITING_PLUGIN_STEP), postgresql_where=text(WAITING_PLUGIN_STEP)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import and_, bindparam, false, func, literal, select, true, tuple_, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -52,11 +52,26 @@ class Range:
 
 
 @dataclass(frozen=True)
+class RowShape:
+    """Plain rows instead of mapped objects, for a list shown and never changed.
+
+    ``columns`` are read (the first one is NULL only when the page is empty), with the outer ``joins``
+    ``(target, onclause)`` they need, and ``make`` turns one row's values into what the page shows.
+    A mapped object costs per instance (identity map, deferred columns); a list page needs none of it.
+    """
+
+    columns: tuple
+    make: Callable[[tuple], Any]
+    joins: tuple = ()
+
+
+@dataclass(frozen=True)
 class KeysetList:
     """A list: ``ranges`` sorted by ``key`` (the same columns in every range's index; the last is the id).
 
-    ``entity`` is the mapped class whose rows are shown, with ``options`` (eager loads) and
-    ``extra_columns`` (e.g. an EXISTS flag) loaded alongside.
+    ``entity`` is the mapped class whose rows are listed: shown as mapped objects with ``options``
+    (eager loads), or as what ``shape`` makes of plain columns; ``extra_columns`` (e.g. an EXISTS flag)
+    are loaded alongside.
     """
 
     entity: Any
@@ -65,6 +80,7 @@ class KeysetList:
     descending: bool = True
     options: tuple = ()
     extra_columns: tuple = ()
+    shape: RowShape | None = None
 
     @property
     def ranked(self) -> bool:
@@ -172,16 +188,22 @@ def _fetch(session: Session, spec: KeysetList, descending: bool, cursor: tuple |
     forward = descending == spec.descending
     order = ([ids.c.rank.asc() if forward else ids.c.rank.desc()] if spec.ranked else []) + \
         _order([ids.c[c.key] for c in spec.key], descending)
-    stmt = (select(total_q.c.n, spec.entity, *spec.extra_columns, *key_columns).select_from(total_q)
-            .outerjoin(ids, true()).outerjoin(spec.entity, spec.key[-1] == key_columns[-1])
-            .options(*spec.options).order_by(*order))
+    shape = spec.shape
+    shown = shape.columns if shape else (spec.entity,)
+    stmt = (select(total_q.c.n, *shown, *spec.extra_columns, *key_columns).select_from(total_q)
+            .outerjoin(ids, true()).outerjoin(spec.entity, spec.key[-1] == key_columns[-1]))
+    for target, onclause in (shape.joins if shape else ()):
+        stmt = stmt.outerjoin(target, onclause)
+    stmt = stmt.order_by(*order) if shape else stmt.options(*spec.options).order_by(*order)
+    result = session.execute(stmt)
     total, rows, keys = 0, [], []
-    width = len(spec.extra_columns)
-    for result in session.execute(stmt).unique().all():
-        total = result[0]
-        if result[1] is not None:
-            rows.append((result[1], *result[2:2 + width]) if width else result[1])
-            keys.append(tuple(result[2 + width:]))
+    width, first = len(spec.extra_columns), 1 + len(shown)
+    for row in (result.all() if shape else result.unique().all()):
+        total = row[0]
+        if row[1] is not None:
+            item = shape.make(row[1:first]) if shape else row[1]
+            rows.append((item, *row[first:first + width]) if width else item)
+            keys.append(tuple(row[first + width:]))
     return total, rows, keys
 
 

@@ -8,13 +8,16 @@ row are one transaction.
 """
 from __future__ import annotations
 
+import functools
 import secrets
+from datetime import date
+from typing import Any, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import String, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..messages import N_
-from .. import audit
+from .. import audit, authz
 from ..models import LoginSession, Person, utcnow
 from .errors import ValidationFailed
 
@@ -48,15 +51,28 @@ def is_active(session: Session, sid: str | None, person_id: int | None) -> bool:
     return person is not None and person.is_active
 
 
-def open_session_person(session: Session, sid: str | None, person_id: int | None) -> Person | None:
-    """The person of ``sid`` if it is an open session of ``person_id``, a person still active in KiV
-    (one statement: the check and the user). A person the directory sync marked inactive (they left)
-    is logged out on their next request."""
+@functools.cache
+def _session_actor_statement():
+    """:func:`authz.actor_statement` for the person of an open login session (parameter ``sid`` too)."""
+    return authz.actor_statement(leading=(Person,)).join(
+        LoginSession, and_(LoginSession.person_id == Person.id, LoginSession.sid == bindparam("sid", type_=String),
+                           LoginSession.ended_at.is_(None))).where(Person.active.isnot(False))
+
+
+def open_session_actor(session: Session, sid: str | None, person_id: int | None, today: date | None = None,
+                       config: Mapping[str, Any] | None = None, *, portal: authz.Portal | None = None,
+                       remote_addr: str | None = None) -> authz.Actor | None:
+    """The rights of the person of ``sid`` if it is an open session of ``person_id``, a person still active
+    in KiV; None otherwise. One statement for the check, the user and their rights: every page of a
+    logged-in user runs it, and a page of a list should cost a handful of statements in all."""
     if not sid or person_id is None:
         return None
-    return session.scalar(select(Person).join(LoginSession, LoginSession.person_id == Person.id).where(
-        LoginSession.sid == sid, LoginSession.ended_at.is_(None), Person.id == person_id,
-        Person.active.isnot(False)))
+    today = today or date.today()
+    rows = session.execute(_session_actor_statement(), {"person_id": person_id, "today": today, "sid": sid}).all()
+    if not rows:
+        return None
+    return authz.actor_from_rows(rows[0][0], rows, today, config, portal=portal, session=session,
+                                 remote_addr=remote_addr, skip=1)
 
 
 def end_session(session: Session, sid: str, reason: str) -> bool:

@@ -7,7 +7,7 @@ from flask_login import LoginManager, login_user, logout_user, user_logged_out
 from sqlalchemy import select
 
 from .. import audit
-from .access import public, requires
+from .access import public, requires, runtime
 from .forms import InputForm, TrimmedStringField
 from ..db import get_session
 from ..input_guard import safe_next
@@ -58,6 +58,7 @@ def start_session(person: Person, method: str, *, session_method: str | None = N
     sid = sessions.open_session(db, person, session_method or method, certificate_sha256)
     audit.record(db, person, "login", "person", person.vgr_id, method=method)
     db.commit()  # the record and the audit event together, before the cookie names the record
+    g.pop("beh_actor", None)  # rights read for an earlier login of this browser are not this person's
     login_user(person)
     session[SESSION_KEY] = sid
     if certificate_sha256:
@@ -112,13 +113,18 @@ def _refuse_ended_session():
         user_id = int(session["_user_id"])
     except (TypeError, ValueError):
         user_id = None
-    person = sessions.open_session_person(get_session(), session.get(SESSION_KEY), user_id)
-    if person is None:
+    rt = runtime()
+    actor = sessions.open_session_actor(get_session(), session.get(SESSION_KEY), user_id, config=rt.config,
+                                        portal=rt, remote_addr=request.remote_addr)
+    if actor is None:
         session.pop(SESSION_KEY, None)  # already ended: nothing to end on the way out
         logout_user()
         session.clear()
     else:
-        g.beh_session_person = person
+        # The check, the user and their rights came in one statement: the login manager and
+        # current_actor() take them from here instead of asking again.
+        g.beh_session_person = actor.person
+        g.beh_actor = actor
 
 
 @bp.get("/login")

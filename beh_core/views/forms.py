@@ -25,10 +25,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import support
 from flask import request
-from flask_babel import gettext
+from flask_babel import gettext, get_locale
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from ..input_guard import DB_INT_MAX, FORM_WHITESPACE, db_int, is_control
@@ -172,11 +174,27 @@ class DateField(StringField):
         return self.data.isoformat() if isinstance(self.data, date) else ""
 
 
+_WTFORMS_CATALOGUES: dict[str, support.Translations] = {}
+
+
+def wtforms_translations(locale: str) -> support.Translations:
+    """WTForms' catalogue for ``locale``, read from disk once per process (it never changes while running)."""
+    catalogue = _WTFORMS_CATALOGUES.get(locale)
+    if catalogue is None:
+        catalogue = _WTFORMS_CATALOGUES[locale] = support.Translations.load(messages_path(), [locale],
+                                                                            domain="wtforms")
+    return catalogue
+
+
 class InputForm(FlaskForm):
     """Base of every form: control characters refused in every text field, CSRF left to CSRFProtect."""
 
     class Meta:
         csrf = False  # CSRFProtect has checked the token of every POST before the view runs
+
+        def get_translations(self, form):
+            """WTForms' own messages in the page language (Flask-WTF would read the catalogue on every request)."""
+            return wtforms_translations(str(get_locale() or "sv"))
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' own validators, after a control-character check on every field that carries text."""
