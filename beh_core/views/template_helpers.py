@@ -1,8 +1,16 @@
-"""Template globals every page may use: the language switch URL and a line's labelled values."""
+"""Template globals every page may use: the language switch URL, a line's labelled values, kept fragments."""
 from __future__ import annotations
 
-from flask import Flask, g, has_app_context, request, url_for
-from flask_babel import get_translations
+from typing import Callable
+
+from flask import Flask, current_app, g, has_app_context, request, url_for
+from flask_babel import get_locale, get_translations
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+FRAGMENTS_KEY = "beh_fragments"
+FRAGMENTS_MAX = 512  # keys come from templates (a list's mode, a menu's rights): a bound, never reached
+CSRF_SLOT = "<!--beh:csrf-->"
 
 from ..input_guard import safe_next
 from .access import runtime
@@ -38,6 +46,30 @@ def line_fields(line) -> list[tuple[str, str]]:
     return labelled(line.item_key, line.values)
 
 
+def csrf_field() -> Markup:
+    """The hidden CSRF field of a form, with this session's token."""
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(generate_csrf())
+
+
+def fragment(key: tuple, render: Callable[[Markup], object]) -> Markup:
+    """A part of a page that is the same for everyone given ``key`` and the page language, rendered once
+    per app and kept (the left menu, Sökalternativ without a search): most of a list page's rendering
+    otherwise goes into markup that never changes.
+
+    ``render(csrf)`` renders the part with ``csrf`` where a form's CSRF field goes; the request's own
+    token is put there each time, so no token is ever kept or shown to another user. Everything else in
+    the part must follow from ``key``.
+    """
+    cache = current_app.extensions.setdefault(FRAGMENTS_KEY, {})
+    full_key = (str(get_locale() or "sv"), *key)
+    html = cache.get(full_key)
+    if html is None:
+        if len(cache) >= FRAGMENTS_MAX:
+            cache.clear()
+        html = cache[full_key] = str(render(Markup(CSRF_SLOT)))
+    return Markup(html.replace(CSRF_SLOT, csrf_field()) if CSRF_SLOT in html else html)
+
+
 def _translations():
     """The request's translations, looked up once per request (a list page asks for ~50 texts)."""
     if not has_app_context():
@@ -50,7 +82,8 @@ def _translations():
 
 def init_app(app: Flask) -> None:
     """Make the helpers template globals; templates translate through the request's cached translations."""
-    app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled)
+    app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled,
+                                 fragment=fragment, csrf_field=csrf_field)
     app.jinja_env.install_gettext_callables(lambda text: _translations().ugettext(text),
                                             lambda one, many, n: _translations().ungettext(one, many, n),
                                             newstyle=True)
