@@ -12,6 +12,9 @@ from .keyset import KeysetList, Range, keyset_page
 from .paging import Page, PageRequest
 
 QUEUE_DEFAULT = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value)
+# A person search naming at most this many persons reads their orders (their own index ranges); a
+# prefix naming more is looked for in the queue's ranges, where so many persons' orders are soon met.
+PERSON_LIMIT = 500
 
 
 def _persons_matching(text: str):
@@ -40,7 +43,8 @@ def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, i
 
     The queue is two ranks of index ranges, akut before the rest, each range one status of
     ``(status, akut, created_at, id)`` or ``(forvaltning_id, status, akut, created_at, id)``: a page
-    reads a page of index entries whatever the size of the queue (``services/keyset.py``).
+    reads a page of index entries whatever the size of the queue (``services/keyset.py``). A person
+    search reads the orders of the persons found instead (``_person_ranges``).
     """
     number, person = number.strip().lower(), person.strip()
     if status in OPEN_STATUSES:
@@ -50,22 +54,48 @@ def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, i
     where = []
     if number:
         where.append(Order.number == number)
-    if person:
-        people = _persons_matching(person)
-        where.append(Order.end_user_id.in_(people) | Order.orderer_id.in_(people))
     keys = tuple(item_keys) or ((item_key,) if item_key else ())
     if keys:
         where.append(Order.id.in_(select(OrderLine.order_id).where(
             OrderLine.item_key.in_(keys), OrderLine.removed.is_(False))))
-    columns = ((Order.forvaltning_id,) if forvaltning_id else ()) + (Order.status, Order.akut)
-    prefix = (forvaltning_id,) if forvaltning_id else ()
-    ranges = tuple(Range(tuple(where), columns, tuple((*prefix, s, akut) for s in statuses), rank=0 if akut else 1)
-                   for akut in (True, False))
+    people: list[int] = []
+    if person:
+        people = list(session.scalars(_persons_matching(person).limit(PERSON_LIMIT + 1)))
+        if not people:
+            return Page([], 0, 1, 1)
+        if len(people) > PERSON_LIMIT:
+            matching = _persons_matching(person)
+            where.append(Order.end_user_id.in_(matching) | Order.orderer_id.in_(matching))
+            people = []
+    if people:
+        ranges = _person_ranges(where, people, statuses, forvaltning_id)
+    else:
+        columns = ((Order.forvaltning_id,) if forvaltning_id else ()) + (Order.status, Order.akut)
+        prefix = (forvaltning_id,) if forvaltning_id else ()
+        ranges = tuple(Range(tuple(where), columns, tuple((*prefix, s, akut) for s in statuses),
+                             rank=0 if akut else 1) for akut in (True, False))
     spec = KeysetList(entity=Order, key=(Order.created_at, Order.id), ranges=ranges, descending=False,
                       options=(joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
                                selectinload(Order.lines)))
     request = page if isinstance(page, PageRequest) else PageRequest(number=max(1, page))
     return keyset_page(session, spec, request, size)
+
+
+def _person_ranges(where: list, people: list[int], statuses: tuple[str, ...], forvaltning_id: int | None):
+    """The persons' orders in the queue: as end user ``(end_user_id, created_at, id)``, then as orderer
+    ``(orderer_id, created_at, id)`` (not twice when they are both), akut first. A person's orders are
+    few next to the queue, which a search among its millions of rows could read to the end."""
+    base = [*where, Order.status.in_(statuses)]
+    if forvaltning_id:
+        base.append(Order.forvaltning_id == forvaltning_id)
+    rows = tuple((person_id,) for person_id in people)
+    ranges = []
+    for akut in (True, False):
+        ranked = (*base, Order.akut == akut)
+        ranges.append(Range(ranked, (Order.end_user_id,), rows, rank=0 if akut else 1))
+        ranges.append(Range((*ranked, Order.end_user_id.notin_(people)), (Order.orderer_id,), rows,
+                            rank=0 if akut else 1))
+    return tuple(ranges)
 
 
 def systems_for_filter(registry: CatalogueRegistry) -> list[tuple[str, tuple[str, ...]]]:

@@ -1,0 +1,55 @@
+"""Service Desk's queue searched by person (manual 005): the orders where the person is the end user or the
+orderer, akut first and then oldest, each once, read from the person's own orders (not the whole queue)."""
+from __future__ import annotations
+
+from helpers import make_order, person
+
+from beh_core.models import Order
+from beh_core.services.paging import PageRequest
+from beh_core.services.servicedesk_queue import service_desk_queue
+
+
+def _order(db, *, orderer, end_user, attestant, status="attesterad", akut=False):
+    order = make_order(db, orderer=orderer, end_user=end_user, attestant=attestant, forvaltning_code="NH",
+                       omrade_name="Område Norr", status=status)
+    if akut:
+        db.get(Order, order.id).akut = True
+        db.commit()
+    return order.number
+
+
+def test_sök_på_person_visar_hennes_beställningar_akut_först_var_och_en_en_gång(region):
+    sarbe1, eriny1, johek1 = person(region, "sarbe1"), person(region, "eriny1"), person(region, "johek1")
+    as_end_user = _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1)
+    as_orderer = _order(region, orderer=eriny1, end_user=sarbe1, attestant=johek1, status="under_utforande")
+    both = _order(region, orderer=eriny1, end_user=eriny1, attestant=johek1)
+    urgent = _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1, akut=True)
+    _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1, status="avslutad")  # not open
+    _order(region, orderer=sarbe1, end_user=johek1, attestant=johek1)  # someone else's
+
+    page = service_desk_queue(region, person="eriny1")
+
+    assert [o.number for o in page.rows] == [urgent, as_end_user, as_orderer, both]
+    assert page.total == 4
+    assert [o.number for o in service_desk_queue(region, person="eriny1", status="under_utforande").rows] == [as_orderer]
+
+
+def test_sök_på_person_bläddrar_med_markör_utan_att_tappa_eller_upprepa(region):
+    sarbe1, eriny1, johek1 = person(region, "sarbe1"), person(region, "eriny1"), person(region, "johek1")
+    numbers = [_order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1, akut=n % 3 == 0) for n in range(7)]
+    seen, page = [], service_desk_queue(region, person="eriny1", size=3)
+    while True:
+        seen += [o.number for o in page.rows]
+        if not page.after:
+            break
+        page = service_desk_queue(region, person="eriny1", size=3, page=PageRequest(number=page.page + 1,
+                                                                                    after=page.after))
+    urgent = [n for i, n in enumerate(numbers) if i % 3 == 0]
+    assert seen == urgent + [n for n in numbers if n not in urgent]
+
+
+def test_ingen_person_med_texten_ger_en_tom_kö(region):
+    sarbe1, eriny1, johek1 = person(region, "sarbe1"), person(region, "eriny1"), person(region, "johek1")
+    _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1)
+    page = service_desk_queue(region, person="zzzingen")
+    assert page.rows == [] and page.total == 0
