@@ -27,8 +27,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from .. import authz
 from ..authz import Actor
 from ..labels import _N
-from ..models import Credential, Order, OrderAttestStep, OrderLine, OrderStatus, Person
-from .keyset import KeysetList, Range, RowShape, keyset_page
+from ..models import Credential, Order, OrderAttestStep, OrderLine, OrderStatus
+from .keyset import KeysetList, Range, keyset_page
+from .list_rows import order_rows
 from .paging import Page, PageRequest
 from .person_match import persons_matching
 
@@ -172,67 +173,11 @@ def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> l
     return ranges
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
-    """A person as a list row names them."""
-
-    first_name: str
-    last_name: str
-    vgr_id: str
-
-    @property
-    def display(self) -> str:
-        """Name with VGR-ID, as the manuals show people: 'Anna Berg (annbe1)' (as ``Person.display``)."""
-        return f"{self.first_name} {self.last_name} ({self.vgr_id})"
-
-
-@dataclass(frozen=True, slots=True)
-class OrderRow:
-    """One row of an order list (Beställd, Ordernummer, Beställare, Slutanvändare, Status, Typ,
-    Återkopplingsinfo): read-only values, not a mapped Order."""
-
-    id: int
-    number: str
-    created_at: datetime
-    status: str
-    kind: str
-    catalogue: str
-    akut: bool
-    orderer_id: int
-    end_user_id: int
-    attestant_id: int | None
-    decision_comment: str | None
-    orderer: PersonName | None
-    end_user: PersonName | None
-
-
-# What a list row shows: only those columns are read, 15 rows at a time, as plain rows (RowShape).
-_ORDERS = Order.__table__
-_ORDERER, _END_USER = Person.__table__.alias("orderer"), Person.__table__.alias("end_user")
-_SHOWN = tuple(_ORDERS.c[name] for name in (
-    "id", "number", "created_at", "status", "kind", "catalogue", "akut", "orderer_id", "end_user_id",
-    "attestant_id", "decision_comment"))
-_NAMES = ("first_name", "last_name", "vgr_id")
-
-
-def _order_row(values: tuple) -> OrderRow:
-    n = len(_SHOWN)
-    orderer, end_user = values[n:n + 3], values[n + 3:n + 6]
-    return OrderRow(*values[:n], orderer=PersonName(*orderer) if orderer[2] is not None else None,
-                    end_user=PersonName(*end_user) if end_user[2] is not None else None)
-
-
-_ROWS = RowShape(
-    columns=(*_SHOWN, *(_ORDERER.c[name] for name in _NAMES), *(_END_USER.c[name] for name in _NAMES)),
-    make=_order_row,
-    joins=((_ORDERER, _ORDERER.c.id == _ORDERS.c.orderer_id), (_END_USER, _END_USER.c.id == _ORDERS.c.end_user_id)))
-
-
 def _list(session: Session, actor: Actor, ranges: list[Range], request: PageRequest, size: int) -> Page:
     """One page of the ranges, with the orders whose credentials the actor (their orderer) may read."""
     credentials = exists().where(Credential.order_id == Order.id).correlate(Order)
     flag = and_(Order.orderer_id == actor.id, credentials)
-    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=tuple(ranges), shape=_ROWS,
+    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=tuple(ranges), shape=order_rows,
                       extra_columns=(flag.label("with_credentials"),))
     page = keyset_page(session, spec, request, size)
     page.marks = {order.id for order, marked in page.rows if marked}
@@ -259,7 +204,7 @@ def orders_to_attest(session: Session, actor: Actor, request: PageRequest | None
                      size: int = PAGE_SIZE) -> Page:
     """Orders waiting for the actor's attest, newest first: one range of (attestant_id, status, created_at, id)."""
     where = (Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
-    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=(Range(where),), shape=_ROWS)
+    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=(Range(where),), shape=order_rows)
     return keyset_page(session, spec, request or PageRequest(), size)
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from ..catalogue import CatalogueRegistry
 from ..models import Order, OrderLine, OrderStatus, Person
 from .prefix import prefix_of
 from .fulfilment import OPEN_STATUSES
 from .keyset import KeysetList, Range, keyset_page
+from .list_rows import add_lines, queue_rows
 from .paging import Page, PageRequest
 
 QUEUE_DEFAULT = (OrderStatus.ATTESTERAD.value, OrderStatus.UNDER_UTFORANDE.value)
@@ -75,10 +76,11 @@ def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, i
         ranges = tuple(Range(tuple(where), columns, tuple((*prefix, s, akut) for s in statuses),
                              rank=0 if akut else 1) for akut in (True, False))
     spec = KeysetList(entity=Order, key=(Order.created_at, Order.id), ranges=ranges, descending=False,
-                      options=(joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.forvaltning),
-                               selectinload(Order.lines)))
+                      shape=queue_rows)
     request = page if isinstance(page, PageRequest) else PageRequest(number=max(1, page))
-    return keyset_page(session, spec, request, size)
+    result = keyset_page(session, spec, request, size)
+    add_lines(session, result.rows)
+    return result
 
 
 def _person_ranges(where: list, people: list[int], statuses: tuple[str, ...], forvaltning_id: int | None):
