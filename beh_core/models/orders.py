@@ -107,7 +107,16 @@ class OrderLine(Base):
     """One permission in an order: a catalogue item with its field values, or free text (Avslut)."""
 
     __tablename__ = "order_lines"
-    __table_args__ = (Index("ix_order_lines_item_order", "item_key", "order_id"),)  # System in Sökalternativ
+    __table_args__ = (
+        Index("ix_order_lines_item_order", "item_key", "order_id"),  # the Service Desk queue's System
+        # System in Sökalternativ is an index range like a status: (item_key, scope, time, order) for each
+        # scope a list reads (everything, a beställare, an område, a vårdenhet), from the order's values
+        # that the database copies onto its lines (migration 0014's triggers).
+        Index("ix_order_lines_system", "item_key", "order_created_at", "order_id"),
+        Index("ix_order_lines_system_orderer", "item_key", "orderer_id", "order_created_at", "order_id"),
+        Index("ix_order_lines_system_omrade", "item_key", "omrade_id", "order_created_at", "order_id"),
+        Index("ix_order_lines_system_enhet", "item_key", "enhet_id", "order_created_at", "order_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -124,6 +133,13 @@ class OrderLine(Base):
     held_permission_id: Mapped[int | None] = mapped_column(ForeignKey("held_permissions.id"))
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(30), default="")
+    # Copies of the order's time, beställare, område and vårdenhet, written by the database (triggers on
+    # insert of a line and on update of the order, migration 0014), never by the application: the
+    # System filter of a list reads them from the indexes above.
+    order_created_at: Mapped[datetime | None] = mapped_column()
+    orderer_id: Mapped[int | None] = mapped_column(Integer)
+    omrade_id: Mapped[int | None] = mapped_column(Integer)
+    enhet_id: Mapped[int | None] = mapped_column(Integer)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

@@ -71,7 +71,8 @@ class KeysetList:
 
     ``entity`` is the mapped class whose rows are listed: shown as mapped objects with ``options``
     (eager loads), or as what ``shape`` makes of plain columns; ``extra_columns`` (e.g. an EXISTS flag)
-    are loaded alongside.
+    are loaded alongside. With ``row_id`` the ranges read ``entity`` but the page shows the rows of
+    ``row_id``'s table whose ``row_id`` is the key's last column (orders found through their lines).
     """
 
     entity: Any
@@ -81,6 +82,7 @@ class KeysetList:
     options: tuple = ()
     extra_columns: tuple = ()
     shape: RowShape | None = None
+    row_id: Any = None
 
     @property
     def ranked(self) -> bool:
@@ -190,8 +192,9 @@ def _fetch(session: Session, spec: KeysetList, descending: bool, cursor: tuple |
         _order([ids.c[c.key] for c in spec.key], descending)
     shape = spec.shape
     shown = shape.columns if shape else (spec.entity,)
+    row_id = spec.key[-1] if spec.row_id is None else spec.row_id
     stmt = (select(total_q.c.n, *shown, *spec.extra_columns, *key_columns).select_from(total_q)
-            .outerjoin(ids, true()).outerjoin(spec.entity, spec.key[-1] == key_columns[-1]))
+            .outerjoin(ids, true()).outerjoin(row_id.table, row_id == key_columns[-1]))
     for target, onclause in (shape.joins if shape else ()):
         stmt = stmt.outerjoin(target, onclause)
     stmt = stmt.order_by(*order) if shape else stmt.options(*spec.options).order_by(*order)

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timezone
 from itertools import product
 
 from sqlalchemy import and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from .. import authz
 from ..authz import Actor
@@ -111,6 +111,9 @@ def _facet_filter(flt: OrderFilter) -> list:
 
 
 SCOPE_COLUMNS = {"orderer": Order.orderer_id, "omrade": Order.omrade_id, "enhet": Order.enhet_id}
+# The same scopes on the lines (copies kept by the database, migration 0014): System as an index range.
+LINE_SCOPE_COLUMNS = {"orderer": OrderLine.orderer_id, "omrade": OrderLine.omrade_id, "enhet": OrderLine.enhet_id}
+LINE_SORT_KEY = (OrderLine.order_created_at, OrderLine.order_id)
 FACET_COLUMNS = (Order.status, Order.kind, Order.catalogue)
 
 
@@ -140,26 +143,30 @@ def _scope_ranges(scopes: list[tuple] | None, flt: OrderFilter, narrow: list) ->
     return ranges
 
 
-def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> list[Range]:
-    """Every index range of the list (empty: nothing can match)."""
+def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> tuple[list[Range], bool]:
+    """Every index range of the list (empty: nothing can match), and whether they are ranges of lines
+    (a System filter: the orders are found through their lines' ``(item_key, scope, time)`` indexes)."""
     people: dict[str, list[int]] = {}
     if flt.end_user:
         people["end_user"] = persons_matching(session, flt.end_user, "slutanvandare")
     if flt.orderer:
         people["orderer"] = persons_matching(session, flt.orderer, "bestallare")
     if any(ids == [] for ids in people.values()):
-        return []
+        return [], False
     if flt.number or flt.end_user or len(people.get("orderer", ())) > 1:
         # Few rows whatever the scope: the number's or the persons' index, the rest filtered on those rows.
-        return [Range((_scope_clause(scopes), *_facet_filter(flt), *_narrow(flt, people)))]
+        return [Range((_scope_clause(scopes), *_facet_filter(flt), *_narrow(flt, people)))], False
+    orderer = people["orderer"][0] if flt.orderer else None  # one beställare
+    if orderer is not None and scopes is not None and any(kind == "orderer" for kind, _ in scopes) \
+            and scopes != [("orderer", orderer)]:
+        return [], False  # Mina: only the actor's own
+    if flt.system:
+        return _system_ranges(scopes, flt, orderer), True
     narrow = _narrow(flt, {})
-    if not flt.orderer:
-        return _scope_ranges(scopes, flt, narrow)
-    orderer = people["orderer"][0]  # one beställare
-    if scopes is None:
-        return _scope_ranges([("orderer", orderer)], flt, narrow)
-    if any(kind == "orderer" for kind, _ in scopes):  # Mina: only the actor's own
-        return _scope_ranges(scopes, flt, narrow) if scopes == [("orderer", orderer)] else []
+    if orderer is None:
+        return _scope_ranges(scopes, flt, narrow), False
+    if scopes is None or any(kind == "orderer" for kind, _ in scopes):
+        return _scope_ranges([("orderer", orderer)], flt, narrow), False
     # Her orders in each delegation: (orderer_id, omrade_id, created_at, id), a vårdenhet filtered within.
     where = (*_facet_filter(flt), *narrow)
     ranges = []
@@ -170,15 +177,50 @@ def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> l
     if units:
         ranges.append(Range(where, (Order.orderer_id, Order.omrade_id, Order.enhet_id),
                             tuple((orderer, o, e) for o, e in units)))
+    return ranges, False
+
+
+def _system_ranges(scopes: list[tuple] | None, flt: OrderFilter, orderer: int | None) -> list[Range]:
+    """System (with any other filter): ranges of the lines' ``(item_key, scope, order_created_at, order_id)``
+    indexes, one per item key of the system and scope value; status, typ and katalog are checked on the
+    order of each line read, and an order with two lines of the system counts once (its first line)."""
+    keys = sorted(flt.system)
+    other = aliased(OrderLine, name="other_line")
+    where = [OrderLine.removed.is_(False),
+             ~exists().where(other.order_id == OrderLine.order_id, other.item_key.in_(keys),
+                             other.removed.is_(False), other.id < OrderLine.id)]
+    if flt.date_from:
+        where.append(OrderLine.order_created_at >= datetime.combine(flt.date_from, time.min, timezone.utc))
+    if flt.date_to:
+        where.append(OrderLine.order_created_at <= datetime.combine(flt.date_to, time.max, timezone.utc))
+    facets = _facet_filter(flt)
+    if facets:
+        where.append(exists().where(Order.id == OrderLine.order_id, *facets))
+    if orderer is not None:  # one beställare: her lines of the system, within the scopes
+        if scopes is not None and not any(kind == "orderer" for kind, _ in scopes):
+            where.append(or_(*[LINE_SCOPE_COLUMNS[kind] == _scope_value(kind, value) for kind, value in scopes]))
+        return [Range(tuple(where), (OrderLine.item_key, OrderLine.orderer_id), tuple((key, orderer) for key in keys))]
+    if scopes is None:
+        return [Range(tuple(where), (OrderLine.item_key,), tuple((key,) for key in keys))]
+    ranges = []
+    for kind in ("orderer", "omrade", "enhet"):
+        values = [_scope_value(k, v) for k, v in scopes if k == kind]
+        if values:
+            ranges.append(Range(tuple(where), (OrderLine.item_key, LINE_SCOPE_COLUMNS[kind]),
+                                tuple((key, value) for key in keys for value in values)))
     return ranges
 
 
-def _list(session: Session, actor: Actor, ranges: list[Range], request: PageRequest, size: int) -> Page:
-    """One page of the ranges, with the orders whose credentials the actor (their orderer) may read."""
+def _list(session: Session, actor: Actor, ranges: tuple[list[Range], bool], request: PageRequest,
+          size: int) -> Page:
+    """One page of the ranges (of orders, or of lines leading to their orders), with the orders whose
+    credentials the actor (their orderer) may read."""
+    order_ranges, of_lines = ranges
     credentials = exists().where(Credential.order_id == Order.id).correlate(Order)
     flag = and_(Order.orderer_id == actor.id, credentials)
-    spec = KeysetList(entity=Order, key=SORT_KEY, ranges=tuple(ranges), shape=order_rows,
-                      extra_columns=(flag.label("with_credentials"),))
+    spec = KeysetList(entity=OrderLine if of_lines else Order, key=LINE_SORT_KEY if of_lines else SORT_KEY,
+                      ranges=tuple(order_ranges), shape=order_rows, extra_columns=(flag.label("with_credentials"),),
+                      row_id=Order.id if of_lines else None)
     page = keyset_page(session, spec, request, size)
     page.marks = {order.id for order, marked in page.rows if marked}
     page.rows = [order for order, _ in page.rows]

@@ -24,8 +24,10 @@ CHUNK = 20000
 ORDER_COLUMNS = ("id", "number", "catalogue", "kind", "status", "orderer_id", "end_user_id", "attestant_id",
                  "forvaltning_id", "omrade_id", "enhet_id", "start_date", "akut", "fields", "fields_shown",
                  "created_at", "decided_at", "decision_comment")
+# The order's time, beställare, område and vårdenhet are copied onto its lines by a trigger; COPY in
+# replica mode fires no triggers, so the rows carry them.
 LINE_COLUMNS = ("id", "order_id", "position", "item_key", "item_name", "scope", "scope_key", "values", "shown",
-                "removed", "status")
+                "removed", "status", "order_created_at", "orderer_id", "omrade_id", "enhet_id")
 STEP_COLUMNS = ("order_id", "position", "key", "label", "rule", "attestant_id", "status", "decided_at")
 
 
@@ -61,7 +63,8 @@ def _order_rows(count: int, units, person_ids: list[int], samples, registry):
                            created.date().isoformat(), "f", "{}", "[]", stamp, decided or "\\N",
                            comment if status == "avslagen" else "\\N"))
         line = "\t".join((str(oid), str(oid), "0", item.key, _copy_text(item.name), item.page,
-                          _copy_text(sample.scope_key), _copy_text(json.dumps(dict(sample.values))), "[]", "f", ""))
+                          _copy_text(sample.scope_key), _copy_text(json.dumps(dict(sample.values))), "[]", "f", "",
+                          stamp, str(orderer), str(unit["omrade_id"]), str(unit["id"])))
         step = first_steps[item.catalogue]
         step_row = "\t".join((str(oid), "0", step.key, _copy_text(step.label), step.rule, str(attestant),
                               STEP_STATUS.get(status, "godkand"), decided or "\\N"))
