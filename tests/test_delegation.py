@@ -176,6 +176,24 @@ def test_hantera_delegeringar_per_förvaltning_och_område_alla_aktiv_inaktiv_so
     assert chef.get(f"/delegeringar/hantera?typ=LR&omrade={scope_key(region, 'SU-O1')}").status_code == 403
 
 
+def test_ett_namn_som_ändras_i_kiv_flyttar_delegeringen_i_listan(region, chef):
+    """The list is read in the order of the delegations' copies of the names: a name the directory changes
+    moves the person's delegations with it."""
+    key = scope_key(region, "NH-O1")
+
+    def vgr_ids():
+        page = text_of(chef.get(f"/delegeringar/hantera?typ=LR&omrade={key}&status=alla"))
+        return re.findall(r'data-label="VGR-ID">([^<]*)</td>', page)
+
+    assert vgr_ids()[-1] != "sarbe1"
+    sarbe1 = person(region, "sarbe1")
+    sarbe1.last_name, sarbe1.last_name_lc = "Zetterberg", "zetterberg"  # as the directory sync writes a new name
+    region.commit()
+    assert vgr_ids()[-1] == "sarbe1"
+    stored = region.scalars(select(Delegation.person_last_name_lc).where(Delegation.person_id == sarbe1.id)).all()
+    assert stored and set(stored) == {"zetterberg"}
+
+
 @pytest.mark.parametrize("months", [3, 6, 12])
 def test_förläng_markerade_med_3_6_eller_12_månader_från_dagens_datum(region, chef, months):
     first, second = fresh_people(region, 2)

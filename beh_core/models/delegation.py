@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, PrefixString, utcnow
 from .directory import Enhet, Forvaltning, Omrade, Person
 
 # Delegation scopes of manual 002, stored as neutral codes; the UI shows them as "U" and "L/R".
@@ -23,6 +23,9 @@ class Delegation(Base):
         Index("ix_delegations_person_dates", "person_id", "valid_from", "valid_to"),
         Index("ix_delegations_scope", "scope", "forvaltning_id", "omrade_id"),
         Index("ix_delegations_valid_to", "valid_to"),
+        # Hantera delegeringar: one område's delegations by Efternamn, read in index order (migration 0015).
+        Index("ix_delegations_scope_name", "scope", "forvaltning_id", "omrade_id", "person_last_name_lc",
+              "person_first_name_lc"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +45,10 @@ class Delegation(Base):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     # The Gäller till a reminder was e-mailed for; a later extension makes a new reminder due.
     reminded_for: Mapped[date | None] = mapped_column(Date)
+    # Copies of the person's lower-case names, written by the database (triggers on insert of a delegation
+    # and on a changed name in KiV, migration 0015), never by the application: the list's sort key.
+    person_last_name_lc: Mapped[str | None] = mapped_column(PrefixString(100))
+    person_first_name_lc: Mapped[str | None] = mapped_column(PrefixString(100))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     delegated_by: Mapped[Person | None] = relationship(foreign_keys=[delegated_by_id])
