@@ -399,6 +399,17 @@ def delegations_filter(actor: Actor):
     return or_(*clauses) if clauses else false()
 
 
+def delegations_filter_in(actor: Actor, scope: str, forvaltning_id: int, omrade_id: int):
+    """``delegations_filter`` for the delegations of one scope, förvaltning and område: the same rule,
+    written so the database can read the område's delegations in index order and check the rest on them
+    (an OR over every scope the actor heads hides the order from the planner)."""
+    if scope == SCOPE_AREA:
+        return true() if (forvaltning_id, omrade_id) in actor.chef_scopes else false()
+    if scope == SCOPE_UNIT and actor.chef_enhet_ids:
+        return Delegation.enhet_id.in_(sorted(actor.chef_enhet_ids))
+    return false()
+
+
 def require(allowed: bool, message: str = N_("Du saknar behörighet för detta.")) -> None:
     """Raise Forbidden unless allowed; operations call this so views cannot skip it."""
     if not allowed:

@@ -265,7 +265,7 @@ def list_delegations(session: Session, actor: Actor, *, scope: str, scope_key: s
     # is read in index order, not sorted from every delegation of the område joined to its person.
     stmt = (select(Delegation.id)
             .where(Delegation.scope == scope, Delegation.forvaltning_id == pair[0], Delegation.omrade_id == pair[1],
-                   authz.delegations_filter(actor))
+                   authz.delegations_filter_in(actor, scope, *pair))
             .order_by(Delegation.person_last_name_lc, Delegation.person_first_name_lc, Delegation.valid_from.desc(),
                       Delegation.id))
     clause = _status_clause(status, today)
