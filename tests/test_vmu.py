@@ -8,26 +8,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, HeldPermission, Order, OrderStatus, OutboxMessage, Person
+from beh_core.models import SCOPE_AREA, Delegation, Enhet, HeldPermission, Order, OrderStatus, OutboxMessage, Person
 from helpers import person, person_without_permissions, post_step, text_of
+from vmu_helpers import u_delegation, unit
 
 TODAY = date.today()
 
 
 def days(n: int) -> date:
     return TODAY + timedelta(days=n)
-
-
-def unit(db, code: str) -> Enhet:
-    return db.scalar(select(Enhet).where(Enhet.code == code))
-
-
-def u_delegation(db, who, enhet: Enhet, *, bestallare=False, attestant=False):
-    """An active U delegation (one vårdenhet)."""
-    db.add(Delegation(person_id=who.id, scope=SCOPE_UNIT, forvaltning_id=enhet.omrade.forvaltning_id,
-                      omrade_id=enhet.omrade_id, enhet_id=enhet.id, is_bestallare=bestallare, is_attestant=attestant,
-                      valid_from=TODAY - timedelta(days=1), valid_to=TODAY + timedelta(days=90)))
-    db.commit()
 
 
 @pytest.fixture
