@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from .. import authz
@@ -60,7 +60,13 @@ def frequent_catalogues(session: Session, actor: Actor, keys: list[str], *, days
     if not keys or minimum <= 0:
         return set(keys) if minimum <= 0 else set()
     since = datetime.combine((today or actor.today) - timedelta(days=days), time.min, timezone.utc)
+    # The values are written into the SQL: with parameters, PostgreSQL's generic plan (chosen after five
+    # runs) reads the beställare's whole (orderer_id, status, kind, catalogue, …) range for the catalogue
+    # (33 ms for a beställare of 1.25 M orders); with the values it reads her last days through
+    # (orderer_id, created_at, id).
     rows = session.execute(select(Order.catalogue, func.count(Order.id))
-                           .where(Order.orderer_id == actor.id, Order.created_at >= since, Order.catalogue.in_(keys))
+                           .where(Order.orderer_id == literal(actor.id, literal_execute=True),
+                                  Order.created_at >= literal(since, literal_execute=True),
+                                  Order.catalogue.in_([literal(key, literal_execute=True) for key in keys]))
                            .group_by(Order.catalogue)).all()
     return {catalogue for catalogue, count in rows if count >= minimum}
