@@ -84,18 +84,14 @@ def _person(values: tuple) -> PersonName | None:
 
 
 def _order_row(values: tuple) -> OrderRow:
-    n = len(_SHOWN)
-    return OrderRow(*values[:n], orderer=_person(values[n:n + 3]), end_user=_person(values[n + 3:n + 6]))
-
-
-def _queue_row(values: tuple) -> OrderRow:
+    """An OrderRow of ``_SHOWN``, the two persons' names and, for the queue, the förvaltning's name."""
     n = len(_SHOWN)
     return OrderRow(*values[:n], orderer=_person(values[n:n + 3]), end_user=_person(values[n + 3:n + 6]),
-                    forvaltning_name=values[n + 6])
+                    forvaltning_name=values[n + 6] if len(values) > n + 6 else None)
 
 
 order_rows = RowShape(columns=(*_SHOWN, *_PEOPLE), make=_order_row, joins=_PEOPLE_JOINS)
-queue_rows = RowShape(columns=(*_SHOWN, *_PEOPLE, _FORVALTNING.c.name), make=_queue_row,
+queue_rows = RowShape(columns=(*_SHOWN, *_PEOPLE, _FORVALTNING.c.name), make=_order_row,
                       joins=(*_PEOPLE_JOINS, (_FORVALTNING, _FORVALTNING.c.id == _ORDERS.c.forvaltning_id)))
 
 

@@ -117,11 +117,13 @@ def _list(mode: str, endpoint: str, query):
 def _render_list(mode: str, endpoint: str, args: dict[str, str], errors: dict[str, str], page: Page | None):
     status = 400 if errors else (404 if page is not None and page.missing else 200)
     rt = runtime()
-    return render_template(
+    html = render_template(
         "orders/list.html", page=page or Page([], 0, 1, 1), mode=mode, statuses=STATUS_LABELS, kinds=KIND_LABELS,
         args=args, errors=errors, endpoint=endpoint,
-        catalogue_options=[(c.key, gettext(c.title)) for c in rt.registry.catalogues],
-        system_options=[(name, name) for name, _keys in servicedesk_queue.systems_for_filter(rt.registry)]), status
+        # Called only when Sökalternativ is rendered (a search, or the first page of a kept panel).
+        catalogue_options=lambda: [(c.key, gettext(c.title)) for c in rt.registry.catalogues],
+        system_options=lambda: [(name, name) for name, _keys in servicedesk_queue.systems_for_filter(rt.registry)])
+    return html, status
 
 
 @bp.route("/mina", methods=["GET", "POST"])
