@@ -11,6 +11,11 @@ sort key (``(omrade_id, status, kind, catalogue, created_at, id)`` with a row (7
   ``unnest`` of one array per column, so 48 ranges are one short statement with one plan, not 48;
 * the rows themselves, joined to those keys, with their eager loads.
 
+The statement of a list is built once per shape (the ranges' conditions and columns, how many rows of
+values, the page asked for) and kept: every value in it is a named bind parameter, so each request only
+works out its shape and its values and runs the kept statement with them (``_Shape``). Building the
+statement (subqueries, LATERAL joins, unions) cost more than the rest of the page's Python.
+
 Pages are addressed by number (an OFFSET over index entries, allowed while it reads at most
 ``OFFSET_LIMIT`` entries), after or before a cursor (the sort key of the row next to the page: the
 100 000th page costs what the first does) or from the end (``sida=sista``: the same indexes backwards).
@@ -21,9 +26,11 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import and_, bindparam, false, func, literal, select, true, tuple_, union_all
+from sqlalchemy import Integer, and_, bindparam, false, func, literal_column, select, true, tuple_, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 
 from .paging import COUNT_CAP, Page, PageRequest, decode_cursor, encode_cursor
 
@@ -44,11 +51,6 @@ class Range:
     columns: tuple = ()
     rows: tuple = ((),)
     rank: int = 0
-
-    def clauses(self) -> list:
-        """One WHERE clause per row of values (how SQLite reads the ranges)."""
-        return [and_(true(), *self.where, *[column == value for column, value in zip(self.columns, row)])
-                for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -104,42 +106,140 @@ def _order(columns, descending: bool):
     return [c.desc() if descending else c.asc() for c in columns]
 
 
-def _grid(rng: Range, n: int):
+# Statements kept per shape, in each process. A shape names its objects by id(); the entry keeps them
+# alive, so an id in a kept key can never be reused by another object.
+_STATEMENTS: dict[tuple, tuple[Any, tuple]] = {}
+STATEMENTS_MAX = 2000
+
+
+def _named(clause, prefix: str):
+    """``clause`` with each of its bind parameters renamed ``{prefix}_{k}`` (k: their order in its cache key),
+    and those values by name; None when SQLAlchemy cannot give the clause a cache key."""
+    cache_key = clause._generate_cache_key()
+    if cache_key is None:
+        return None
+    names: dict[int, BindParameter] = {}
+    values: dict[str, Any] = {}
+    for k, bind in enumerate(cache_key.bindparams):
+        name = f"{prefix}_{k}"
+        values[name] = bind.effective_value
+        names[id(bind)] = bindparam(name, bind.effective_value, type_=bind.type, expanding=bind.expanding,
+                                    literal_execute=bind.literal_execute)
+    return cache_key.key, values, names
+
+
+class _Shape:
+    """What a request asks of a list, split into the statement's shape (``key``) and its ``values``.
+
+    Every value goes into a named bind parameter: the range's conditions ``w{n}_{j}_{k}``, its rows of values
+    (``grid_{n}_{i}`` arrays on PostgreSQL, ``r{n}_{m}_{i}`` otherwise), the extra columns ``x{i}_{k}``,
+    the cursor ``cursor_{i}`` and the limits. Two requests of one shape differ in values only, so the
+    statement built for the first serves the second.
+    """
+
+    def __init__(self, spec: KeysetList, postgres: bool, descending: bool, cursor: tuple | None, limit: int,
+                 offset: int, cap: int) -> None:
+        self.postgres = postgres
+        self.values: dict[str, Any] = {"page_limit": limit, "arm_limit": offset + limit, "count_limit": cap + 1}
+        if offset:
+            self.values["page_offset"] = offset
+        # Per condition: id(original bind) -> its named stand-in. Never shared between conditions: one
+        # condition object used in two ranges still gets each range's own names (its key says nothing of it).
+        self.renamed: dict[str, dict[int, BindParameter]] = {}
+        keep: list = [spec.entity, spec.key, spec.row_id, spec.shape]
+        parts: list = [postgres, id(spec.entity), tuple(map(id, spec.key)), id(spec.row_id), id(spec.shape),
+                       spec.descending, descending, cursor is None, bool(offset)]
+        self.cacheable = spec.shape is not None and not spec.options
+        ranked = spec.ranked
+        if cursor is not None:
+            key_cursor = cursor[1:] if ranked else cursor
+            parts.append(cursor[0] if ranked else None)  # which ranges lie beyond it is part of the shape
+            self.values.update((f"cursor_{i}", value) for i, value in enumerate(key_cursor))
+        for i, column in enumerate(spec.extra_columns):
+            parts.append(self._clause(column, f"x{i}"))
+        for n, rng in enumerate(spec.ranges):
+            keep.append(rng.columns)
+            grid = postgres and len(rng.rows) > 1
+            parts.append((rng.rank, tuple(map(id, rng.columns)), "grid" if grid else len(rng.rows),
+                          tuple(self._clause(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where))))
+            if grid:
+                self.values.update((f"grid_{n}_{i}", [row[i] for row in rng.rows]) for i in range(len(rng.columns)))
+            else:
+                self.values.update((f"r{n}_{m}_{i}", value) for m, row in enumerate(rng.rows)
+                                   for i, value in enumerate(row))
+        self.key = tuple(parts) if self.cacheable else None
+        self.keep = tuple(keep)
+
+    def _clause(self, clause, prefix: str):
+        named = _named(clause, prefix) if self.cacheable else None
+        if named is None:
+            self.cacheable = False
+            return None
+        key, values, renamed = named
+        self.values.update(values)
+        self.renamed[prefix] = renamed
+        return key
+
+    def where(self, clause, prefix: str):
+        """``clause`` (the condition named ``prefix`` of the shape) with its values as named parameters."""
+        renamed = self.renamed.get(prefix)
+        if not renamed:
+            return clause
+        return visitors.replacement_traverse(
+            clause, {}, lambda element: renamed.get(id(element)) if isinstance(element, BindParameter) else None)
+
+    def value(self, name: str, column):
+        """The named parameter ``name`` (already among the values), typed as ``column``."""
+        return bindparam(name, self.values[name], type_=column.type)
+
+    def limit(self, name: str):
+        """A LIMIT or OFFSET, written into the SQL when it is run (not sent as a parameter): PostgreSQL then
+        plans the statement once for all its runs (a generic plan) and still knows how few rows each range
+        gives. With LIMIT as a parameter it had to assume a tenth of the table and planned every run anew."""
+        return bindparam(name, self.values[name], type_=Integer, literal_execute=True)
+
+
+def _grid(shape: _Shape, rng: Range, n: int):
     """The rows of values of a range as a table: unnest(array per column) AS grid_n(v0, v1, ...)."""
-    arrays = [bindparam(f"grid_{n}_{i}", [row[i] for row in rng.rows], type_=ARRAY(column.type))
+    arrays = [bindparam(f"grid_{n}_{i}", shape.values[f"grid_{n}_{i}"], type_=ARRAY(column.type))
               for i, column in enumerate(rng.columns)]
     return func.unnest(*arrays).table_valued(*[f"v{i}" for i in range(len(arrays))]).render_derived(name=f"grid_{n}")
 
 
-def _arms(session: Session, spec: KeysetList, columns_of, build):
+def _arms(shape: _Shape, spec: KeysetList, columns_of, build):
     """One select per index range (SQLite) or per Range, its rows of values joined LATERAL (PostgreSQL).
 
     ``columns_of(rng)`` gives the selected columns; ``build(stmt, rng)`` adds WHERE/ORDER/LIMIT, or
     returns None when the range has nothing to give (it lies before a cursor).
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
     arms = []
     for n, rng in enumerate(spec.ranges):
-        if postgres and len(rng.rows) > 1:
-            grid = _grid(rng, n)
+        where = [shape.where(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where)]
+        if shape.postgres and len(rng.rows) > 1:
+            grid = _grid(shape, rng, n)
             inner = build(select(*columns_of(rng)).select_from(spec.entity).where(
-                *rng.where, *[column == grid.c[f"v{i}"] for i, column in enumerate(rng.columns)]), rng)
+                *where, *[column == grid.c[f"v{i}"] for i, column in enumerate(rng.columns)]), rng)
             if inner is not None:
                 inner = inner.lateral(f"range_{n}")
                 arms.append(select(*inner.c).select_from(grid).join(inner, true()))
-        else:
-            arms += [arm for arm in (build(select(*columns_of(rng)).select_from(spec.entity).where(clause), rng)
-                                     for clause in rng.clauses())
-                     if arm is not None]
+            continue
+        for m in range(len(rng.rows)):
+            clause = and_(true(), *where, *[column == shape.value(f"r{n}_{m}_{i}", column)
+                                            for i, column in enumerate(rng.columns)])
+            arm = build(select(*columns_of(rng)).select_from(spec.entity).where(clause), rng)
+            if arm is not None:
+                arms.append(arm)
     return arms
 
 
-def _ids_query(session: Session, spec: KeysetList, descending: bool, cursor: tuple | None, limit: int, offset: int):
+def _ids_query(shape: _Shape, spec: KeysetList, descending: bool, cursor: tuple | None, offset: int):
     """The narrow query: the sort keys of the page's rows, from the indexes only (a subquery)."""
     order = _order(spec.key, descending)
     forward = descending == spec.descending  # reading in list order (not back from a cursor or the end)
     ranked = spec.ranked
-    key_cursor = cursor[1:] if ranked and cursor is not None else cursor
+    cursor_row = None
+    if cursor is not None:
+        cursor_row = tuple_(*[shape.value(f"cursor_{i}", column) for i, column in enumerate(spec.key)])
 
     def build(stmt, rng):
         if cursor is not None:
@@ -148,63 +248,91 @@ def _ids_query(session: Session, spec: KeysetList, descending: bool, cursor: tup
                 return None  # the whole range lies on the other side of the cursor
             if rng.rank == rank:
                 row = tuple_(*spec.key)
-                stmt = stmt.where(row < tuple_(*key_cursor) if descending else row > tuple_(*key_cursor))
-        return stmt.order_by(*order).limit(offset + limit)
+                stmt = stmt.where(row < cursor_row if descending else row > cursor_row)
+        return stmt.order_by(*order).limit(shape.limit("arm_limit"))
 
     def columns(rng):
-        return ((literal(rng.rank).label("rank"),) if ranked else ()) + tuple(spec.key)
+        # The rank is written into the SQL (a constant of the shape), never a parameter.
+        return ((literal_column(str(int(rng.rank)), Integer).label("rank"),) if ranked else ()) + tuple(spec.key)
 
-    arms = _arms(session, spec, columns, build)
+    page_offset = shape.limit("page_offset") if offset else None
+    arms = _arms(shape, spec, columns, build)
     if not arms:
         return select(*columns(spec.ranges[0])).where(false()).subquery("page_ids")
     if spec.width == 1 and not ranked:  # one index range: its own ORDER BY ... LIMIT ... OFFSET
-        return arms[0].limit(limit).offset(offset or None).subquery("page_ids")
+        return arms[0].limit(shape.limit("page_limit")).offset(page_offset).subquery("page_ids")
     wrapped = [select(*sub.c) for sub in (arm.subquery(f"arm_{n}") for n, arm in enumerate(arms))]
     union = (wrapped[0] if len(wrapped) == 1 else union_all(*wrapped)).subquery("ranges")
     outer = ([union.c.rank.asc() if forward else union.c.rank.desc()] if ranked else []) + \
         _order([union.c[c.key] for c in spec.key], descending)
-    return select(*union.c).order_by(*outer).limit(limit).offset(offset or None).subquery("page_ids")
+    return select(*union.c).order_by(*outer).limit(shape.limit("page_limit")).offset(page_offset).subquery("page_ids")
 
 
-def _count_query(session: Session, spec: KeysetList, cap: int):
+def _count_query(shape: _Shape, spec: KeysetList):
     """The capped count: at most cap + 1 index entries, range after range.
 
     Each range is counted in its list order (ORDER BY the key, which its index gives for free): the
     planner then reads the range's own index, never a wider one filtered until the cap is reached.
     """
     order = _order(spec.key, spec.descending)
-    arms = _arms(session, spec, lambda rng: (literal(1).label("one"),),
-                 lambda stmt, rng: stmt.order_by(*order).limit(cap + 1))
+    arms = _arms(shape, spec, lambda rng: (literal_column("1", Integer).label("one"),),
+                 lambda stmt, rng: stmt.order_by(*order).limit(shape.limit("count_limit")))
     # Each arm is a subquery: SQLite allows no LIMIT inside a compound select's members.
     union = arms[0] if len(arms) == 1 else union_all(
         *[select(*arm.subquery(f"counted_{n}").c) for n, arm in enumerate(arms)])
-    return select(func.count().label("n")).select_from(union.limit(cap + 1).subquery("counted")).subquery("total")
+    return select(func.count().label("n")).select_from(
+        union.limit(shape.limit("count_limit")).subquery("counted")).subquery("total")
+
+
+def _statement(shape: _Shape, spec: KeysetList, descending: bool, cursor: tuple | None, offset: int):
+    """The page's one statement, built with the shape's named parameters."""
+    total_q = _count_query(shape, spec)
+    ids = _ids_query(shape, spec, descending, cursor, offset)
+    key_columns = ([ids.c.rank] if spec.ranked else []) + [ids.c[c.key] for c in spec.key]
+    forward = descending == spec.descending
+    order = ([ids.c.rank.asc() if forward else ids.c.rank.desc()] if spec.ranked else []) + \
+        _order([ids.c[c.key] for c in spec.key], descending)
+    row_shape = spec.shape
+    shown = row_shape.columns if row_shape else (spec.entity,)
+    row_id = spec.key[-1] if spec.row_id is None else spec.row_id
+    extra = tuple(shape.where(column, f"x{i}") for i, column in enumerate(spec.extra_columns))
+    stmt = (select(total_q.c.n, *shown, *extra, *key_columns).select_from(total_q)
+            .outerjoin(ids, true()).outerjoin(row_id.table, row_id == key_columns[-1]))
+    for target, onclause in (row_shape.joins if row_shape else ()):
+        stmt = stmt.outerjoin(target, onclause)
+    return stmt.order_by(*order) if row_shape else stmt.options(*spec.options).order_by(*order)
+
+
+def _kept_statement(shape: _Shape, spec: KeysetList, descending: bool, cursor: tuple | None, offset: int):
+    """The statement of this shape: kept from an earlier request, or built now and kept when every value
+    in it is one of the shape's named parameters (so no value of this request can stay in it)."""
+    if shape.key is None:
+        return _statement(shape, spec, descending, cursor, offset)
+    kept = _STATEMENTS.get(shape.key)
+    if kept is not None:
+        return kept[0]
+    stmt = _statement(shape, spec, descending, cursor, offset)
+    cache_key = stmt._generate_cache_key()
+    if cache_key is not None and all(bind.key in shape.values for bind in cache_key.bindparams):
+        if len(_STATEMENTS) >= STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        _STATEMENTS[shape.key] = (stmt, shape.keep)
+    return stmt
 
 
 def _fetch(session: Session, spec: KeysetList, descending: bool, cursor: tuple | None, limit: int, offset: int,
            cap: int) -> tuple[int, list, list[tuple]]:
     """One statement: (capped count, rows in list order, their sort keys)."""
-    total_q = _count_query(session, spec, cap)
-    ids = _ids_query(session, spec, descending, cursor, limit, offset)
-    key_columns = ([ids.c.rank] if spec.ranked else []) + [ids.c[c.key] for c in spec.key]
-    forward = descending == spec.descending
-    order = ([ids.c.rank.asc() if forward else ids.c.rank.desc()] if spec.ranked else []) + \
-        _order([ids.c[c.key] for c in spec.key], descending)
-    shape = spec.shape
-    shown = shape.columns if shape else (spec.entity,)
-    row_id = spec.key[-1] if spec.row_id is None else spec.row_id
-    stmt = (select(total_q.c.n, *shown, *spec.extra_columns, *key_columns).select_from(total_q)
-            .outerjoin(ids, true()).outerjoin(row_id.table, row_id == key_columns[-1]))
-    for target, onclause in (shape.joins if shape else ()):
-        stmt = stmt.outerjoin(target, onclause)
-    stmt = stmt.order_by(*order) if shape else stmt.options(*spec.options).order_by(*order)
-    result = session.execute(stmt)
+    shape = _Shape(spec, session.get_bind().dialect.name == "postgresql", descending, cursor, limit, offset, cap)
+    stmt = _kept_statement(shape, spec, descending, cursor, offset)
+    result = session.execute(stmt, shape.values)
     total, rows, keys = 0, [], []
-    width, first = len(spec.extra_columns), 1 + len(shown)
-    for row in (result.all() if shape else result.unique().all()):
+    row_shape = spec.shape
+    width, first = len(spec.extra_columns), 1 + (len(row_shape.columns) if row_shape else 1)
+    for row in (result.all() if row_shape else result.unique().all()):
         total = row[0]
         if row[1] is not None:
-            item = shape.make(row[1:first]) if shape else row[1]
+            item = row_shape.make(row[1:first]) if row_shape else row[1]
             rows.append((item, *row[first:first + width]) if width else item)
             keys.append(tuple(row[first + width:]))
     return total, rows, keys
