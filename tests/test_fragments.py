@@ -36,3 +36,33 @@ def test_menyn_visar_var_och_ens_egna_länkar_och_språk(app, region, login):
     assert 'aria-current="page">Mina beställningar' in orderer
     english = text_of(login("sarbe1").get("/bestallningar/mina?lang=en"))
     assert "My orders" in english and "Mina beställningar" not in english
+
+
+def _panel(html: str) -> str:
+    return html.split('<details class="beh-panel"')[1].split("</details>")[0]
+
+
+def test_sökrutan_visar_det_som_söktes_och_bara_det(app, region, login):
+    browser = login("sarbe1")
+    empty = _panel(browser.get("/bestallningar/alla").get_data(as_text=True))
+    system = re.search(r'name="system".*?<option value="([^"]+)" >', empty, re.S).group(1)
+    assert " selected" not in empty and "Rensa sökningen" not in empty and not empty.startswith(" open")
+    searched = _panel(browser.get("/bestallningar/alla", query_string={
+        "status": "avslutad", "typ": "avslut", "system": system, "slutanvandare": 'Åsa "<b>',
+        "fran": "2026-01-02"}).get_data(as_text=True))
+    assert searched.startswith(" open>")
+    assert 'value="Åsa &#34;&lt;b&gt;"' in searched  # what was typed, escaped
+    assert 'name="fran" type="date" value="2026-01-02"' in searched
+    assert re.findall(r'<option value="([^"]+)" selected>', searched) == [system, "avslutad", "avslut"]
+    assert "Rensa sökningen" in searched and "\ue000" not in searched and "\ue001" not in searched
+    # The next search of the same list shows its own values, none of the first one's.
+    other = _panel(browser.get("/bestallningar/alla?ordernummer=c1").get_data(as_text=True))
+    assert 'value="c1"' in other and " selected" not in other and "Åsa" not in other
+
+
+def test_sökrutan_med_fel_visar_felet_och_det_som_skrevs(app, region, login):
+    response = login("sarbe1").get("/bestallningar/alla?fran=igår&status=avslutad")
+    panel = _panel(response.get_data(as_text=True))
+    assert response.status_code == 400 and panel.startswith(" open>")
+    assert 'value="igår"' in panel and '<option value="avslutad" selected>' in panel
+    assert "text-field--error" in panel and "Rensa sökningen" in panel

@@ -70,6 +70,61 @@ def fragment(key: tuple, render: Callable[[Markup], object]) -> Markup:
     return Markup(html.replace(CSRF_SLOT, csrf_field()) if CSRF_SLOT in html else html)
 
 
+# Marks in a kept form (private-use characters: never escaped, never in a label or an option).
+_VALUE, _OPEN, _CLOSE = "\ue000", "\ue001", "\ue002"
+
+
+def _value_slot(name: str) -> Markup:
+    return Markup(f"{_VALUE}{name}{_VALUE}")
+
+
+def _section_slot(name: str, html) -> Markup:
+    return Markup(f"{_OPEN}{name}{_OPEN}") + html + Markup(f"{_CLOSE}{name}{_CLOSE}")
+
+
+def _select_option(html: str, name: str, value: str) -> str:
+    """Mark ``value`` selected in the select named ``name`` (as the select macro renders a chosen option)."""
+    start = html.find(f'name="{name}"')
+    end = html.find("</select>", start)
+    if start < 0 or end < 0 or not value:
+        return html
+    option = f'<option value="{escape(value)}" >'
+    at = html.find(option, start, end)
+    if at < 0:
+        return html  # a value the list does not offer: nothing chosen, as the macro would show it
+    return html[:at] + f'<option value="{escape(value)}" selected>' + html[at + len(option):]
+
+
+def filled_form(key: tuple, render: Callable, values: dict[str, str], selects: dict[str, str],
+                shown: dict[str, bool]) -> Markup:
+    """A search form kept like ``fragment`` and filled in for this request: Sökalternativ with a search.
+
+    ``render(csrf, value, section)`` renders the form once with marks: ``value(name)`` where a field's
+    value goes, ``section(name, html)`` around a part shown only sometimes (the Rensa link, ``open``).
+    Each request puts in its own ``values`` (escaped), marks the chosen option of each select in
+    ``selects`` and keeps the sections whose ``shown`` is true. Rendering the form's fields and option
+    lists was the largest part of a searched list's page; a form with errors is rendered in full.
+    """
+    html = str(fragment(key, lambda csrf: render(csrf, _value_slot, _section_slot)))
+    for name, value in values.items():
+        html = html.replace(f"{_VALUE}{name}{_VALUE}", str(escape(value or "")))
+    for name, value in selects.items():
+        html = _select_option(html, name, value or "")
+    for name, keep in shown.items():
+        opened, closed = f"{_OPEN}{name}{_OPEN}", f"{_CLOSE}{name}{_CLOSE}"
+        start, end = html.find(opened), html.find(closed)
+        if start < 0 or end < 0:
+            continue
+        inner = html[start + len(opened):end] if keep else ""
+        html = html[:start] + inner + html[end + len(closed):]
+    return Markup(html)
+
+
+def shown_values(values: Callable[[str], str], shown: dict[str, bool]):
+    """The ``value`` and ``section`` of ``filled_form``'s render for a form rendered in full (with errors)."""
+    return values, lambda name, html: html if shown.get(name) else ""
+
+
 def _translations():
     """The request's translations, looked up once per request (a list page asks for ~50 texts)."""
     if not has_app_context():
@@ -83,7 +138,8 @@ def _translations():
 def init_app(app: Flask) -> None:
     """Make the helpers template globals; templates translate through the request's cached translations."""
     app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled,
-                                 fragment=fragment, csrf_field=csrf_field)
+                                 fragment=fragment, csrf_field=csrf_field, filled_form=filled_form,
+                                 shown_values=shown_values)
     app.jinja_env.install_gettext_callables(lambda text: _translations().ugettext(text),
                                             lambda one, many, n: _translations().ungettext(one, many, n),
                                             newstyle=True)
