@@ -66,3 +66,11 @@ def test_sökrutan_med_fel_visar_felet_och_det_som_skrevs(app, region, login):
     assert response.status_code == 400 and panel.startswith(" open>")
     assert 'value="igår"' in panel and '<option value="avslutad" selected>' in panel
     assert "text-field--error" in panel and "Rensa sökningen" in panel
+
+
+def test_sökrutans_egna_markeringar_kan_inte_skrivas_in(app, region, login):
+    typed = "\ue001clear\ue001x\ue000ordernummer\ue000"
+    panel = _panel(login("sarbe1").get("/bestallningar/alla", query_string={
+        "slutanvandare": typed, "ordernummer": "c1"}).get_data(as_text=True))
+    assert 'value="clearxordernummer"' in panel and 'value="c1"' in panel and "Rensa sökningen" in panel
+    assert not any(mark in panel for mark in "\ue000\ue001\ue002")

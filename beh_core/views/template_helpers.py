@@ -72,6 +72,7 @@ def fragment(key: tuple, render: Callable[[Markup], object]) -> Markup:
 
 # Marks in a kept form (private-use characters: never escaped, never in a label or an option).
 _VALUE, _OPEN, _CLOSE = "\ue000", "\ue001", "\ue002"
+_NO_MARKS = str.maketrans("", "", _VALUE + _OPEN + _CLOSE)
 
 
 def _value_slot(name: str) -> Markup:
@@ -106,10 +107,12 @@ def filled_form(key: tuple, render: Callable, values: dict[str, str], selects: d
     lists was the largest part of a searched list's page; a form with errors is rendered in full.
     """
     html = str(fragment(key, lambda csrf: render(csrf, _value_slot, _section_slot)))
+    # Typed marks would be taken for the form's own: they are dropped from what was searched first.
+    values = {name: (value or "").translate(_NO_MARKS) for name, value in values.items()}
     for name, value in values.items():
-        html = html.replace(f"{_VALUE}{name}{_VALUE}", str(escape(value or "")))
+        html = html.replace(f"{_VALUE}{name}{_VALUE}", str(escape(value)))
     for name, value in selects.items():
-        html = _select_option(html, name, value or "")
+        html = _select_option(html, name, (value or "").translate(_NO_MARKS))
     for name, keep in shown.items():
         opened, closed = f"{_OPEN}{name}{_OPEN}", f"{_CLOSE}{name}{_CLOSE}"
         start, end = html.find(opened), html.find(closed)
