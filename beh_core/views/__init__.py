@@ -11,14 +11,19 @@ def register_views(app: Flask) -> None:
     from . import servicedesk, siths, start, suggest, template_helpers, wizard
     from ..identifiers import mask_personnummer
     from .access import runtime
+    from .template_helpers import page_translations
 
     app.jinja_env.filters["mask_pnr"] = mask_personnummer
     app.jinja_env.filters["options"] = lambda objects: [(o.id, o.name) for o in objects]
     app.jinja_env.filters["people"] = lambda persons: [(p.id, p.display) for p in persons]
     # (value, label) pairs whose labels are msgids marked with _N: the labels in the chosen language.
-    app.jinja_env.filters["translated"] = lambda pairs: [(value, gettext(label)) for value, label in pairs]
+    # Through the page's own translations (looked up once per request), not flask_babel's gettext, which
+    # finds the locale and the domain again for every text.
+    app.jinja_env.filters["translated"] = lambda pairs: [(value, page_translations().ugettext(label))
+                                                         for value, label in pairs]
     # {value: msgid} -> {value: text in the chosen language}, once per page instead of once per row.
-    app.jinja_env.filters["translated_map"] = lambda labels: {value: gettext(label) for value, label in labels.items()}
+    app.jinja_env.filters["translated_map"] = lambda labels: {value: text for value, text in zip(
+        labels, map(page_translations().ugettext, labels.values()))}
 
     def catalogue_title(key: str) -> str:
         catalogue = runtime().registry.catalogue(key)

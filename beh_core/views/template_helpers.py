@@ -128,7 +128,7 @@ def shown_values(values: Callable[[str], str], shown: dict[str, bool]):
     return values, lambda name, html: html if shown.get(name) else ""
 
 
-def _translations():
+def page_translations():
     """The request's translations, looked up once per request (a list page asks for ~50 texts)."""
     if not has_app_context():
         return get_translations()
@@ -143,6 +143,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled,
                                  fragment=fragment, csrf_field=csrf_field, filled_form=filled_form,
                                  shown_values=shown_values)
-    app.jinja_env.install_gettext_callables(lambda text: _translations().ugettext(text),
-                                            lambda one, many, n: _translations().ungettext(one, many, n),
+    app.jinja_env.install_gettext_callables(lambda text: page_translations().ugettext(text),
+                                            lambda one, many, n: page_translations().ungettext(one, many, n),
                                             newstyle=True)
