@@ -1,6 +1,7 @@
 """Template globals every page may use: the language switch URL, a line's labelled values, kept fragments."""
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from flask import Flask, current_app, g, has_app_context, request, url_for
@@ -73,6 +74,7 @@ def fragment(key: tuple, render: Callable[[Markup], object]) -> Markup:
 # Marks in a kept form (private-use characters: never escaped, never in a label or an option).
 _VALUE, _OPEN, _CLOSE = "\ue000", "\ue001", "\ue002"
 _NO_MARKS = str.maketrans("", "", _VALUE + _OPEN + _CLOSE)
+_EMPTY_FIELDS = re.compile(f"{_VALUE}[^{_VALUE}]*{_VALUE}")  # the fields nobody searched
 
 
 def _value_slot(name: str) -> Markup:
@@ -96,23 +98,25 @@ def _select_option(html: str, name: str, value: str) -> str:
     return html[:at] + f'<option value="{escape(value)}" selected>' + html[at + len(option):]
 
 
-def filled_form(key: tuple, render: Callable, values: dict[str, str], selects: dict[str, str],
+def filled_form(key: tuple, render: Callable, values: dict[str, str], selects: tuple[str, ...],
                 shown: dict[str, bool]) -> Markup:
     """A search form kept like ``fragment`` and filled in for this request: Sökalternativ with a search.
 
     ``render(csrf, value, section)`` renders the form once with marks: ``value(name)`` where a field's
     value goes, ``section(name, html)`` around a part shown only sometimes (the Rensa link, ``open``).
-    Each request puts in its own ``values`` (escaped), marks the chosen option of each select in
-    ``selects`` and keeps the sections whose ``shown`` is true. Rendering the form's fields and option
-    lists was the largest part of a searched list's page; a form with errors is rendered in full.
+    Each request puts in what was searched (``values``: escaped into the fields, or the chosen option of
+    the ``selects``; a field not searched is left empty) and keeps the sections whose ``shown`` is true.
+    Rendering the form's fields and option lists was the largest part of a searched list's page; a form
+    with errors is rendered in full.
     """
     html = str(fragment(key, lambda csrf: render(csrf, _value_slot, _section_slot)))
-    # Typed marks would be taken for the form's own: they are dropped from what was searched first.
-    values = {name: (value or "").translate(_NO_MARKS) for name, value in values.items()}
     for name, value in values.items():
-        html = html.replace(f"{_VALUE}{name}{_VALUE}", str(escape(value)))
-    for name, value in selects.items():
-        html = _select_option(html, name, (value or "").translate(_NO_MARKS))
+        value = (value or "").translate(_NO_MARKS)  # a typed mark would be taken for the form's own
+        if name in selects:
+            html = _select_option(html, name, value)
+        else:
+            html = html.replace(f"{_VALUE}{name}{_VALUE}", str(escape(value)))
+    html = _EMPTY_FIELDS.sub("", html)
     for name, keep in shown.items():
         opened, closed = f"{_OPEN}{name}{_OPEN}", f"{_CLOSE}{name}{_CLOSE}"
         start, end = html.find(opened), html.find(closed)
