@@ -53,3 +53,20 @@ def test_ingen_person_med_texten_ger_en_tom_kö(region):
     _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1)
     page = service_desk_queue(region, person="zzzingen")
     assert page.rows == [] and page.total == 0
+
+
+def test_sökningar_som_prövar_varje_rad_räknar_upp_till_sitt_eget_tak(region, monkeypatch):
+    """A person or System search checks each order it reads (its status, its lines): the count stops at
+    the probed cap ("fler än 150"), here 2, while the plain queue still counts exactly, and every order is
+    still shown."""
+    from beh_core.services import servicedesk_queue as queue
+
+    monkeypatch.setattr(queue, "PROBED_COUNT_CAP", 2)
+    sarbe1, eriny1, johek1 = person(region, "sarbe1"), person(region, "eriny1"), person(region, "johek1")
+    numbers = [_order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1) for _ in range(3)]
+    key = region.get(Order, region.query(Order.id).filter_by(number=numbers[0]).scalar()).lines[0].item_key
+    for page in (service_desk_queue(region, person="eriny1"), service_desk_queue(region, item_key=key)):
+        assert page.capped and page.total == 2
+        assert [o.number for o in page.rows] == numbers
+    plain = service_desk_queue(region)
+    assert not plain.capped and plain.total == 3

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from beh_core.models import Order, OrderLine
+from beh_core.services import order_queries
 from helpers import first_unit, make_order, person, person_without_permissions, text_of
 
 CORPUS = ("lr.corpus", "Corpus")
@@ -60,6 +61,17 @@ def test_system_visar_varje_beställning_med_systemet_en_gång(region, login, or
         response = login(user).get(f"{path}?system=Corpus")
         assert [n for n in _numbers(response) if n in orders.values()] == wanted, (user, path)
     assert _total(login("sarbe1").get("/bestallningar/mina?system=Corpus")) == "3"
+
+
+def test_system_räknar_exakt_upp_till_sitt_eget_tak(region, login, orders, monkeypatch):
+    """System is counted line by line, so its count stops sooner than other lists' ("fler än 150"): beyond
+    it the list says so and Nästa sida still reaches every order. Here the cap is 2 of the 3."""
+    monkeypatch.setattr(order_queries, "SYSTEM_COUNT_CAP", 2)
+    browser = login("sarbe1")
+    response = browser.get("/bestallningar/mina?system=Corpus")
+    assert "Totalt fler än 2 st. Sida 1." in text_of(response)
+    assert [n for n in _numbers(response) if n in orders.values()] == [orders["twice"], orders["corpus"], orders["old"]]
+    assert re.search(r"Totalt \d+ st\. Sida 1 av", text_of(browser.get("/bestallningar/mina")))  # others: exact
 
 
 def test_system_tillsammans_med_andra_sökalternativ(region, login, orders):

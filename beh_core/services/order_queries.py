@@ -30,10 +30,13 @@ from ..labels import _N
 from ..models import Credential, Order, OrderAttestStep, OrderLine, OrderStatus
 from .keyset import KeysetList, Range, keyset_page
 from .list_rows import order_rows
-from .paging import Page, PageRequest
+from .paging import COUNT_CAP, PROBED_COUNT_CAP, Page, PageRequest
 from .person_match import persons_matching
 
 PAGE_SIZE = 15  # "Totalt 194 st. Sida 1 av 13." (manual 000)
+# System is checked line by line (is the line the first of the system in its order, is the order's status
+# the one asked for): its count stops at the cap of a probed count.
+SYSTEM_COUNT_CAP = PROBED_COUNT_CAP
 
 STATUS_LABELS = {
     OrderStatus.VANTAR_PA_ATTEST.value: _N("Väntar på Attest"),
@@ -229,7 +232,7 @@ def _list(session: Session, actor: Actor, ranges: tuple[list[Range], bool], requ
     spec = KeysetList(entity=OrderLine if of_lines else Order, key=LINE_SORT_KEY if of_lines else SORT_KEY,
                       ranges=tuple(order_ranges), shape=order_rows, extra_columns=(flag.label("with_credentials"),),
                       row_id=Order.id if of_lines else None)
-    page = keyset_page(session, spec, request, size)
+    page = keyset_page(session, spec, request, size, SYSTEM_COUNT_CAP if of_lines else COUNT_CAP)
     page.marks = {order.id for order, marked in page.rows if marked}
     page.rows = [order for order, _ in page.rows]
     return page
