@@ -4,7 +4,7 @@ from .base import Base, utcnow
 from .delegation import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation
 from .directory import Engagement, Enhet, Forvaltning, Kostnadsstalle, Omrade, Person
 from .orders import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Order, OrderAttestStep, OrderDraft,
-                     OrderKind, OrderLine, OrderStatus)
+                     OrderedFor, OrderKind, OrderLine, OrderStatus)
 from .permissions import HeldPermission
 from .sessions import LoginSession
 from .signing import AttestSignature, AttestSigningBatch, AttestSigningRequest, SithsChallenge, SithsSession
@@ -13,7 +13,7 @@ from .directory_sync import DirectorySyncRun, DirectorySyncStaged, LeaverReminde
 
 __all__ = [
     "AuditEvent", "Base", "utcnow", "SCOPE_AREA", "SCOPE_LABELS", "SCOPE_UNIT", "Delegation", "Engagement", "Enhet",
-    "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "STEP_APPROVED", "STEP_LATER", "STEP_REJECTED", "STEP_WAITING", "Order", "OrderAttestStep", "OrderDraft", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
+    "Forvaltning", "Kostnadsstalle", "Omrade", "Person", "STEP_APPROVED", "STEP_LATER", "STEP_REJECTED", "STEP_WAITING", "Order", "OrderAttestStep", "OrderDraft", "OrderedFor", "OrderKind", "OrderLine", "OrderStatus", "HeldPermission",
     "AttestReminder", "Credential", "Komplettering", "LineFulfilment", "OutboxMessage", "PermissionEnding",
     "AttestSignature", "AttestSigningBatch", "AttestSigningRequest", "SithsChallenge", "SithsSession", "LoginSession",
     "DirectorySyncRun", "DirectorySyncStaged", "LeaverReminder",

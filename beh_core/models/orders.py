@@ -201,3 +201,18 @@ class OrderDraft(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), unique=True)
     order_count: Mapped[int] = mapped_column(Integer, default=0)  # orders a mass order created
+
+
+class OrderedFor(Base):
+    """Mina identiteter: a person a beställare has ordered for, and when last (one row per pair).
+
+    Written by the database, never by the application: a trigger on orders keeps it (migration 0016), so
+    the page is an index range of ``(orderer_id, last_ordered_at)`` however many orders lie behind it.
+    """
+
+    __tablename__ = "ordered_for"
+    __table_args__ = (Index("ix_ordered_for_recent", "orderer_id", "last_ordered_at", "person_id"),)
+
+    orderer_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    last_ordered_at: Mapped[datetime] = mapped_column()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..authz import Actor
 from ..identifiers import mask_personnummer
-from ..models import HeldPermission, Order, Person
+from ..models import HeldPermission, OrderedFor, Person
 from .paging import COUNT_CAP, Page
 from .person_suggest import key_clause
 
@@ -38,21 +38,27 @@ class Identity:
 
 def my_identities(session: Session, actor: Actor, text: str = "", page: int = 1, size: int = 15,
                   today: date | None = None) -> Page:
-    """Persons the actor has ordered for (optionally those whose key starts with ``text``), newest first."""
+    """Persons the actor has ordered for (optionally those whose key starts with ``text``), newest first.
+
+    Read from ``ordered_for`` (one row per person ordered for, kept by the database): a page is an index
+    range of ``(orderer_id, last_ordered_at)``, the count capped, however many orders lie behind them.
+    """
     today = today or actor.today
-    grouped = (select(Order.end_user_id.label("person_id"), func.max(Order.created_at).label("last"))
-               .where(Order.orderer_id == actor.id).group_by(Order.end_user_id))
+    pairs = select(OrderedFor.person_id, OrderedFor.last_ordered_at.label("last")).where(
+        OrderedFor.orderer_id == actor.id)
     where = key_clause(text) if text.strip() else None
     if text.strip() and where is None:
         return Page([], 0, 1, 1)
     if where is not None:
-        grouped = grouped.where(Order.end_user_id.in_(select(Person.id).where(where)))
-    sub = grouped.subquery()
-    total = min(session.scalar(select(func.count()).select_from(sub)) or 0, COUNT_CAP)
+        pairs = pairs.where(OrderedFor.person_id.in_(select(Person.id).where(where)))
+    counted = session.scalar(select(func.count()).select_from(pairs.limit(COUNT_CAP + 1).subquery())) or 0
+    total = min(counted, COUNT_CAP)
     pages = max(1, math.ceil(total / size))
     page = min(max(1, page), pages)
+    sub = pairs.order_by(OrderedFor.last_ordered_at.desc(), OrderedFor.person_id.desc()) \
+        .offset((page - 1) * size).limit(size).subquery()
     rows = session.execute(select(Person, sub.c.last).join(sub, sub.c.person_id == Person.id)
-                           .order_by(sub.c.last.desc(), Person.id).offset((page - 1) * size).limit(size)).all()
+                           .order_by(sub.c.last.desc(), Person.id.desc())).all()
     identities = [Identity(person, last) for person, last in rows]
     by_id = {identity.person.id: identity for identity in identities}
     if by_id:
@@ -61,4 +67,4 @@ def my_identities(session: Session, actor: Actor, text: str = "", page: int = 1,
                 or_(HeldPermission.valid_to.is_(None), HeldPermission.valid_to >= today))
                 .order_by(HeldPermission.item_key, HeldPermission.id)):
             by_id[held.person_id].held.append(held)
-    return Page(identities, total, page, pages, total >= COUNT_CAP)
+    return Page(identities, total, page, pages, counted > COUNT_CAP)

@@ -101,6 +101,7 @@ def pages(conn, orders: int) -> list[BenchPage]:
         BenchPage("Service Desk queue", "lensa1", "/servicedesk/"),
         BenchPage("Service Desk queue system=", "lensa1", _q("/servicedesk/", system=system)),
         BenchPage("Service Desk queue person=VGR-ID", "lensa1", _q("/servicedesk/", person=end_user[0])),
+        BenchPage("Mina identiteter (sarbe1: every person she ordered for)", "sarbe1", "/mina-identiteter"),
         BenchPage("Visa/hantera delegeringar", "marho1", "/delegeringar/hantera"),
         BenchPage("Sök befintlig delegering", "marho1", _q("/delegeringar/sok", vgr_id="sarbe1")),
     ]
