@@ -116,6 +116,9 @@ class OrderLine(Base):
         Index("ix_order_lines_system_orderer", "item_key", "orderer_id", "order_created_at", "order_id"),
         Index("ix_order_lines_system_omrade", "item_key", "omrade_id", "order_created_at", "order_id"),
         Index("ix_order_lines_system_enhet", "item_key", "enhet_id", "order_created_at", "order_id"),
+        # Att avsluta asks per held permission whether an Avslut line for it is under way (migration 0017).
+        Index("ix_order_lines_held_permission", "held_permission_id", sqlite_where=text("held_permission_id IS NOT NULL"),
+              postgresql_where=text("held_permission_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
