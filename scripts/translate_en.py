@@ -77,6 +77,11 @@ EN = {
     "Komplettering begärd": "Additional information requested", "Schemalagd": "Scheduled", "Avslutad": "Completed",
     "Avslagen": "Rejected", "Makulerad": "Withdrawn",
     "Ordernummer": "Order number", "Inga beställningar väntar på din attest.": "No orders are awaiting your approval.",
+    "De %(shown)s äldsta av %(num)s beställningar som väntar på din attest. När de är attesterade visas nästa.":
+        "The %(shown)s oldest of %(num)s orders awaiting your approval. When they are decided, the next ones are shown.",
+    "De %(shown)s äldsta av fler än %(num)s beställningar som väntar på din attest. När de är attesterade visas nästa.":
+        "The %(shown)s oldest of more than %(num)s orders awaiting your approval. When they are decided, the next "
+        "ones are shown.",
     "Attest av beställning %(number)s": "Approval of order %(number)s", "Beställda behörigheter": "Ordered permissions",
     "Ta bort markerade": "Remove selected", "Kommentar vid avslag": "Comment on rejection",
     "När du klickat på Godkänn eller Avslå måste du <strong>signera</strong> attesten med ditt SITHS-kort (PIN-koden för Underskrift/Signering).":

@@ -258,3 +258,23 @@ def test_godkänn_markerade_är_allt_eller_inget(app, region, login, orderer_wor
     region.expire_all()
     assert [region.get(Order, o.id).status for o in orders] == [
         OrderStatus.VANTAR_PA_ATTEST.value, OrderStatus.MAKULERAD.value, OrderStatus.VANTAR_PA_ATTEST.value]
+
+
+def test_godkänn_flera_visar_de_äldsta_i_en_sats_och_sedan_nästa(app, region, login, orderer_world, monkeypatch):
+    """Godkänn flera på en gång shows a bounded batch (1 000; here 2), the oldest first, and says how many wait."""
+    from beh_core.views import attest as attest_views
+
+    monkeypatch.setattr(attest_views, "MANY_BATCH", 2)
+    e1, orderer, attestant = orderer_world
+    staff = new_staff(region, e1, 3)
+    browser = login(orderer.vgr_id)
+    browser.post("/vmu/flera", mass_form(e1, attestant, [s.vgr_id for s in staff]))
+    browser.post("/vmu/flera/skicka", {"action": "skicka"})
+    orders = list(region.scalars(select(Order).where(Order.catalogue == "vmu").order_by(Order.created_at, Order.id)))
+    judge = login(attestant.vgr_id)
+    page = text_of(judge.get("/attest/alla"))
+    assert "De 2 äldsta av 3 beställningar som väntar på din attest." in page
+    assert [n for n in re.findall(r">(c\d+)</a>", page)] == [o.number for o in orders[:2]]
+    assert judge.post("/attest/alla", {"order": [str(o.id) for o in orders[:2]]}).status_code == 302
+    page = text_of(judge.get("/attest/alla"))
+    assert "1 beställning väntar på din attest" in page and orders[2].number in page

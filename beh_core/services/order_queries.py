@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from itertools import product
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from .. import authz
@@ -270,6 +270,19 @@ def load_order(session: Session, number: str) -> Order | None:
             selectinload(Order.lines), selectinload(Order.attest_steps).joinedload(OrderAttestStep.attestant),
         )
     )
+
+
+# Godkänn flera på en gång shows the oldest this many orders waiting; when they are decided, the next ones.
+# A VMU mass order of up to 10 000 rows is then approved in batches of 1 000: each page and each signature
+# cover a bounded list (the whole queue was 6.7 s for an attestant with 10 000 waiting at 5 M orders).
+MANY_BATCH = 1000
+
+
+def waiting_count(session: Session, actor: Actor, cap: int = COUNT_CAP) -> int:
+    """How many orders wait for the actor's attest, counted up to ``cap + 1`` (an index range)."""
+    waiting = (select(Order.id).where(Order.attestant_id == actor.id,
+                                      Order.status == OrderStatus.VANTAR_PA_ATTEST.value).limit(cap + 1))
+    return session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
 
 
 def waiting_for(session: Session, actor: Actor, *, ids: list[int] | None = None, limit: int = 10_000) -> list[Order]:

@@ -11,7 +11,8 @@ from ..messages import N_
 from ..services import attest as attest_ops
 from ..services import signing, signing_batch
 from ..services.errors import ValidationFailed
-from ..services.order_queries import STATUS_LABELS, orders_to_attest, waiting_for
+from ..services.order_queries import MANY_BATCH, STATUS_LABELS, orders_to_attest, waiting_count, waiting_for
+from ..services.paging import COUNT_CAP
 from .access import current_actor, order_or_abort, read_only, requires, runtime
 from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors, page_request
 
@@ -60,8 +61,11 @@ def many():
         else:
             flash(gettext("%(num)s beställningar är godkända.", num=len(chosen)), "info")
             return redirect(url_for("attest.index"))
-    orders = waiting_for(db, actor)
+    # The oldest batch only: a page of thousands of rows is neither fast nor something anyone reads through.
+    orders = waiting_for(db, actor, limit=MANY_BATCH)
+    waiting = waiting_count(db, actor) if len(orders) == MANY_BATCH else len(orders)
     return render_template("attest/many.html", orders=orders, errors=errors, kinds=KIND_LABELS,
+                           waiting=min(waiting, COUNT_CAP), capped=waiting > COUNT_CAP,
                            signing=signing.signing_required(rt.config))
 
 
