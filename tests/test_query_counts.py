@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import event
 
 from beh_core.db import get_database
-from helpers import make_order, person, person_without_permissions
+from helpers import make_order, person, person_without_permissions, text_of
 
 
 class QueryCounter:
@@ -74,3 +74,40 @@ def test_en_beställning_kostar_lika_många_frågor_oavsett_antal_rader(app, reg
                              scope="regional", values={}))
     region.commit()
     assert queries_for(app, viewer, f"/bestallningar/{order.number}") == one
+
+
+@pytest.mark.parametrize("path", ["/delegeringar/hantera?typ=LR&omrade={key}&status=alla", "/delegeringar/sok?vgr_id={vgr}"])
+def test_delegeringslistorna_kostar_lika_många_frågor_för_få_som_för_många_rader(app, region, login, path):
+    """Hantera and Visa delegeringar: the count, the page's ids and its rows with their people and places
+    are one statement, so a page of 25 delegations costs what a page of 2 does."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from beh_core.models import SCOPE_AREA, Delegation, Omrade
+    from helpers import people_without_permissions
+
+    omrade = region.scalar(select(Omrade).where(Omrade.code == "NH-O1"))
+    marho1, target = person(region, "marho1"), person(region, "eriny1")
+    url = path.format(key=f"{omrade.forvaltning_id}:{omrade.id}", vgr=target.vgr_id)
+    viewer = login("marho1")
+
+    def add(people, start):
+        for n, who in enumerate(people):
+            valid_from = start + timedelta(days=400 * n)  # one person's delegations never overlap
+            region.add(Delegation(person_id=who.id, scope=SCOPE_AREA, forvaltning_id=omrade.forvaltning_id,
+                                  omrade_id=omrade.id, is_bestallare=True, is_attestant=n % 2 == 0,
+                                  valid_from=valid_from, valid_to=valid_from + timedelta(days=300),
+                                  delegated_by_id=marho1.id, person_last_name_lc=who.last_name_lc,
+                                  person_first_name_lc=who.first_name_lc))
+        region.commit()
+
+    viewer.get(url)
+    few = queries_for(app, viewer, url)
+    others = people_without_permissions(region, 20)
+    add(others, date(2001, 1, 1))
+    add([target] * 10, date(1980, 1, 1))
+    many = queries_for(app, viewer, url)
+    assert many == few
+    shown = text_of(viewer.get(url)).count('data-label="VGR-ID"')
+    assert shown == 25 if "hantera" in url else shown >= 10  # a full page of Hantera; all ten of hers

@@ -3,17 +3,17 @@
 A list page shows 15 rows and changes none of them: mapped objects would cost per instance (identity
 map, deferred columns, relationships) for nothing. The rows here hold the values the list templates
 show and nothing more; ``order_rows`` and ``queue_rows`` are the shapes the order lists and the
-Service Desk queue read.
+Service Desk queue read; ``delegation_rows`` the shape of Hantera and Visa delegeringar.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Forvaltning, Order, OrderLine, Person
+from ..models import Delegation, Enhet, Forvaltning, Omrade, Order, OrderLine, Person
 from .keyset import RowShape
 
 
@@ -105,3 +105,60 @@ def add_lines(session: Session, rows: list[OrderRow]) -> None:
                             .order_by(OrderLine.order_id, OrderLine.position))
     for order_id, item_name, status, removed in lines:
         by_order[order_id].lines.append(LineRow(item_name, status, bool(removed)))
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A förvaltning, område or enhet as a list row names it."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationRow:
+    """One row of Hantera delegeringar and Visa delegeringar: who, where, when, which roles, by whom."""
+
+    id: int
+    scope: str
+    valid_from: date
+    valid_to: date
+    is_bestallare: bool
+    is_attestant: bool
+    ended_at: datetime | None
+    person: PersonName
+    delegated_by: PersonName | None
+    ended_by: PersonName | None
+    forvaltning: Named
+    omrade: Named | None
+    enhet: Named | None
+
+
+_DELEGATIONS = Delegation.__table__
+_HOLDER, _DELEGATOR, _ENDER = (Person.__table__.alias(name) for name in ("holder", "delegator", "ender"))
+_OMRADE, _ENHET = Omrade.__table__, Enhet.__table__
+_DELEGATION_SHOWN = tuple(_DELEGATIONS.c[name] for name in (
+    "id", "scope", "valid_from", "valid_to", "is_bestallare", "is_attestant", "ended_at"))
+
+
+def _named(value: str | None) -> Named | None:
+    return Named(value) if value is not None else None
+
+
+def _delegation_row(values: tuple) -> DelegationRow:
+    """A DelegationRow of ``_DELEGATION_SHOWN``, the three persons' names and the three places' names."""
+    n = len(_DELEGATION_SHOWN)
+    return DelegationRow(*values[:n], person=_person(values[n:n + 3]), delegated_by=_person(values[n + 3:n + 6]),
+                         ended_by=_person(values[n + 6:n + 9]), forvaltning=Named(values[n + 9]),
+                         omrade=_named(values[n + 10]), enhet=_named(values[n + 11]))
+
+
+delegation_rows = RowShape(
+    columns=(*_DELEGATION_SHOWN, *(alias.c[name] for alias in (_HOLDER, _DELEGATOR, _ENDER) for name in _NAMES),
+             _FORVALTNING.c.name, _OMRADE.c.name, _ENHET.c.name),
+    make=_delegation_row,
+    joins=((_HOLDER, _HOLDER.c.id == _DELEGATIONS.c.person_id),
+           (_DELEGATOR, _DELEGATOR.c.id == _DELEGATIONS.c.delegated_by_id),
+           (_ENDER, _ENDER.c.id == _DELEGATIONS.c.ended_by_id),
+           (_FORVALTNING, _FORVALTNING.c.id == _DELEGATIONS.c.forvaltning_id),
+           (_OMRADE, _OMRADE.c.id == _DELEGATIONS.c.omrade_id),
+           (_ENHET, _ENHET.c.id == _DELEGATIONS.c.enhet_id)))
