@@ -116,3 +116,15 @@ def test_en_ny_rad_får_beställningens_värden(region, orders):
     region.refresh(line)
     assert (line.orderer_id, line.omrade_id, line.enhet_id) == (order.orderer_id, order.omrade_id, order.enhet_id)
     assert _naive(line.order_created_at) == _naive(order.created_at)
+
+
+def test_system_med_olika_status_ger_var_sina_rader_fast_frågan_återanvänds(region, login, orders):
+    """Status with System is written into the statement (PostgreSQL then plans it once, knowing the
+    value): the statement kept for one status must answer another status with that status's orders,
+    many times over (psycopg prepares a statement on its fifth run)."""
+    browser = login("sarbe1")
+    for _ in range(7):
+        waiting = _numbers(browser.get("/bestallningar/alla?system=Corpus&status=vantar_pa_attest"))
+        ended = _numbers(browser.get("/bestallningar/alla?system=Corpus&status=avslutad"))
+        assert [n for n in waiting if n in orders.values()] == [orders["twice"], orders["corpus"]]
+        assert [n for n in ended if n in orders.values()] == [orders["old"]]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from itertools import product
 
-from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy import and_, exists, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from .. import authz
@@ -103,13 +103,16 @@ def _narrow(flt: OrderFilter, person_ids: dict[str, list[int]]) -> list:
 
 
 def _facet_filter(flt: OrderFilter) -> list:
+    """Status, typ and katalog checked on the rows a range reads (not part of its index prefix).
+
+    The values are written into the SQL: there are a handful of each, and PostgreSQL then plans each
+    statement once for all its runs knowing how common the value is. As parameters its generic plan
+    looked dearer than planning every run (System + status: 2 ms of planning for a 2.5 ms run).
+    """
     where = []
-    if flt.status:
-        where.append(Order.status == flt.status)
-    if flt.kind:
-        where.append(Order.kind == flt.kind)
-    if flt.catalogue:
-        where.append(Order.catalogue == flt.catalogue)
+    for column, value in ((Order.status, flt.status), (Order.kind, flt.kind), (Order.catalogue, flt.catalogue)):
+        if value:
+            where.append(column == literal(value, literal_execute=True))
     return where
 
 
