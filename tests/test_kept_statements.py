@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import and_, func, select
 
 from beh_core.models import Order
@@ -97,12 +98,15 @@ def test_listorna_över_http_ger_varje_användare_och_sökning_sitt_eget(region,
     assert made[NORR][1] in text_of(sarbe1.get("/bestallningar/alla?fran=2020-01-01"))
 
 
-def test_en_lista_med_flera_värderader_planeras_en_gång(region):
-    """A range with several rows of values (an område per delegation, a status per facet) is one array per
-    column on PostgreSQL; the rows are limited to their number in the SQL, so PostgreSQL knows how many
-    there are when it plans once for every run (a generic plan). Without it, it assumed 10 and planned
-    each run anew, which cost more than the run itself. (SQLite has no plan cache; each row of values is
-    its own arm there, and the statement is kept all the same.)"""
+@pytest.mark.parametrize("arms_max", [1, keyset.ARMS_MAX])
+def test_en_lista_med_flera_värderader_planeras_en_gång(region, monkeypatch, arms_max):
+    """A range with several rows of values (an område per delegation, a status per facet) is planned once
+    for every run on PostgreSQL (a generic plan), both ways it is written. Few rows (up to ``ARMS_MAX``):
+    an arm per row, merged in order. More (here: over 1): one array per column, limited to their number
+    in the SQL, so PostgreSQL knows how many there are; without that it assumed 10 and planned each run
+    anew, which cost more than the run itself. (SQLite has no plan cache; each row of values is its own
+    arm there, and the statement is kept all the same.)"""
+    monkeypatch.setattr(keyset, "ARMS_MAX", arms_max)
     made = _place_orders(region)
     areas = [first_unit(region, *NORR)[0], first_unit(region, *MEDICIN)[0]]
     kept = None
@@ -112,6 +116,9 @@ def test_en_lista_med_flera_värderader_planeras_en_gång(region):
         kept = kept or len(keyset._STATEMENTS)
         assert len(keyset._STATEMENTS) == kept  # the first run's statement serves every later one
     if region.get_bind().dialect.name == "postgresql":
+        written = "%%unnest%%" if arms_max == 1 else "%%page_ids%%"
         plans = region.connection().exec_driver_sql(
-            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%%unnest%%'").all()
-        assert plans and all(generic > 0 for generic, _ in plans), plans
+            f"SELECT generic_plans, custom_plans, statement LIKE '%%unnest%%' FROM pg_prepared_statements "
+            f"WHERE statement LIKE '{written}'").all()
+        assert plans and all(generic > 0 for generic, _, _ in plans), plans
+        assert all(grid == (arms_max == 1) for _, _, grid in plans), plans

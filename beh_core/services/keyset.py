@@ -7,8 +7,9 @@ sort key (``(omrade_id, status, kind, catalogue, created_at, id)`` with a row (7
 
 * the capped count: at most ``COUNT_CAP + 1`` index entries, range after range;
 * the page's sort keys, read from the indexes only (narrow): each range is its own ORDER BY ... LIMIT,
-  which PostgreSQL merges lazily (Merge Append); the rows of values of a range are joined LATERAL from
-  ``unnest`` of one array per column, so 48 ranges are one short statement with one plan, not 48;
+  which PostgreSQL merges lazily (Merge Append) while a range has few rows of values (``ARMS_MAX``, an
+  arm each); more rows of values are joined LATERAL from ``unnest`` of one array per column, so 48
+  ranges are one short statement with one plan, not 48;
 * the rows themselves, joined to those keys, with their eager loads.
 
 The statement of a list is built once per shape (the ranges' conditions and columns, how many rows of
@@ -37,6 +38,12 @@ from .paging import COUNT_CAP, Page, PageRequest, decode_cursor, encode_cursor
 # The most index entries a page asked for by number may read (ranges x (offset + page)); deeper pages
 # are reached by cursor (Nästa sida, Sista sidan) or by narrowing the search.
 OFFSET_LIMIT = 50000
+# Up to this many rows of values (a beställare's delegations: 2 or 3 områden) a range is one arm per row
+# on PostgreSQL too: each arm an ORDER BY ... LIMIT of its own index, merged in order (Merge Append), so a
+# page reads its 16 rows in all, not 16 per row of values, and page 400 of five ranges reads 6 000 index
+# entries instead of 30 000 (6.9 -> 1.0 ms at 5 M orders). More rows (a status per typ and katalog, 500
+# persons by a name) are one array per column joined LATERAL: one short statement, cheap to plan.
+ARMS_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ class _Shape:
             parts.append(self._clause(column, f"x{i}"))
         for n, rng in enumerate(spec.ranges):
             keep.append(rng.columns)
-            grid = postgres and len(rng.rows) > 1
+            grid = postgres and len(rng.rows) > ARMS_MAX
             parts.append((rng.rank, tuple(map(id, rng.columns)), ("grid" if grid else "rows", len(rng.rows)),
                           tuple(self._clause(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where))))
             if grid:
@@ -215,7 +222,8 @@ def _grid(shape: _Shape, rng: Range, n: int):
 
 
 def _arms(shape: _Shape, spec: KeysetList, columns_of, build):
-    """One select per index range (SQLite) or per Range, its rows of values joined LATERAL (PostgreSQL).
+    """One select per index range (SQLite, and PostgreSQL up to ``ARMS_MAX`` rows of values in a Range) or
+    per Range, its rows of values joined LATERAL (PostgreSQL, more rows).
 
     ``columns_of(rng)`` gives the selected columns; ``build(stmt, rng)`` adds WHERE/ORDER/LIMIT, or
     returns None when the range has nothing to give (it lies before a cursor).
@@ -223,7 +231,7 @@ def _arms(shape: _Shape, spec: KeysetList, columns_of, build):
     arms = []
     for n, rng in enumerate(spec.ranges):
         where = [shape.where(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where)]
-        if shape.postgres and len(rng.rows) > 1:
+        if shape.postgres and len(rng.rows) > ARMS_MAX:
             grid = _grid(shape, rng, n)
             inner = build(select(*columns_of(rng)).select_from(spec.entity).where(
                 *where, *[column == grid.c[f"v{i}"] for i, column in enumerate(rng.columns)]), rng)
