@@ -95,11 +95,15 @@ class TrustedProxyFix:
         self.fixed = ProxyFix(app, x_for=1, x_proto=1)
 
     def __call__(self, environ, start_response):
-        from .services.siths_login import is_trusted_proxy
-
-        if self.proxies and is_trusted_proxy(environ.get("REMOTE_ADDR"), self.proxies):
+        if self.proxies and self._is_trusted(environ.get("REMOTE_ADDR"), self.proxies):
             return self.fixed(environ, start_response)
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _is_trusted(address, proxies) -> bool:
+        from .services.siths_login import is_trusted_proxy  # only with proxies configured: not on every request
+
+        return is_trusted_proxy(address, proxies)
 
 
 def peer_address() -> str | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from itertools import product
 
-from sqlalchemy import and_, exists, false, func, literal, or_, select, true
+from sqlalchemy import exists, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from .. import authz
@@ -225,18 +225,21 @@ def _system_ranges(scopes: list[tuple] | None, flt: OrderFilter, orderer: int | 
     return ranges
 
 
+_WITH_CREDENTIALS = exists().where(Credential.order_id == Order.id).correlate(Order).label("with_credentials")
+
+
 def _list(session: Session, actor: Actor, ranges: tuple[list[Range], bool], request: PageRequest,
           size: int) -> Page:
     """One page of the ranges (of orders, or of lines leading to their orders), with the orders whose
     credentials the actor (their orderer) may read."""
     order_ranges, of_lines = ranges
-    credentials = exists().where(Credential.order_id == Order.id).correlate(Order)
-    flag = and_(Order.orderer_id == actor.id, credentials)
     spec = KeysetList(entity=OrderLine if of_lines else Order, key=LINE_SORT_KEY if of_lines else SORT_KEY,
-                      ranges=tuple(order_ranges), shape=order_rows, extra_columns=(flag.label("with_credentials"),),
+                      ranges=tuple(order_ranges), shape=order_rows, extra_columns=(_WITH_CREDENTIALS,),
                       row_id=Order.id if of_lines else None)
     page = keyset_page(session, spec, request, size, SYSTEM_COUNT_CAP if of_lines else COUNT_CAP)
-    page.marks = {order.id for order, marked in page.rows if marked}
+    # Only the orderer reads an order's credentials: checked here on the row, so the flag's SQL is the same
+    # for every actor (built once; building it per request with the actor in it was 4 % of a list page).
+    page.marks = {order.id for order, has_credentials in page.rows if has_credentials and order.orderer_id == actor.id}
     page.rows = [order for order, _ in page.rows]
     return page
 
