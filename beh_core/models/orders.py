@@ -48,10 +48,11 @@ class Order(Base):
         Index("ix_orders_omrade_facets", "omrade_id", "status", "kind", "catalogue", "created_at", "id"),
         Index("ix_orders_enhet", "enhet_id", "created_at", "id"),  # Alla for U delegations and verksamheter
         Index("ix_orders_enhet_facets", "enhet_id", "status", "kind", "catalogue", "created_at", "id"),
-        # Slutanvändare; on PostgreSQL it carries the scope columns and the beställare, so a person's range
-        # within the actor's delegations is read from the index alone (migration 0018).
+        # Slutanvändare; on PostgreSQL it carries the scope columns, the beställare, the status and Akut, so a
+        # person's range within the actor's delegations (or the Service Desk queue) is read from the index
+        # alone (migration 0018).
         Index("ix_orders_end_user", "end_user_id", "created_at", "id",
-              postgresql_include=["omrade_id", "enhet_id", "orderer_id"]),
+              postgresql_include=["omrade_id", "enhet_id", "orderer_id", "status", "akut"]),
         Index("ix_orders_attestant_status", "attestant_id", "status", "created_at", "id"),  # Attestera
         Index("ix_orders_status_created", "status", "created_at"),  # reminders and due jobs by status
         Index("ix_orders_queue", "status", "akut", "created_at", "id"),  # the Service Desk queue

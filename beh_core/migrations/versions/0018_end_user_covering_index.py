@@ -1,4 +1,4 @@
-"""orders: the Slutanvändare index also carries the scope columns (PostgreSQL), so it is read alone
+"""orders: the Slutanvändare index also carries the scope columns and the status (PostgreSQL), so it is read alone
 
 Revision ID: 0018
 Revises: 0017
@@ -9,7 +9,9 @@ person's range of ``ix_orders_end_user (end_user_id, created_at, id)``, newest f
 inside the actor's delegations. The delegation (område, vårdenhet) and the beställare were read from the
 table for every entry: 4 000 table pages for a page of a name search at 5 M orders (13 ms of a 25 ms
 page, issue 13). With them INCLUDEd in the index the same range is an index-only scan (about 700 index
-pages, 2 ms). SQLite has no INCLUDE: its index stays as it was (it reads the persons' orders by IN).
+pages, 2 ms). The status and Akut are carried too: Slutanvändare with a status, and the Service Desk
+queue searched by person (its orders to carry out, akut first), check them on every entry read.
+SQLite has no INCLUDE: its index stays as it was (it reads the persons' orders by IN).
 """
 from alembic import op
 
@@ -20,7 +22,7 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = ["end_user_id", "created_at", "id"]
-CARRIED = ["omrade_id", "enhet_id", "orderer_id"]
+CARRIED = ["omrade_id", "enhet_id", "orderer_id", "status", "akut"]
 
 
 def upgrade() -> None:
