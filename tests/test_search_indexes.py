@@ -61,12 +61,12 @@ def test_slutanvändarens_orderintervall_inom_delegeringarna_läses_ur_indexet_e
     from beh_core.models import Order
 
     stmt = (select(Order.created_at, Order.id)
-            .where(Order.end_user_id == 7, (Order.omrade_id == 1) | (Order.enhet_id == 2), Order.orderer_id == 3,
-                   Order.status == "attesterad", Order.akut.is_(False))
+            .where(Order.end_user_id == 7, (Order.omrade_id == 1) | (Order.enhet_id == 2), Order.orderer_id == 3)
             .order_by(Order.created_at.desc(), Order.id.desc()).limit(16))
     if region.get_bind().dialect.name != "postgresql":
         assert "ix_orders_end_user" in plan(region, stmt)  # SQLite has no INCLUDE: the same index, then the rows
         return
+    stmt = stmt.where(Order.status == "attesterad", Order.akut.is_(False))
     region.execute(text("SET LOCAL enable_seqscan = off"))
     region.execute(text("SET LOCAL enable_bitmapscan = off"))
     shown = plan(region, stmt)
