@@ -12,7 +12,7 @@ from ..services import leavers as ops
 from ..services.errors import NotFound
 from ..services.ordering import LineInput
 from . import wizard_state
-from .access import current_actor, requires, runtime
+from .access import current_actor, read_only, requires, runtime
 from .forms import InputForm, TrimmedStringField, page_number
 
 bp = Blueprint("leavers", __name__, url_prefix="/att-avsluta")
@@ -20,6 +20,7 @@ bp = Blueprint("leavers", __name__, url_prefix="/att-avsluta")
 
 @bp.get("/")
 @requires("leavers")
+@read_only
 def index():
     """Att avsluta: ended engagements in my units whose person still holds permissions tied to them."""
     page = ops.list_leavers(get_session(), current_actor(), page=page_number())

@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import authz
 from ..db import get_session
 from ..services.identities import my_identities
-from .access import current_actor, requires, runtime
+from .access import current_actor, read_only, requires, runtime
 from .forms import InputForm, TrimmedStringField, from_query, page_number, valid_data
 from .start import catalogue_tiles
 
@@ -40,6 +40,7 @@ def _menu() -> dict:
 
 @bp.get("/tjanster")
 @requires("logged_in")
+@read_only
 def services():
     """TJÄNSTER: a tile per catalogue the user may order in, whatever plugin declares it."""
     return render_template("my_data/services.html", tiles=catalogue_tiles(everything=True))
@@ -47,6 +48,7 @@ def services():
 
 @bp.get("/mina-identiteter")
 @requires("logged_in")
+@read_only
 def identities():
     """Mina identiteter: the persons I have ordered for and what each of them holds."""
     form = from_query(IdentitySearchForm)
