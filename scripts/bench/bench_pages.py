@@ -104,5 +104,8 @@ def pages(conn, orders: int) -> list[BenchPage]:
         BenchPage("Mina identiteter (sarbe1: every person she ordered for)", "sarbe1", "/mina-identiteter"),
         BenchPage("Visa/hantera delegeringar", "marho1", "/delegeringar/hantera"),
         BenchPage("Sök befintlig delegering", "marho1", _q("/delegeringar/sok", vgr_id="sarbe1")),
+        # Not constant yet: every ended engagement of the units is checked for permissions left
+        # (docs/performance.md, "What is not constant").
+        BenchPage("Att avsluta (marho1, verksamhetschef of two units)", "marho1", "/att-avsluta/"),
     ]
     return result
