@@ -22,8 +22,8 @@ from ..authz import Actor, Forbidden
 from ..labels import _N
 from ..models import SCOPE_AREA, SCOPE_LABELS, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Person, utcnow
 from .errors import NotFound, ValidationFailed, lost_race
-from .ordering import parse_date
 from .list_rows import delegation_rows
+from .ordering import parse_date
 from .paging import Page, paginate_ids
 
 
@@ -242,7 +242,7 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
 def _page(session: Session, stmt, page: int, size: int) -> Page:
     """One page of delegations: the ids first (sorted, narrow), then those rows with their people and units,
     as plain rows in the same statement (the page only shows them)."""
-    return paginate_ids(session, Delegation, stmt, page, size, shape=delegation_rows)
+    return paginate_ids(session, Delegation, stmt, page, size, delegation_rows)
 
 
 def _status_clause(status: str, today: date):

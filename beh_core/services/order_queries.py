@@ -204,7 +204,7 @@ def _system_ranges(scopes: list[tuple] | None, flt: OrderFilter, orderer: int | 
     indexes, one per item key of the system and scope value; status, typ and katalog are checked on the
     order of each line read, and an order with two lines of the system counts once (its first line)."""
     keys = sorted(flt.system)
-    other = _OTHER_LINE
+    other = _OTHER_LINE  # this line must be the order's first of the system
     where = [OrderLine.removed.is_(False),
              ~exists().where(other.order_id == OrderLine.order_id, other.item_key.in_(keys),
                              other.removed.is_(False), other.id < OrderLine.id)]

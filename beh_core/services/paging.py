@@ -104,15 +104,13 @@ def paginate(session: Session, stmt: Select, page: int, size: int, *order_by, ca
     return Page(rows, total, page, pages, capped, missing=page != asked, asked=asked if page != asked else None)
 
 
-def paginate_ids(session: Session, entity, ids: Select, page: int, size: int, *, options=(),
-                 cap: int = COUNT_CAP, shape: "RowShape | None" = None) -> Page:
-    """A short list, ids first: the capped count and the page's ids (a narrow query in ``ids``' order: a
-    select of ``entity.id`` with its WHERE and ORDER BY), then the rows of those ids only.
+def paginate_ids(session: Session, entity, ids: Select, page: int, size: int, shape: "RowShape", *,
+                 cap: int = COUNT_CAP) -> Page:
+    """A short list, ids first, in one statement: the capped count, the page's ids (a narrow query in
+    ``ids``' order: a select of ``entity.id`` with its WHERE and ORDER BY) and the rows of those ids only.
 
-    The rows' joins then read 25 rows, not every row the sort reads. With ``shape`` (a
-    ``keyset.RowShape``) the rows are plain values read in the same statement as the count and the ids:
-    one round trip and no mapped objects, for a page that is only shown. Without it, a second statement
-    loads ``entity`` objects with ``options`` (eager loads).
+    The rows are what ``shape`` (a ``keyset.RowShape``) makes of plain values: no mapped objects for a
+    page that is only shown, and its joins read 25 rows, not every row the sort reads.
     """
     order = list(ids._order_by_clauses)
     counted = select(func.count().label("n")).select_from(
@@ -120,22 +118,14 @@ def paginate_ids(session: Session, entity, ids: Select, page: int, size: int, *,
     asked = max(1, page)
     numbered = ids.add_columns(func.row_number().over(order_by=order).label("pos")) \
         .offset((asked - 1) * size or None).limit(size).subquery("page_ids")
-    if shape is not None:
-        table = entity.__table__
-        rows_of_page = numbered.join(table, table.c.id == numbered.c[0])
-        for target, onclause in shape.joins:
-            rows_of_page = rows_of_page.outerjoin(target, onclause)
-        found = session.connection().execute(
-            select(counted.c.n, *shape.columns).select_from(counted).outerjoin(rows_of_page, true())
-            .order_by(numbered.c.pos)).all()
-        shown = [shape.make(tuple(row[1:])) for row in found if row[1] is not None]
-    else:
-        found = session.execute(select(counted.c.n, numbered.c[0]).select_from(counted)
-                                .outerjoin(numbered, true()).order_by(numbered.c.pos)).all()
-        wanted = [row[1] for row in found if row[1] is not None]
-        by_id = {row.id: row for row in session.scalars(select(entity).where(entity.id.in_(wanted))
-                                                        .options(*options)).unique()} if wanted else {}
-        shown = [by_id[i] for i in wanted if i in by_id]
+    table = entity.__table__
+    rows_of_page = numbered.join(table, table.c.id == numbered.c[0])
+    for target, onclause in shape.joins:
+        rows_of_page = rows_of_page.outerjoin(target, onclause)
+    found = session.connection().execute(
+        select(counted.c.n, *shape.columns).select_from(counted).outerjoin(rows_of_page, true())
+        .order_by(numbered.c.pos)).all()
+    shown = [shape.make(tuple(row[1:])) for row in found if row[1] is not None]
     total = found[0][0] if found else 0
     capped = total > cap
     total = min(total, cap)

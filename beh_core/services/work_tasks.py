@@ -9,8 +9,8 @@ The same queries, so the start page and those pages never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
 
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
