@@ -134,6 +134,34 @@ def test_att_avsluta_visas_för_rätt_beställare_och_verksamhetschef_och_ingen_
     assert login("sarbe1").get("/att-avsluta/999999").status_code == 404
 
 
+def test_listan_räknar_de_knutna_behörigheterna_nyast_först_sida_för_sida(region, leaver, monkeypatch):
+    """Att avsluta lists each ended engagement with its number of tied permissions, the latest ended first;
+    the pages follow each other, and a page past the end shows the last one."""
+    from beh_core import authz
+    from beh_core.services import leavers
+
+    who, ended, tied, _ = leaver
+    earlier = person_without_permissions(region, exclude=(who.vgr_id,))
+    earlier.engagements = [Engagement(enhet=unit(region, "NH-O1-E1"), kind="anstalld", is_primary=True,
+                                      start_date=TODAY - timedelta(days=900), end_date=TODAY - timedelta(days=2))]
+    region.flush()
+    hold(region, earlier, "lr.corpus")  # left the region: everything is tied, a regional system too
+    region.commit()
+    chef = authz.load_actor(region, person(region, "marho1"))
+    rows = [(r.person.vgr_id, r.count, r.enhet_name) for r in leavers.list_leavers(region, chef).rows]
+    listed = [vgr for vgr, _, _ in rows]
+    assert listed.index(who.vgr_id) < listed.index(earlier.vgr_id)  # ended yesterday, before two days ago
+    assert next(r for r in rows if r[0] == who.vgr_id)[1:] == (2, unit(region, "NH-O1-E1").name)
+    assert next(r for r in rows if r[0] == earlier.vgr_id)[1] == 1
+
+    monkeypatch.setattr(leavers, "PAGE_SIZE", 1)
+    pages = [leavers.list_leavers(region, chef, page=n) for n in range(1, len(rows) + 1)]
+    assert [p.rows[0].person.vgr_id for p in pages] == listed
+    assert {(p.total, p.pages) for p in pages} == {(len(rows), len(rows))}
+    past = leavers.list_leavers(region, chef, page=len(rows) + 5)
+    assert (past.page, past.rows[0].person.vgr_id) == (len(rows), listed[-1])
+
+
 def test_run_due_påminner_ansvariga_en_gång_per_engagemang(app, region, leaver):
     who, ended, _, _ = leaver
     other = rh_bestallare(region)

@@ -137,11 +137,14 @@ class Engagement(Base):
     __table_args__ = (
         Index("ix_engagements_person_dates", "person_id", "start_date", "end_date"),
         Index("ix_engagements_end_date", "end_date"),  # leavers: engagements that ended lately
+        # Att avsluta: each unit's ended engagements and their persons, read from the index alone
+        # (also every lookup by unit).
+        Index("ix_engagements_unit_ended", "enhet_id", "end_date", "id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
-    enhet_id: Mapped[int] = mapped_column(ForeignKey("enheter.id"), index=True)
+    enhet_id: Mapped[int] = mapped_column(ForeignKey("enheter.id"))
     kind: Mapped[str] = mapped_column(String(20), default="anstalld")
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
