@@ -153,6 +153,9 @@ def test_listan_räknar_de_knutna_behörigheterna_nyast_först_sida_för_sida(re
     assert listed.index(who.vgr_id) < listed.index(earlier.vgr_id)  # ended yesterday, before two days ago
     assert next(r for r in rows if r[0] == who.vgr_id)[1:] == (2, unit(region, "NH-O1-E1").name)
     assert next(r for r in rows if r[0] == earlier.vgr_id)[1] == 1
+    # The kept statement answers each day with that day: yesterday, only the earlier engagement had ended.
+    as_of_yesterday = [r.person.vgr_id for r in leavers.list_leavers(region, chef, today=YESTERDAY).rows]
+    assert earlier.vgr_id in as_of_yesterday and who.vgr_id not in as_of_yesterday
 
     monkeypatch.setattr(leavers, "PAGE_SIZE", 1)
     pages = [leavers.list_leavers(region, chef, page=n) for n in range(1, len(rows) + 1)]
