@@ -224,7 +224,7 @@ EN = {
         "Additional information has been requested for %(number)s. The orderer has been sent an e-mail.",
     # Design system pages (ui-design): error summary, confirmations, Service Desk search, audit labels.
     "Fel:": "Error:", "Det finns fel i formuläret. Rätta följande:": "There are errors in the form. Correct the following:",
-    "Visa": "Show", "Dölj": "Hide", "Visa %(label)s": "Show %(label)s", "klart": "done",
+    "Dölj": "Hide", "Visa %(label)s": "Show %(label)s", "klart": "done",
     "Beställningar att utföra": "Orders to carry out",
     "Beställningar som väntar på din attest": "Orders awaiting your approval",
     "Tillbaka till Attestera beställningar": "Back to Approve orders",
@@ -264,7 +264,7 @@ EN = {
     # --- Catalogues as plugins: the standard wizard for every catalogue, attest steps, order fields ---
     "Ange när användaren behöver sin behörighet (ÅÅÅÅ-MM-DD).": "State when the user needs the permission (YYYY-MM-DD).",
     "Användare:": "User:", "Attesteringssteg godkänt": "Approval step approved", "Attesteringssteg:": "Approval step:",
-    "Beställning": "Order", "Beställningen innehåller inga behörigheter.": "The order contains no permissions.",
+    "Beställningen innehåller inga behörigheter.": "The order contains no permissions.",
     "Beställningen är skapad": "The order has been created", "Det finns inget att välja här.": "There is nothing to choose here.",
     "Enligt formatet: ÅÅÅÅMMDDNNNN": "As YYYYMMDDNNNN", "Granska beställning": "Review the order",
     "Lämna tomt om behörigheten ska gälla tills vidare.": "Leave empty if the permission is to last until further notice.",
@@ -367,7 +367,7 @@ EN = {
     "Vald: {label}": "Chosen: {label}", "Ansvarig: %(name)s": "Responsible: %(name)s",
     "Ingen ansvarig": "Nobody responsible", "Steg att attestera: %(step)s": "Step to approve: %(step)s",
     # --- Order wizard on the design system; messages of the operations as msgids (ui-wizard, issue 12) ---
-    "Alternativ": "Option", "Personnummer": "Personal identity number", "Passnummer": "Passport number",
+    "Alternativ": "Option", "Passnummer": "Passport number",
     "Alla system visas inte i listan": "Not every system is in the list", "Fritext (avslut)": "Free text (termination)",
     "Välj förvaltning.": "Choose administration.", "Välj område.": "Choose area.", "Välj verksamhet.": "Choose unit.",
     "Välj vårdenhet.": "Choose care unit.", "Välj attestant i listan.": "Choose an approver in the list.",
@@ -490,7 +490,6 @@ EN = {
     "Svaret får vara högst %(max)s tecken.": "The answer may be at most %(max)s characters.",
     "Det finns ingen komplettering att svara på.": "There is no request for additional information to answer.",
     "Bara beställaren kan makulera beställningen.": "Only the orderer can withdraw the order.",
-    "Beställningen kan bara makuleras innan den är attesterad.": "The order can only be withdrawn before it is approved.",
     "Ingen plugin utförde raden.": "No plugin carried out the line.",
     "Bara beställaren kan se inloggningsuppgifterna.": "Only the orderer can see the login details.",
     "Bara beställaren kan ta bort inloggningsuppgifterna.": "Only the orderer can remove the login details.",
@@ -568,7 +567,6 @@ EN = {
         "Page %(page)s does not exist. The list has %(pages)s pages.",
     "Sida %(page)s kan inte visas direkt. Bläddra med Nästa sida, gå till Sista sidan eller begränsa sökningen.":
         "Page %(page)s cannot be shown directly. Use Next page, go to Last page or narrow the search.",
-    "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
     "Ingen person med detta personnummer finns i KiV.": "No person with this personal identity number is in KiV.",
     "Ange VGR-ID, HSA-id, personnummer eller namn.": "Enter a VGR-ID, HSA-ID, personal identity number or name.",
     "Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
