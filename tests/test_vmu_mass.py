@@ -236,6 +236,14 @@ def test_attestanten_godkänner_alla_på_en_gång_i_en_transaktion(app, region, 
     region.expire_all()
     statuses = {region.get(Order, o.id).status for o in orders}
     assert statuses == {OrderStatus.SCHEMALAGD.value}
+    # The beställare hears of the one approved on its own, then of the 29 in one mail (not 29 mails).
+    told = list(region.scalars(select(OutboxMessage).where(OutboxMessage.to_person_id == orderer.id)
+                               .order_by(OutboxMessage.id)))
+    assert [m.subject for m in told] == [f"Beställning {orders[0].number} är godkänd", "29 beställningar är godkända"]
+    assert all(f"- {o.number}: " in told[1].body and o.end_user.display in told[1].body for o in orders[1:])
+    assert orders[0].number not in told[1].body and attestant.display in told[1].body
+    link = re.search(r"http://localhost(/l/\S+)", told[1].body).group(1)  # for the beställare only
+    assert browser.get(link).headers["Location"].endswith("/bestallningar/mina")
     # another vårdenhet's U attestant cannot approve them: nothing waits for him
     other = login("perwi1")
     assert "Inga beställningar väntar på din attest." in text_of(other.get("/attest/alla"))

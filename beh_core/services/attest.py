@@ -7,7 +7,7 @@ audit event, and its event fires after the commit.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -117,14 +117,17 @@ def decide_many(session: Session, rt: "Runtime", actor: Actor, orders: list[Orde
     """
     if not orders:
         raise ValidationFailed({"order": N_("Markera de beställningar som ska godkännas.")})
-    fired = []
+    fired, mails = [], Mails()
     for order in orders:
         try:
             fired.append(_record_decision(session, rt, actor, order, approve=True, comment="",
-                                          signature_id=(signature_ids or {}).get(order.id)))
+                                          signature_id=(signature_ids or {}).get(order.id), mails=mails))
         except (Conflict, ValidationFailed, authz.Forbidden):
             session.rollback()
             raise
+    # One mail per orderer and per next attestant for the whole list, in the same transaction.
+    mail.mail_decisions(session, rt, mails.decisions, decided_by=actor.person)
+    mail.mail_attest_requests_of(session, rt, mails.requests)
     session.commit()
     for order, event in zip(orders, fired):
         events.fire(rt, event, order, actor)
@@ -136,9 +139,20 @@ def decide_many(session: Session, rt: "Runtime", actor: Actor, orders: list[Orde
     return orders
 
 
+@dataclass
+class Mails:
+    """Mails a list of decisions collects, to send grouped: (order, step label) approved, orders for a next step."""
+
+    decisions: list[tuple] = field(default_factory=list)
+    requests: list[Order] = field(default_factory=list)
+
+
 def _record_decision(session: Session, rt: "Runtime", actor: Actor, order: Order, *, approve: bool,
-                     comment: str = "", signature_id: int | None = None) -> str:
-    """The decision of the waiting step, in the caller's transaction (not committed); returns its event."""
+                     comment: str = "", signature_id: int | None = None, mails: Mails | None = None) -> str:
+    """The decision of the waiting step, in the caller's transaction (not committed); returns its event.
+
+    ``mails``: collect the mails instead of sending one per order (``decide_many``).
+    """
     comment = check_decision(actor, order, approve=approve, comment=comment)
     step = order.current_step
     following = next((s for s in order.attest_steps if s.position > step.position), None)
@@ -155,7 +169,10 @@ def _record_decision(session: Session, rt: "Runtime", actor: Actor, order: Order
         session.refresh(order, ["attest_steps", "attestant"])
         audit.record(session, actor, "order.step_approved", "order", order.number, step=step.key,
                      signature_id=signature_id, next_step=following.key, attestant_id=following.attestant_id)
-        mail.mail_attest_request(session, rt, order)
+        if mails is None:
+            mail.mail_attest_request(session, rt, order)
+        else:
+            mails.requests.append(order)
         return events.ORDER_STEP_APPROVED
     set_order_status(session, order, expected={WAITING},
                      new=(OrderStatus.ATTESTERAD if approve else OrderStatus.AVSLAGEN).value,
@@ -166,8 +183,11 @@ def _record_decision(session: Session, rt: "Runtime", actor: Actor, order: Order
     from . import fulfilment
 
     # The orderer's mail and the plan of each line (automatic / schemalagd / Service Desk), in this transaction.
+    step_label = step.label if len(order.attest_steps) > 1 else ""
     fulfilment.on_decided(session, rt, order, approved=approve, today=actor.today, decided_by=actor.person,
-                          step_label=step.label if len(order.attest_steps) > 1 else "")
+                          step_label=step_label, mail_orderer=mails is None)
+    if mails is not None:
+        mails.decisions.append((order, step_label))
     return events.ORDER_APPROVED if approve else events.ORDER_REJECTED
 
 

@@ -45,13 +45,15 @@ TEXT_MAX = 2000
 # --- Called by attest inside its transaction -------------------------------------------
 
 def on_decided(session: Session, rt: "Runtime", order: Order, *, approved: bool, today: date, decided_by=None,
-               step_label: str = "") -> None:
+               step_label: str = "", mail_orderer: bool = True) -> None:
     """In decide's transaction: mail the orderer and, when approved, plan how each line is carried out.
 
     Automatic lines (``on_attest``/``on_start``) whose start date has come become due now, later
     ones Schemalagd; the rest wait for the Service Desk. ``run_due_lines`` carries out due lines.
+    ``mail_orderer=False``: the caller mails (Godkänn markerade sends one mail per orderer).
     """
-    mail.mail_decision(session, rt, order, approved, decided_by=decided_by, step_label=step_label)
+    if mail_orderer:
+        mail.mail_decision(session, rt, order, approved, decided_by=decided_by, step_label=step_label)
     if not approved:
         return
     for line in order.active_lines:

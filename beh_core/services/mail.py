@@ -319,6 +319,36 @@ def mail_decision(session: Session, rt: "Runtime", order, approved: bool, *, dec
 
 
 
+def mail_decisions(session: Session, rt: "Runtime", approved: list[tuple], *, decided_by) -> list[OutboxMessage]:
+    """To each orderer: the orders of one Godkänn markerade that were approved, ONE mail per orderer.
+
+    ``approved`` holds (order, step label) pairs. An orderer with one order gets the ordinary mail
+    (``mail_decision``); more get one list, so a mass order of 1,000 is one mail, not 1,000.
+    """
+    by_orderer: dict[int, list[tuple]] = {}
+    for order, step_label in approved:
+        by_orderer.setdefault(order.orderer_id, []).append((order, step_label))
+    sent = []
+    for group in by_orderer.values():
+        if len(group) == 1:
+            order, step_label = group[0]
+            sent.append(mail_decision(session, rt, order, True, decided_by=decided_by, step_label=step_label))
+            continue
+        sent.append(enqueue_mail(session, rt, to=group[0][0].orderer, subject=f"{len(group)} beställningar är godkända",
+                                 template="decision_list", context={"approved": group, "decided_by": decided_by},
+                                 link_path="/bestallningar/mina"))
+    return sent
+
+
+def mail_attest_requests_of(session: Session, rt: "Runtime", orders: list) -> list[OutboxMessage]:
+    """To each attestant of a next step: the ordinary mail for one order, one list for several."""
+    by_attestant: dict[int, list] = {}
+    for order in orders:
+        by_attestant.setdefault(order.attestant_id, []).append(order)
+    return [mail_attest_request(session, rt, group[0]) if len(group) == 1 else
+            mail_attest_requests(session, rt, group)[0] for group in by_attestant.values()]
+
+
 def mail_komplettering(session: Session, rt: "Runtime", order, message: str) -> OutboxMessage:
     """To the orderer: the Service Desk needs more information."""
     return enqueue_mail(session, rt, to=order.orderer, subject=f"Komplettering begärd för beställning {order.number}",
