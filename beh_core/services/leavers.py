@@ -44,41 +44,40 @@ PAGE_SIZE = 25
 CLOSED = (OrderStatus.AVSLAGEN.value, OrderStatus.MAKULERAD.value)
 
 
-def _tied(today, engagement=Engagement):
-    """A WHERE clause over (engagement, HeldPermission): the permission is tied to the ended engagement.
+def _tied(today):
+    """A WHERE clause over (Engagement, HeldPermission): the permission is tied to the ended engagement.
 
-    ``engagement`` is the Engagement entity the clause correlates to (an alias when the engagements are
-    read from a CTE); ``today`` a date or a bound parameter.
+    ``today`` is a date or a bound parameter (the list's kept statement).
     """
     unit_omrade = aliased(Omrade)
     ended_forvaltning = (select(unit_omrade.forvaltning_id).join(Enhet, Enhet.omrade_id == unit_omrade.id)
-                         .where(Enhet.id == engagement.enhet_id).correlate(engagement).scalar_subquery())
+                         .where(Enhet.id == Engagement.enhet_id).correlate(Engagement).scalar_subquery())
     order_unit = (select(Order.enhet_id).join(OrderLine, OrderLine.order_id == Order.id)
                   .where(OrderLine.id == HeldPermission.granted_by_line_id).correlate(HeldPermission).scalar_subquery())
     going_on = aliased(Engagement)
-    continuing = and_(going_on.person_id == engagement.person_id,
+    continuing = and_(going_on.person_id == Engagement.person_id,
                       or_(going_on.end_date.is_(None), going_on.end_date >= today))
     go_unit, go_omrade = aliased(Enhet), aliased(Omrade)
     still_local = (select(go_omrade.id).select_from(going_on).join(go_unit, go_unit.id == going_on.enhet_id)
                    .join(go_omrade, go_omrade.id == go_unit.omrade_id)
                    .where(continuing, go_omrade.forvaltning_id == HeldPermission.forvaltning_id)
-                   .correlate(engagement, HeldPermission).exists())
+                   .correlate(Engagement, HeldPermission).exists())
     still_ordered_unit = (select(going_on.id).where(continuing, going_on.enhet_id == order_unit)
-                          .correlate(engagement, HeldPermission).exists())
-    any_continuing = select(going_on.id).where(continuing).correlate(engagement).exists()
+                          .correlate(Engagement, HeldPermission).exists())
+    any_continuing = select(going_on.id).where(continuing).correlate(Engagement).exists()
     avslut_under_way = (select(OrderLine.id).join(Order, Order.id == OrderLine.order_id)
                         .where(OrderLine.held_permission_id == HeldPermission.id, OrderLine.removed.is_(False),
                                Order.kind == OrderKind.AVSLUT.value, Order.status.not_in(CLOSED))
                         .correlate(HeldPermission).exists())
     return and_(
-        engagement.end_date < today,
-        HeldPermission.person_id == engagement.person_id,
+        Engagement.end_date < today,
+        HeldPermission.person_id == Engagement.person_id,
         or_(HeldPermission.valid_to.is_(None), HeldPermission.valid_to >= today),
         ~select(PermissionEnding.id).where(PermissionEnding.held_permission_id == HeldPermission.id)
         .correlate(HeldPermission).exists(),
         ~avslut_under_way,
         or_(~any_continuing,
-            and_(or_(HeldPermission.forvaltning_id == ended_forvaltning, order_unit == engagement.enhet_id),
+            and_(or_(HeldPermission.forvaltning_id == ended_forvaltning, order_unit == Engagement.enhet_id),
                  ~still_local, ~still_ordered_unit)),
     )
 
