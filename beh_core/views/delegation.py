@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..authz import Forbidden
 from .access import current_actor, read_only, requires
+from .delegation_lines import delegation_lines
 from .messages import translated
 from ..db import get_session
 from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
@@ -218,10 +219,11 @@ def manage():
                                     status=filters["status"], page=page_number())
     except ValidationFailed as failed:
         page, errors = None, {**errors, **failed.errors}
-    return render_template("delegation/manage.html", page=page, filters=filters, scopes=scopes, errors=errors,
+    lines = delegation_lines(page.rows, actor.today, ops.SCOPE_LABELS) if page else []
+    return render_template("delegation/manage.html", page=page, lines=lines, filters=filters, scopes=scopes,
+                           errors=errors,
                            marked=set(marked), statuses=ops.STATUSES, months=ops.EXTEND_MONTHS,
                            manader=form.raw_text()["manader"] if request.method == "POST" else "",
-                           today=actor.today, labels=ops.SCOPE_LABELS,
                            U=SCOPE_UNIT, LR=SCOPE_AREA, error_targets={"valda": "delegations", "scope_key": "omrade"})
 
 
@@ -267,5 +269,6 @@ def search():
             person, page = ops.search_delegations(db, actor, vgr_id, page_number())
         except ValidationFailed as failed:
             errors = failed.errors
-    return render_template("delegation/search.html", vgr_id=vgr_id, person=person, page=page, errors=errors,
-                           today=actor.today, labels=ops.SCOPE_LABELS)
+    lines = delegation_lines(page.rows, actor.today, ops.SCOPE_LABELS) if page else []
+    return render_template("delegation/search.html", vgr_id=vgr_id, person=person, page=page, lines=lines,
+                           errors=errors)
