@@ -64,3 +64,37 @@ def test_mina_identiteter_visar_de_senast_beställda_först_och_räknar(region, 
     shown = [rows.index(f"({someone.vgr_id})") for someone in reversed(people)]
     assert shown == sorted(shown)  # the last ordered for first
     assert "Totalt 3 st." in page
+
+
+def test_mina_identiteter_kostar_lika_många_frågor_för_få_som_för_många_personer(app, region, login):
+    from test_query_counts import queries_for
+
+    sarbe1 = person(region, "sarbe1")
+    people = people_without_permissions(region, 20)
+    browser = login("sarbe1")
+    for someone in people[:2]:
+        _order(region, sarbe1, someone)
+    browser.get("/mina-identiteter")  # warm: the first request of a browser loads what later requests reuse
+    few = queries_for(app, browser, "/mina-identiteter")
+    for someone in people[2:]:
+        _order(region, sarbe1, someone)
+    many = queries_for(app, browser, "/mina-identiteter")
+    assert many == few
+    assert few <= 3  # the session, user and rights; the count with the page; what the page's persons hold
+
+
+def test_mina_identiteter_sida_för_sida_och_en_sida_efter_den_sista_visar_den_sista(region):
+    from beh_core.authz import load_actor
+    from beh_core.services.identities import my_identities
+
+    sarbe1 = person(region, "sarbe1")
+    people = people_without_permissions(region, 3)
+    for someone in people:
+        _order(region, sarbe1, someone)
+    actor = load_actor(region, sarbe1)
+    first, second = (my_identities(region, actor, page=n, size=2) for n in (1, 2))
+    assert (first.total, first.pages, first.page) == (3, 2, 1)
+    assert [i.person.id for i in first.rows] == [people[2].id, people[1].id]  # the last ordered for first
+    assert [i.person.id for i in second.rows] == [people[0].id] and second.page == 2
+    past = my_identities(region, actor, page=9, size=2)
+    assert (past.page, [i.person.id for i in past.rows]) == (2, [people[0].id])

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..authz import Actor
@@ -36,6 +36,23 @@ class Identity:
         return mask_personnummer(self.person.personnummer)
 
 
+def _page(session: Session, pairs, page: int, size: int) -> tuple[int, list]:
+    """The capped count of ``pairs`` and one page of (Person, last ordered) in one statement.
+
+    The count rides along as a one-row subquery joined to the page's rows (the page joins 15 persons,
+    never the whole list); an empty page is that one row with no person.
+    """
+    total = select(func.count().label("n")).select_from(pairs.limit(COUNT_CAP + 1).subquery("counted")) \
+        .subquery("total")
+    shown = pairs.order_by(OrderedFor.last_ordered_at.desc(), OrderedFor.person_id.desc()) \
+        .offset((page - 1) * size).limit(size).subquery("shown")
+    rows = session.execute(
+        select(total.c.n, Person, shown.c.last).select_from(total)
+        .outerjoin(shown.join(Person, Person.id == shown.c.person_id), true())
+        .order_by(shown.c.last.desc(), Person.id.desc())).all()
+    return (rows[0][0] if rows else 0), [(person, last) for _n, person, last in rows]
+
+
 def my_identities(session: Session, actor: Actor, text: str = "", page: int = 1, size: int = 15,
                   today: date | None = None) -> Page:
     """Persons the actor has ordered for (optionally those whose key starts with ``text``), newest first.
@@ -51,15 +68,14 @@ def my_identities(session: Session, actor: Actor, text: str = "", page: int = 1,
         return Page([], 0, 1, 1)
     if where is not None:
         pairs = pairs.where(OrderedFor.person_id.in_(select(Person.id).where(where)))
-    counted = session.scalar(select(func.count()).select_from(pairs.limit(COUNT_CAP + 1).subquery())) or 0
+    asked = max(1, page)
+    counted, rows = _page(session, pairs, asked, size)
     total = min(counted, COUNT_CAP)
     pages = max(1, math.ceil(total / size))
-    page = min(max(1, page), pages)
-    sub = pairs.order_by(OrderedFor.last_ordered_at.desc(), OrderedFor.person_id.desc()) \
-        .offset((page - 1) * size).limit(size).subquery()
-    rows = session.execute(select(Person, sub.c.last).join(sub, sub.c.person_id == Person.id)
-                           .order_by(sub.c.last.desc(), Person.id.desc())).all()
-    identities = [Identity(person, last) for person, last in rows]
+    page = min(asked, pages)
+    if page != asked:  # past the end (an old link): the last page, at the cost of one more statement
+        counted, rows = _page(session, pairs, page, size)
+    identities = [Identity(person, last) for person, last in rows if person is not None]
     by_id = {identity.person.id: identity for identity in identities}
     if by_id:
         for held in session.scalars(select(HeldPermission).where(
