@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from .catalogue import Catalogue, CatalogueRegistry
 from .messages import N_
-from .models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Omrade, Order, OrderStatus, Person
+from .models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Order, OrderStatus, Person
 
 if TYPE_CHECKING:
     from .models import OrderAttestStep
@@ -62,6 +62,9 @@ class Actor:
     delegations: list[Delegation] = field(default_factory=list)
     chef_enhet_ids: frozenset[int] = frozenset()
     chef_scopes: frozenset[tuple[int, int]] = frozenset()  # (förvaltning id, område id) of units headed
+    # (förvaltning id, område id) -> (förvaltning name, område name) of chef_scopes, read with the rights
+    # (Hantera delegeringar's choices need no statement of their own); may be empty for a hand-made Actor
+    chef_scope_names: Mapping[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     is_fulfiller: bool = False
     is_admin: bool = False
     portal: Portal | None = None
@@ -138,11 +141,13 @@ def actor_statement(leading: tuple = ()):
         OrderAttestStep.rule == literal("plugin", literal_execute=True),
         Order.id == OrderAttestStep.order_id, Order.attestant_id == person_id,
         Order.status == literal(OrderStatus.VANTAR_PA_ATTEST.value, literal_execute=True)).label("waiting")
-    return (select(*leading, Delegation, Enhet.id, Omrade.forvaltning_id, Omrade.id, waiting)
+    return (select(*leading, Delegation, Enhet.id, Omrade.forvaltning_id, Omrade.id, Forvaltning.name, Omrade.name,
+                   waiting)
             .select_from(Person).where(Person.id == person_id)
             .outerjoin(Delegation, and_(Delegation.person_id == Person.id, Delegation.valid_from <= today,
                                         Delegation.valid_to >= today))
-            .outerjoin(Enhet, Enhet.chef_id == Person.id).outerjoin(Omrade, Enhet.omrade_id == Omrade.id))
+            .outerjoin(Enhet, Enhet.chef_id == Person.id).outerjoin(Omrade, Enhet.omrade_id == Omrade.id)
+            .outerjoin(Forvaltning, Forvaltning.id == Omrade.forvaltning_id))
 
 
 def actor_from_rows(person: Person, rows: list, today: date, config: Mapping[str, Any] | None = None, *,
@@ -156,6 +161,7 @@ def actor_from_rows(person: Person, rows: list, today: date, config: Mapping[str
     actor = Actor(
         person=person, today=today, delegations=delegations,
         chef_enhet_ids=frozenset(row[0] for row in headed), chef_scopes=frozenset((row[1], row[2]) for row in headed),
+        chef_scope_names={(row[1], row[2]): (row[3], row[4]) for row in headed},
         is_fulfiller=person.vgr_id in config.get("FULFILLERS", ()),
         is_admin=person.vgr_id in config.get("ADMINS", ()),
         portal=portal, session=session, remote_addr=remote_addr,

@@ -62,16 +62,22 @@ def delegable_units(session: Session, actor: Actor) -> list[Enhet]:
 
 
 def delegable_scopes(session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """(key "förvaltning:område", "Förvaltning – Område") where the actor heads a unit: the choices for L/R."""
+    """(key "förvaltning:område", "Förvaltning – Område") where the actor heads a unit: the choices for L/R.
+
+    The names come with the actor's rights (``Actor.chef_scope_names``); an Actor made without them
+    (a test, a script) has them read here.
+    """
     if not actor.chef_scopes:
         return []
-    rows = session.execute(
-        select(Forvaltning.id, Forvaltning.name, Omrade.id, Omrade.name)
-        .join(Omrade, Omrade.forvaltning_id == Forvaltning.id)
-        .where(Omrade.id.in_(sorted(o for _, o in actor.chef_scopes))).order_by(Forvaltning.name, Omrade.name)
-    ).all()
-    return [(f"{f_id}:{o_id}", f"{f_name} – {o_name}") for f_id, f_name, o_id, o_name in rows
-            if (f_id, o_id) in actor.chef_scopes]
+    names = actor.chef_scope_names
+    if set(names) != set(actor.chef_scopes):
+        names = {(f_id, o_id): (f_name, o_name) for f_id, f_name, o_id, o_name in session.execute(
+            select(Forvaltning.id, Forvaltning.name, Omrade.id, Omrade.name)
+            .join(Omrade, Omrade.forvaltning_id == Forvaltning.id)
+            .where(Omrade.id.in_(sorted(o for _, o in actor.chef_scopes))))
+            if (f_id, o_id) in actor.chef_scopes}
+    ordered = sorted(names.items(), key=lambda item: item[1])  # by förvaltning, then område
+    return [(f"{f_id}:{o_id}", f"{f_name} – {o_name}") for (f_id, o_id), (f_name, o_name) in ordered]
 
 
 def db_id(text: str | None) -> int | None:
