@@ -65,7 +65,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=3.0, help="wrk duration per page and round")
     parser.add_argument("--single-seconds", type=float, default=2.0, help="one-client run per page and round")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--only", default="", help="measure only pages whose label contains this text")
+    parser.add_argument("--only", default="", help="measure only pages whose label contains this text "
+                        "(several texts separated by '|': a page matching any of them)")
     parser.add_argument("--ruler", default=str(RULER), help="limit_app.py (the bare page)")
     parser.add_argument("--out", default="", help="write the Markdown table here too")
     return parser.parse_args()
@@ -276,7 +277,10 @@ def main() -> int:
             target.pages = bench_pages.pages(conn, target.orders)
         engine.dispose()
         if args.only:
-            target.pages = [p for p in target.pages if args.only in p.label]
+            wanted = [text_ for text_ in args.only.split("|") if text_]
+            target.pages = [p for p in target.pages if any(text_ in p.label for text_ in wanted)]
+            if not target.pages:
+                sys.exit(f"No page's label contains {args.only!r}.")
         print(f"Counting round trips per page at {target.orders} orders ...")
         target.round_trips = count_round_trips(target.url, target.pages)
     servers = [proc for target in targets for proc in serve(target, args.ruler)]
