@@ -36,3 +36,21 @@ def test_nästa_attestant_får_en_lista_för_flera_och_det_vanliga_mejlet_för_e
     region.commit()
     assert _to(region, johek1) == ["2 beställningar väntar på din attest"]
     assert _to(region, marho1) == [f"Beställning {orders[2].number} väntar på din attest"]
+
+
+def test_godkännandet_säger_att_en_schemalagd_beställning_utförs_på_startdatumet(region, rt):
+    sarbe1, johek1 = person(region, "sarbe1"), person(region, "johek1")
+    now, later, alone = people_without_permissions(region, 3)
+    orders = [make_order(region, orderer=sarbe1, end_user=end_user, attestant=johek1, forvaltning_code="NH",
+                         omrade_name="Område Norr", status=status)
+              for end_user, status in ((now, "attesterad"), (later, "schemalagd"))]
+    mail.mail_decisions(region, rt, [(order, "") for order in orders], decided_by=johek1)
+    scheduled = make_order(region, orderer=johek1, end_user=alone, attestant=sarbe1, forvaltning_code="NH",
+                           omrade_name="Område Norr", status="schemalagd")
+    mail.mail_decision(region, rt, scheduled, True, decided_by=sarbe1)
+    region.commit()
+    listed = region.scalar(select(OutboxMessage.body).where(OutboxMessage.to_person_id == sarbe1.id))
+    assert "Beställningarna utförs nu, de med ett senare startdatum på startdatumet." in listed
+    single = region.scalar(select(OutboxMessage.body).where(OutboxMessage.to_person_id == johek1.id))
+    assert f"Beställningen utförs på startdatumet {scheduled.start_date.isoformat()}." in single
+    assert "utförs nu" not in single

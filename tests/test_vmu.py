@@ -128,6 +128,9 @@ def test_attest_sedan_aktivering_exakt_på_startdatum_och_avslut_på_sitt_datum(
     assert login(attestant.vgr_id).post(f"/attest/{order.number}", {"action": "approve"}).status_code == 302
     region.expire_all()
     assert region.get(Order, order.id).status == OrderStatus.SCHEMALAGD.value  # no Service Desk step
+    approved = region.scalar(select(OutboxMessage.body).where(
+        OutboxMessage.to_person_id == orderer.id, OutboxMessage.subject == f"Beställning {order.number} är godkänd"))
+    assert f"Beställningen utförs på startdatumet {days(3).isoformat()}." in approved  # not "utförs nu"
 
     def held():
         region.expire_all()

@@ -52,9 +52,9 @@ def on_decided(session: Session, rt: "Runtime", order: Order, *, approved: bool,
     ones Schemalagd; the rest wait for the Service Desk. ``run_due_lines`` carries out due lines.
     ``mail_orderer=False``: the caller mails (Godkänn markerade sends one mail per orderer).
     """
-    if mail_orderer:
-        mail.mail_decision(session, rt, order, approved, decided_by=decided_by, step_label=step_label)
     if not approved:
+        if mail_orderer:
+            mail.mail_decision(session, rt, order, approved, decided_by=decided_by, step_label=step_label)
         return
     for line in order.active_lines:
         item = rt.registry.get(line.item_key)
@@ -65,6 +65,8 @@ def on_decided(session: Session, rt: "Runtime", order: Order, *, approved: bool,
         else:
             line.status = LINE_WAITING
     refresh_status(order)
+    if mail_orderer:  # after the lines are planned: the mail says whether it is carried out now or later
+        mail.mail_decision(session, rt, order, approved, decided_by=decided_by, step_label=step_label)
 
 
 def refresh_status(order: Order) -> str:
