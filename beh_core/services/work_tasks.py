@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, String, bindparam, column, select, true, union_all, values
 from sqlalchemy.orm import Session
 
 from .. import authz
 from ..authz import Actor
-from ..models import Order, OrderStatus
+from ..models import Order, OrderKind, OrderStatus
 from .order_queries import OrderFilter, my_orders, orders_to_attest
 from .paging import Page, PageRequest
 from .servicedesk_queue import service_desk_queue
@@ -61,21 +61,39 @@ def frequent_catalogues(session: Session, actor: Actor, keys: list[str], *, days
     if not keys or minimum <= 0:
         return set(keys) if minimum <= 0 else set()
     since = datetime.combine((today or actor.today) - timedelta(days=days), time.min, timezone.utc)
-    rows = session.execute(_frequent_statement(), {"orderer": actor.id, "since": since, "keys": list(keys)}).all()
-    return {catalogue for catalogue, count in rows if count >= minimum}
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _frequent_statement(postgres, len(keys), minimum)
+    found = session.execute(statement, {"orderer": actor.id, "since": since,
+                                        **{f"key_{n}": key for n, key in enumerate(keys)}}).scalars().all()
+    return {key for key in keys if found.count(key) >= minimum}
 
 
 @cache
-def _frequent_statement():
-    """How many orders a beställare placed per catalogue since a moment, built once per process.
+def _frequent_statement(postgres: bool, catalogues: int, minimum: int):
+    """At most ``minimum`` of a beställare's orders since a moment, per catalogue: built once per process.
 
-    The values are written into the SQL when it runs: with parameters, PostgreSQL's generic plan (chosen
-    after five runs) reads the beställare's whole (orderer_id, status, kind, catalogue, …) range for the
-    catalogue (33 ms for a beställare of 1.25 M orders); with the values it reads her last days through
-    (orderer_id, created_at, id). Building the statement anew each time cost more than running it.
+    Only "at least ``minimum``" matters, so each catalogue reads at most that many index entries, from
+    ``ix_orders_orderer_facets`` (orderer_id, status, kind, catalogue, created_at, id): one exact prefix
+    per status and typ, the last days of it. On PostgreSQL the statuses and typer are a VALUES grid
+    joined LATERAL, so the one generic plan keeps them in the index condition for every beställare and
+    day (as IN lists its generic plan read the beställare's whole range, 60 ms for 1.25 M orders; the
+    values written into the SQL, it planned every request anew, about 1 ms). SQLite probes IN lists.
     """
-    return (select(Order.catalogue, func.count(Order.id))
-            .where(Order.orderer_id == bindparam("orderer", type_=Integer, literal_execute=True),
-                   Order.created_at >= bindparam("since", type_=Order.created_at.type, literal_execute=True),
-                   Order.catalogue.in_(bindparam("keys", expanding=True, literal_execute=True)))
-            .group_by(Order.catalogue))
+    orderer, since = bindparam("orderer", type_=Integer), bindparam("since", type_=Order.created_at.type)
+    most = bindparam("most", minimum, type_=Integer, literal_execute=True)
+    statuses, kinds = [s.value for s in OrderStatus], [k.value for k in OrderKind]
+    arms = []
+    for n in range(catalogues):
+        wanted = [Order.orderer_id == orderer, Order.catalogue == bindparam(f"key_{n}", type_=String),
+                  Order.created_at >= since]
+        if postgres:
+            status = values(column("v", String), name=f"statuses_{n}").data([(s,) for s in statuses])
+            kind = values(column("v", String), name=f"kinds_{n}").data([(k,) for k in kinds])
+            found = select(Order.catalogue).where(*wanted, Order.status == status.c.v, Order.kind == kind.c.v) \
+                .limit(most).lateral(f"found_{n}")
+            arm = select(found.c.catalogue).select_from(status).join(kind, true()).join(found, true()).limit(most)
+        else:
+            arm = select(Order.catalogue).where(*wanted, Order.status.in_(statuses), Order.kind.in_(kinds)) \
+                .limit(most)
+        arms.append(select(arm.subquery(f"arm_{n}").c.catalogue))
+    return union_all(*arms) if len(arms) > 1 else arms[0]
