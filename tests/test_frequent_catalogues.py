@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import insert, select, text
+
 from beh_core.authz import load_actor
-from beh_core.models import Order
-from beh_core.services.work_tasks import frequent_catalogues
+from beh_core.models import Enhet, Order, OrderKind, OrderStatus, Person
+from beh_core.services.work_tasks import _frequent_statement, frequent_catalogues
 from helpers import make_order, person, person_without_permissions
 
 TODAY = date.today()
@@ -45,14 +47,6 @@ def test_räkningen_läser_beställarens_senaste_dagar_per_status_och_typ_ur_ind
     """At most FREQUENT_ORDERS index entries per catalogue, each (status, typ) an exact prefix of
     ix_orders_orderer_facets with the last days of it; on PostgreSQL also in the one generic plan kept for
     every beställare and day (as IN lists the generic plan read the beställare's whole range)."""
-    from sqlalchemy import text
-
-    from beh_core.services.work_tasks import _frequent_statement
-
-    from sqlalchemy import insert, select
-
-    from beh_core.models import Enhet, OrderKind, OrderStatus, Person
-
     # Orders of many beställare, every status and typ, over two years: what the planner plans for.
     unit = region.scalar(select(Enhet).order_by(Enhet.id))
     people = region.scalars(select(Person.id).order_by(Person.id).limit(40)).all()
