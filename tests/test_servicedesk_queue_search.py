@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers import make_order, person
 
-from beh_core.models import Order
+from beh_core.models import Order, Person
 from beh_core.services.paging import PageRequest
 from beh_core.services.servicedesk_queue import service_desk_queue
 
@@ -70,3 +70,19 @@ def test_sökningar_som_prövar_varje_rad_räknar_upp_till_sitt_eget_tak(region,
         assert [o.number for o in page.rows] == numbers
     plain = service_desk_queue(region)
     assert not plain.capped and plain.total == 3
+
+
+def test_ett_helt_vgr_id_visar_den_personen_och_inte_dem_vars_vgr_id_börjar_likadant(region):
+    """Sök "eriny1": eriny1's orders, not eriny10's (a VGR-ID is one person, as in Tidigare beställningar);
+    the start of a VGR-ID still finds everyone whose VGR-ID starts with it."""
+    sarbe1, eriny1, johek1 = person(region, "sarbe1"), person(region, "eriny1"), person(region, "johek1")
+    namesake = Person(vgr_id="eriny10", first_name="Erik", last_name="Nyström", first_name_lc="erik",
+                      last_name_lc="nyström", email="eriny10@example.org")
+    region.add(namesake)
+    region.commit()
+    hers = _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1)
+    his = _order(region, orderer=sarbe1, end_user=namesake, attestant=johek1)
+
+    assert [o.number for o in service_desk_queue(region, person="eriny1").rows] == [hers]
+    assert [o.number for o in service_desk_queue(region, person="ERINY1 ").rows] == [hers]
+    assert [o.number for o in service_desk_queue(region, person="eriny").rows] == [hers, his]

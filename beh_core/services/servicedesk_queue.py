@@ -1,11 +1,11 @@
 """The Service Desk queue: attested orders to carry out, searchable by ordernummer, person and system."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..catalogue import CatalogueRegistry
-from ..models import Order, OrderLine, OrderStatus, Person
+from ..models import Forvaltning, Order, OrderLine, OrderStatus, Person
 from .prefix import prefix_of
 from .fulfilment import OPEN_STATUSES
 from .keyset import KeysetList, Range, keyset_page
@@ -30,6 +30,21 @@ def _persons_matching(text: str):
         where = (prefix_of(Person.vgr_id, text) | prefix_of(Person.first_name_lc, text)
                  | prefix_of(Person.last_name_lc, text))
     return select(Person.id).where(where)
+
+
+def _persons_meant(session: Session, text: str) -> list[int]:
+    """Ids of the persons a search means (at most ``PERSON_LIMIT`` + 1): the one person whose VGR-ID is the
+    whole text, as Tidigare beställningar's search takes it (``person_match``); else the prefix matches.
+
+    One round trip: the exact VGR-ID and the prefix search together. "friny8" would otherwise also find
+    friny80 … friny89, and the queue would read eleven persons' orders for the one asked for.
+    """
+    exact = select(Person.id, literal(0).label("exact")).where(Person.vgr_id == text.lower())
+    prefixed = select(Person.id, literal(1).label("exact")).where(
+        _persons_matching(text).whereclause).limit(PERSON_LIMIT + 1)
+    rows = session.execute(union_all(exact, prefixed.subquery().select())).all()
+    exact_ids = [person_id for person_id, is_prefix in rows if not is_prefix]
+    return exact_ids or [person_id for person_id, _ in rows]
 
 
 def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, item_key: str = "",
@@ -61,7 +76,7 @@ def service_desk_queue(session: Session, *, forvaltning_id: int | None = None, i
             OrderLine.item_key.in_(keys), OrderLine.removed.is_(False))))
     people: list[int] = []
     if person:
-        people = list(session.scalars(_persons_matching(person).limit(PERSON_LIMIT + 1)))
+        people = _persons_meant(session, person)
         if not people:
             return Page([], 0, 1, 1)
         if len(people) > PERSON_LIMIT:
@@ -89,7 +104,9 @@ def _person_ranges(where: list, people: list[int], statuses: tuple[str, ...], fo
     """The persons' orders in the queue: as end user ``(end_user_id, created_at, id)``, then as orderer
     ``(orderer_id, created_at, id)`` (not twice when they are both), akut first. A person's orders are
     few next to the queue, which a search among its millions of rows could read to the end."""
-    base = [*where, Order.status.in_(statuses)]
+    # The statuses are written into the SQL (a handful of fixed sets, so a handful of statements): as
+    # parameters PostgreSQL judged its generic plan dearer and planned every run (1.7 ms against 0.9).
+    base = [*where, Order.status.in_([literal(status, literal_execute=True) for status in statuses])]
     if forvaltning_id:
         base.append(Order.forvaltning_id == forvaltning_id)
     rows = tuple((person_id,) for person_id in people)
@@ -100,6 +117,11 @@ def _person_ranges(where: list, people: list[int], statuses: tuple[str, ...], fo
         ranges.append(Range((*ranked, Order.end_user_id.notin_(people)), (Order.orderer_id,), rows,
                             rank=0 if akut else 1))
     return tuple(ranges)
+
+
+def forvaltningar_for_filter(session: Session) -> list[Forvaltning]:
+    """The förvaltningar of the queue's Förvaltning filter, by name."""
+    return list(session.scalars(select(Forvaltning).order_by(Forvaltning.name)))
 
 
 def systems_for_filter(registry: CatalogueRegistry) -> list[tuple[str, tuple[str, ...]]]:

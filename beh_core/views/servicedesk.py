@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from sqlalchemy import select
 
 from .. import authz
 from .access import current_actor, order_or_abort, read_only, requires, runtime
 from ..db import get_session
-from ..models import Forvaltning
 from ..models.fulfilment import LINE_STATUS_LABELS
 from ..audit_labels import audit_label
 from ..labels import KIND_LABELS
@@ -58,7 +56,7 @@ def queue():
         db, forvaltning_id=None if "forvaltning" in form.errors else form.forvaltning.data, item_keys=keys,
         status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
         page=page_request())
-    forvaltningar = list(db.scalars(select(Forvaltning).order_by(Forvaltning.name)))
+    forvaltningar = servicedesk_queue.forvaltningar_for_filter(db)
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
                            systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
                            queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS,
