@@ -71,7 +71,7 @@ KEY_FUNCTIONS = {"address": client_address, "user": user_or_address}
 def _too_many(error):
     message = gettext("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")
     if request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json":
-        response = jsonify(error="rate_limited", message_sv=message)
+        response = jsonify(error="rate_limited", message=message, message_sv=message)
     else:
         response = current_app.make_response(
             render_template("error.html", title=_N("För många försök"), message=message))

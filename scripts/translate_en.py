@@ -591,6 +591,72 @@ EN = {
     # VMU Flera användare: a list of identifiers checked at once
     "%(value)s är inte ett personnummer, passnummer, HSA-id eller VGR-ID.":
         "%(value)s is not a personal identity number, passport number, HSA-id or VGR-ID.",
+    # siths: the package's error texts (translated by the portal), the local agent's answers and siths.js.
+    "SITHS-tjänsten svarade med ett fel.": "The SITHS service answered with an error.",
+    "Kunde inte nå BEH:s kortagent på din dator. Kontrollera att den är startad.":
+        "Could not reach the BEH card agent on your computer. Check that it is running.",
+    "Inloggningen kunde inte startas.": "The login could not be started.",
+    "Ange din kod för identifiering i kortagenten …": "Enter your identification code in the card agent …",
+    "Skickar signaturen …": "Sending the signature …",
+    "Okänd inloggningsutmaning. Försök igen.": "Unknown login challenge. Please try again.",
+    "Inloggningsutmaningen är för gammal. Försök igen.": "The login challenge is too old. Please try again.",
+    "SITHS-kontrollen misslyckades.": "The SITHS check failed.",
+    "Certifikatet är ännu inte giltigt.": "The certificate is not yet valid.",
+    "Certifikatet är inte utfärdat av en betrodd SITHS-utfärdare.":
+        "The certificate is not issued by a trusted SITHS issuer.",
+    "Certifikatet får inte användas för detta ändamål.": "The certificate may not be used for this purpose.",
+    "Certifikatet är spärrat.": "The certificate is revoked.",
+    "Det gick inte att kontrollera om certifikatet är spärrat.":
+        "It was not possible to check whether the certificate is revoked.",
+    "Inloggningsutmaningen är ogiltig eller för gammal. Försök igen.":
+        "The login challenge is invalid or too old. Please try again.",
+    "Signaturen är gjord med en annan persons SITHS-kort.": "The signature was made with another person's SITHS card.",
+    "Signeringskvittot är ogiltigt eller har ändrats.": "The signing receipt is invalid or has been altered.",
+    "Certifikatet är giltigt först från %(time)s UTC.": "The certificate is valid only from %(time)s UTC.",
+    "Utfärdarcertifikatet är giltigt först från %(time)s UTC.":
+        "The issuer's certificate is valid only from %(time)s UTC.",
+    "Certifikatet gick ut %(time)s UTC.": "The certificate expired %(time)s UTC.",
+    "Utfärdarcertifikatet gick ut %(time)s UTC.": "The issuer's certificate expired %(time)s UTC.",
+    "Certifikatet har en okänd kritisk utökning.": "The certificate has an unknown critical extension.",
+    "Ett certifikat i kedjan är inte en utfärdare (CA).": "A certificate in the chain is not an issuer (CA).",
+    "Certifikatkedjan är för lång för utfärdaren.": "The certificate chain is too long for the issuer.",
+    "Utfärdaren får inte utfärda certifikat.": "The issuer may not issue certificates.",
+    "Certifikatet saknar angiven användning.": "The certificate has no stated usage.",
+    "Certifikatet är inte ett legitimeringscertifikat.": "The certificate is not an identification certificate.",
+    "Certifikatet får inte användas för inloggning.": "The certificate may not be used for login.",
+    "Certifikatet är inte ett underskriftscertifikat.": "The certificate is not a signing certificate.",
+    "Certifikatet saknar HSA-id.": "The certificate has no HSA-ID.",
+    "Certifikatets nyckeltyp stöds inte.": "The certificate's key type is not supported.",
+    "Signaturen stämmer inte med innehållet.": "The signature does not match the content.",
+    "Det gick inte att kontrollera om certifikatet är spärrat (ingen giltig spärrlista eller OCSP-svar).":
+        "It was not possible to check whether the certificate is revoked (no valid revocation list or OCSP "
+        "response).",
+    "Utfärdarcertifikatet i kedjan är spärrat.": "The issuer's certificate in the chain is revoked.",
+    "Förfrågan kommer inte från portalen.": "The request does not come from the portal.",
+    "Felaktig begäran till SITHS-tjänsten.": "Invalid request to the SITHS service.",
+    "Felaktig data.": "Invalid data.",
+    "Felaktig datalängd.": "Invalid data length.",
+    "Felaktig begäran.": "Invalid request.",
+    "Åtgärden avbröts.": "The action was cancelled.",
+    "PIN-koden kunde inte läsas.": "The PIN could not be read.",
+    "Ingen kortläsare hittades. Anslut kortläsaren och sätt i SITHS-kortet.":
+        "No card reader was found. Connect the card reader and insert the SITHS card.",
+    "Flera eller inga kort hittades; ange kortets etikett.": "Several cards or none were found; give the card's label.",
+    "Kortet har inte exakt ett certifikat för ändamålet.": "The card does not have exactly one certificate for the purpose.",
+    "Fel PIN-kod. Försök igen.": "Wrong PIN. Please try again.",
+    "Kortet saknar nyckel till certifikatet.": "The card has no key for the certificate.",
+    "SITHS-kortet kunde inte användas.": "The SITHS card could not be used.",
+    "Fel PIN-kod.": "Wrong PIN.",
+    "PIN-koden är spärrad. Kontakta din SITHS-administratör.": "The PIN is locked. Contact your SITHS administrator.",
+    "Ange din PIN-kod för Underskrift/Signering i kortagenten …":
+        "Enter your PIN code for Signature/Signing in the card agent …",
+    "Certifikatet har gått ut.": "The certificate has expired.",
+    "Certifikatkedjan kunde inte läsas.": "The certificate chain could not be read.",
+    "Inget SITHS-kort hittades.": "No SITHS card was found.",
+    "Inloggningsutmaningen är redan använd.": "The login challenge has already been used.",
+    "Loggar in …": "Logging in …",
+    "Signaturen är ogiltig.": "The signature is invalid.",
+    "Sätt i SITHS-kortet i kortläsaren.": "Insert the SITHS card in the card reader.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
@@ -622,7 +688,7 @@ def main() -> None:
             if message.id in EN:
                 message.string = EN[message.id]
                 message.flags.discard("fuzzy")  # a fuzzy guess of pybabel update is replaced, not kept
-            elif not message.string:
+            elif not message.string or message.fuzzy:  # a fuzzy guess is not shown: it is missing
                 missing.append(message.id)
         elif message.id:  # a plural message: (singular, plural)
             if message.id[0] in EN_PLURAL:

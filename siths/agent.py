@@ -34,6 +34,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from . import texts
 from .errors import CardNotPresent, PinIncorrect, PinLocked, SithsError
 from .pins import EnvPinProvider, FilePinProvider, PinProvider, PinRequest, TtyPinProvider
 from .reader import PcscReaderMonitor
@@ -79,8 +80,7 @@ class AgentServer(ThreadingHTTPServer):
             raise CardNotPresent(f"reader status failed: {exc.__class__.__name__}") from exc
         if state.get("error") or not state.get("reader"):
             raise CardNotPresent(f"no usable reader ({state.get('error') or 'none found'})",
-                                 message_sv="Ingen kortläsare hittades. Anslut kortläsaren och "
-                                            "sätt i SITHS-kortet.")
+                                 message_sv=texts.NO_READER)
         if not state.get("card_present"):
             raise CardNotPresent("no card in the reader")
 
@@ -99,7 +99,7 @@ class AgentHandler(BaseHTTPRequestHandler):
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
         if origin != self.server.config.origin or host not in ("127.0.0.1", "localhost"):
             self._send(403, {"error": "forbidden_origin",
-                             "message_sv": "Förfrågan kommer inte från portalen."}, cors=False)
+                             "message_sv": texts.FORBIDDEN_ORIGIN}, cors=False)
             return False
         return True
 
@@ -164,13 +164,13 @@ class AgentHandler(BaseHTTPRequestHandler):
         usage, data_b64 = req.get("usage"), req.get("data_b64")
         if usage not in ("authentication", "signing") or not isinstance(data_b64, str):
             return self._send(400, {"error": "bad_request",
-                                    "message_sv": "Felaktig begäran till SITHS-tjänsten."})
+                                    "message_sv": texts.BAD_SIGN_REQUEST})
         try:
             data = base64.b64decode(data_b64, validate=True)
         except binascii.Error:
-            return self._send(400, {"error": "bad_request", "message_sv": "Felaktig data."})
+            return self._send(400, {"error": "bad_request", "message_sv": texts.BAD_DATA})
         if not data or len(data) > MAX_DATA:
-            return self._send(400, {"error": "bad_request", "message_sv": "Felaktig datalängd."})
+            return self._send(400, {"error": "bad_request", "message_sv": texts.BAD_DATA_LENGTH})
         desc = req.get("description") if isinstance(req.get("description"), str) else None
         self._sign(usage, data, desc)
 
@@ -180,14 +180,14 @@ class AgentHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length <= 0 or length > MAX_BODY:
-            self._send(400, {"error": "bad_request", "message_sv": "Felaktig begäran."})
+            self._send(400, {"error": "bad_request", "message_sv": texts.BAD_REQUEST})
             return None
         try:
             req = json.loads(self.rfile.read(length))
         except (ValueError, UnicodeDecodeError):
             req = None
         if not isinstance(req, dict):
-            self._send(400, {"error": "bad_request", "message_sv": "Felaktig begäran."})
+            self._send(400, {"error": "bad_request", "message_sv": texts.BAD_REQUEST})
             return None
         return req
 
@@ -201,7 +201,7 @@ class AgentHandler(BaseHTTPRequestHandler):
                 pin = srv.pins.get_pin(preq)
                 if not pin:
                     return self._send(403, {"error": "cancelled",
-                                            "message_sv": "Åtgärden avbröts."})
+                                            "message_sv": texts.CANCELLED})
                 srv.check_card()  # the card may have left during the prompt
                 result = srv.token.sign(usage, data, pin)
             except (PinIncorrect, PinLocked) as exc:
@@ -210,7 +210,7 @@ class AgentHandler(BaseHTTPRequestHandler):
                 return self._error(503, exc)
             except OSError:
                 return self._send(500, {"error": "pin_provider_failed",
-                                        "message_sv": "PIN-koden kunde inte läsas."})
+                                        "message_sv": texts.PIN_UNREADABLE})
             finally:
                 pin = None  # drop our reference early
         self._send(200, {"signature_b64": base64.b64encode(result.signature).decode("ascii"),

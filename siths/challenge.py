@@ -21,6 +21,7 @@ from .errors import ChallengeInvalid, WrongSigner
 from .pki import (Usage, VerifiedIdentity, load_pem_certificates, verify_certificate,
                   verify_signature)
 from .revocation import RevocationConfig
+from .texts import N_
 
 DEFAULT_MAX_AGE = dt.timedelta(minutes=5)
 
@@ -108,13 +109,13 @@ def consume(store: ChallengeStore, value: str, max_age: dt.timedelta = DEFAULT_M
     rec = store.take(value)
     if rec is None:
         raise ChallengeInvalid("unknown challenge",
-                               message_sv="Okänd inloggningsutmaning. Försök igen.")
+                               message_sv=N_("Okänd inloggningsutmaning. Försök igen."))
     if rec.used:
         raise ChallengeInvalid("challenge already used (replay)",
-                               message_sv="Inloggningsutmaningen är redan använd.")
+                               message_sv=N_("Inloggningsutmaningen är redan använd."))
     if now - rec.created_at > max_age or rec.created_at > now + dt.timedelta(minutes=1):
         raise ChallengeInvalid("challenge too old",
-                               message_sv="Inloggningsutmaningen är för gammal. Försök igen.")
+                               message_sv=N_("Inloggningsutmaningen är för gammal. Försök igen."))
     return rec
 
 

@@ -28,6 +28,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from .errors import (BadSignature, CertificateExpired, CertificateNotYetValid,
                      UntrustedChain, WrongKeyUsage)
 from .revocation import RevocationConfig, check_revocation, verify_with_key
+from .texts import N_
 
 Usage = Literal["authentication", "signing"]
 MAX_CHAIN = 6
@@ -69,7 +70,7 @@ def load_pem_certificates(data: bytes | str) -> list[x509.Certificate]:
         certs = x509.load_pem_x509_certificates(data)
     except ValueError as exc:
         raise UntrustedChain(f"cannot parse PEM certificates: {exc}",
-                             message_sv="Certifikatkedjan kunde inte läsas.") from exc
+                             message_sv=N_("Certifikatkedjan kunde inte läsas.")) from exc
     return certs
 
 
@@ -93,25 +94,27 @@ def _first_attr(name: x509.Name, oid) -> str | None:
 
 
 def _check_validity(cert: x509.Certificate, at: dt.datetime, is_leaf: bool) -> None:
-    what_sv = "Certifikatet" if is_leaf else "Utfärdarcertifikatet"
     if at < cert.not_valid_before_utc:
         raise CertificateNotYetValid(
             f"certificate {cert.subject.rfc4514_string()} not valid before "
             f"{cert.not_valid_before_utc.isoformat()}",
-            message_sv=f"{what_sv} är giltigt först från "
-                       f"{cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC.")
+            message_sv=N_("Certifikatet är giltigt först från %(time)s UTC.") if is_leaf
+            else N_("Utfärdarcertifikatet är giltigt först från %(time)s UTC."),
+            params={"time": f"{cert.not_valid_before_utc:%Y-%m-%d %H:%M}"})
     if at > cert.not_valid_after_utc:
         raise CertificateExpired(
             f"certificate {cert.subject.rfc4514_string()} expired "
             f"{cert.not_valid_after_utc.isoformat()}",
-            message_sv=f"{what_sv} gick ut {cert.not_valid_after_utc:%Y-%m-%d %H:%M} UTC.")
+            message_sv=N_("Certifikatet gick ut %(time)s UTC.") if is_leaf
+            else N_("Utfärdarcertifikatet gick ut %(time)s UTC."),
+            params={"time": f"{cert.not_valid_after_utc:%Y-%m-%d %H:%M}"})
 
 
 def _check_critical(cert: x509.Certificate) -> None:
     for ext in cert.extensions:
         if ext.critical and ext.oid not in _KNOWN_CRITICAL:
             raise UntrustedChain(f"unsupported critical extension {ext.oid.dotted_string}",
-                                 message_sv="Certifikatet har en okänd kritisk utökning.")
+                                 message_sv=N_("Certifikatet har en okänd kritisk utökning."))
 
 
 def _check_ca(cert: x509.Certificate, certs_below: int) -> None:
@@ -122,17 +125,17 @@ def _check_ca(cert: x509.Certificate, certs_below: int) -> None:
         bc = None
     if bc is None or not bc.ca:
         raise UntrustedChain(f"{cert.subject.rfc4514_string()} is not a CA",
-                             message_sv="Ett certifikat i kedjan är inte en utfärdare (CA).")
+                             message_sv=N_("Ett certifikat i kedjan är inte en utfärdare (CA)."))
     if bc.path_length is not None and certs_below > bc.path_length:
         raise UntrustedChain("path length constraint exceeded",
-                             message_sv="Certifikatkedjan är för lång för utfärdaren.")
+                             message_sv=N_("Certifikatkedjan är för lång för utfärdaren."))
     try:
         ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
         return
     if not ku.key_cert_sign:
         raise UntrustedChain("issuer lacks keyCertSign",
-                             message_sv="Utfärdaren får inte utfärda certifikat.")
+                             message_sv=N_("Utfärdaren får inte utfärda certifikat."))
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
@@ -169,7 +172,7 @@ def build_chain(leaf: x509.Certificate, intermediates: Sequence[x509.Certificate
         current = nxt
     raise UntrustedChain(
         f"no path from {leaf.subject.rfc4514_string()} to a trust anchor",
-        message_sv="Certifikatet är inte utfärdat av en betrodd SITHS-utfärdare.")
+        message_sv=N_("Certifikatet är inte utfärdat av en betrodd SITHS-utfärdare."))
 
 
 def check_key_usage(cert: x509.Certificate, usage: Usage) -> None:
@@ -182,22 +185,22 @@ def check_key_usage(cert: x509.Certificate, usage: Usage) -> None:
         ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound as exc:
         raise WrongKeyUsage("certificate has no keyUsage",
-                            message_sv="Certifikatet saknar angiven användning.") from exc
+                            message_sv=N_("Certifikatet saknar angiven användning.")) from exc
     if usage == "authentication":
         if not ku.digital_signature:
             raise WrongKeyUsage("not an authentication certificate (no digitalSignature)",
-                                message_sv="Certifikatet är inte ett legitimeringscertifikat.")
+                                message_sv=N_("Certifikatet är inte ett legitimeringscertifikat."))
         try:
             eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
         except x509.ExtensionNotFound:
             return
         if ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
             raise WrongKeyUsage("EKU present without clientAuth",
-                                message_sv="Certifikatet får inte användas för inloggning.")
+                                message_sv=N_("Certifikatet får inte användas för inloggning."))
     elif usage == "signing":
         if not ku.content_commitment:
             raise WrongKeyUsage("not a signing certificate (no nonRepudiation)",
-                                message_sv="Certifikatet är inte ett underskriftscertifikat.")
+                                message_sv=N_("Certifikatet är inte ett underskriftscertifikat."))
     else:
         raise ValueError(f"unknown usage {usage!r}")
 
@@ -208,7 +211,7 @@ def identity_of(cert: x509.Certificate, usage: str,
     hsa_id = _first_attr(cert.subject, NameOID.SERIAL_NUMBER)
     if not hsa_id:
         raise UntrustedChain("certificate has no subject serialNumber (HSA-ID)",
-                             message_sv="Certifikatet saknar HSA-id.")
+                             message_sv=N_("Certifikatet saknar HSA-id."))
     given = _first_attr(cert.subject, NameOID.GIVEN_NAME)
     surname = _first_attr(cert.subject, NameOID.SURNAME)
     name = _first_attr(cert.subject, NameOID.COMMON_NAME) or " ".join(
@@ -271,10 +274,10 @@ def verify_signature(cert: x509.Certificate, signature: bytes, data: bytes) -> s
         alg = "ECDSA-P256-SHA256"
     else:
         raise BadSignature("unsupported key type or size",
-                           message_sv="Certifikatets nyckeltyp stöds inte.")
+                           message_sv=N_("Certifikatets nyckeltyp stöds inte."))
     try:
         verify_with_key(key, signature, data, hashes.SHA256())
     except (InvalidSignature, ValueError) as exc:
         raise BadSignature("signature does not verify",
-                           message_sv="Signaturen stämmer inte med innehållet.") from exc
+                           message_sv=N_("Signaturen stämmer inte med innehållet.")) from exc
     return alg

@@ -23,6 +23,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
 from .errors import CertificateRevoked, RevocationUnknown
+from .texts import N_
 
 #: An OCSP transport: takes a DER OCSPRequest, returns a DER OCSPResponse.
 OcspFetcher = Callable[[bytes], bytes]
@@ -111,14 +112,14 @@ def check_revocation(chain: Sequence[x509.Certificate], at: dt.datetime,
                 continue
             raise RevocationUnknown(
                 f"no revocation status for serial {cert.serial_number:x}",
-                message_sv="Det gick inte att kontrollera om certifikatet är spärrat "
-                           "(ingen giltig spärrlista eller OCSP-svar).")
+                message_sv=N_("Det gick inte att kontrollera om certifikatet är spärrat "
+                              "(ingen giltig spärrlista eller OCSP-svar)."))
         if status == "revoked":
             leaf = cert is chain[0]
             raise CertificateRevoked(
                 f"certificate serial {cert.serial_number:x} is revoked",
-                message_sv="Certifikatet är spärrat." if leaf
-                else "Utfärdarcertifikatet i kedjan är spärrat.")
+                message_sv=N_("Certifikatet är spärrat.") if leaf
+                else N_("Utfärdarcertifikatet i kedjan är spärrat."))
 
 
 def _status_from_crls(cert, issuer, crls: Iterable[x509.CertificateRevocationList],

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 from pkcs11.util.ec import encode_ecdsa_signature
 
+from . import texts
 from .errors import PinIncorrect, PinLocked, TokenError
 
 DEFAULT_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
@@ -91,12 +92,12 @@ class Pkcs11Token:
                 return lib.get_token(token_label=self.token_label)
             tokens = [t for t in lib.get_tokens() if t.flags & pkcs11.TokenFlag.TOKEN_INITIALIZED]
         except p11x.NoSuchToken as exc:
-            raise TokenError("token not found", message_sv="Inget SITHS-kort hittades.") from exc
+            raise TokenError("token not found", message_sv=texts.NO_CARD) from exc
         except p11x.PKCS11Error as exc:
             raise TokenError(f"PKCS#11 error: {type(exc).__name__}") from exc
         if len(tokens) != 1:
             raise TokenError(f"{len(tokens)} tokens present, set a token label",
-                             message_sv="Flera eller inga kort hittades; ange kortets etikett.")
+                             message_sv=texts.NOT_ONE_CARD)
         return tokens[0]
 
     def list_certificates(self) -> list[TokenCertificate]:
@@ -120,7 +121,7 @@ class Pkcs11Token:
         found = [c for c in self.list_certificates() if c.usage == usage]
         if len(found) != 1:
             raise TokenError(f"{len(found)} {usage} certificates on token",
-                             message_sv="Kortet har inte exakt ett certifikat för ändamålet.")
+                             message_sv=texts.NOT_ONE_CERTIFICATE)
         return found[0]
 
     def chain_pem(self, leaf: x509.Certificate) -> str:
@@ -158,12 +159,12 @@ class Pkcs11Token:
                 else:
                     raise TokenError("unsupported key type on token")
         except (p11x.PinIncorrect, p11x.PinLenRange) as exc:
-            raise PinIncorrect("wrong PIN", message_sv="Fel PIN-kod. Försök igen.") from exc
+            raise PinIncorrect("wrong PIN", message_sv=texts.WRONG_PIN) from exc
         except p11x.PinLocked as exc:
             raise PinLocked("PIN locked") from exc
         except p11x.NoSuchKey as exc:
             raise TokenError("no private key with the certificate's CKA_ID",
-                             message_sv="Kortet saknar nyckel till certifikatet.") from exc
+                             message_sv=texts.NO_KEY) from exc
         except p11x.PKCS11Error as exc:
             raise TokenError(f"PKCS#11 error: {type(exc).__name__}") from exc
         return SignResult(sig, alg, tc.certificate, self.chain_pem(tc.certificate))

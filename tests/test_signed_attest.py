@@ -141,6 +141,17 @@ def test_a_signature_over_a_document_differing_in_one_line_is_refused(johan, att
     refused_once(db, attest_order, "bad_signature")
 
 
+def test_in_english_the_refused_signature_says_why_in_english(johan, attest_order, db):
+    browser, agent = johan
+    browser.get("/?lang=en")
+    url, _, doc_b64 = open_signing(browser, attest_order.number)
+    refused = post_signature(browser, url, agent_sign(agent, "authentication", doc_b64))
+    assert refused.status_code == 400
+    assert "The certificate is not a signing certificate." in text_of(refused)
+    assert "underskriftscertifikat" not in text_of(refused)
+    nothing_recorded(db, attest_order)
+
+
 def test_another_persons_signing_certificate_is_refused(johan, attest_order, db, start_agent):
     browser, _ = johan
     url, _, doc_b64 = open_signing(browser, attest_order.number)

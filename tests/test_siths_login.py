@@ -117,6 +117,33 @@ def test_expired_and_not_yet_valid_certificates_are_refused(region, card_holders
             "Certifikatet är giltigt först från")
 
 
+def test_in_english_the_refusal_is_english_with_the_certificates_date(region, card_holders, browser, demo_pki):
+    """The page in English: SITHS's refusal in English, its values (the date) filled in as in Swedish."""
+    browser.get("/login?lang=en")
+    now = dt.datetime.now(dt.timezone.utc)
+    expired = _bo_cert(demo_pki, not_before=now - dt.timedelta(days=30), not_after=now - dt.timedelta(days=1))
+    response = login_with_certificate(browser, expired, chain=[demo_pki.person_ca.cert])
+    page = text_of(browser.get(response.headers["Location"]))
+    assert f"The certificate expired {expired.not_valid_after_utc:%Y-%m-%d %H:%M} UTC." in page
+    assert "gick ut" not in page
+
+
+def test_the_login_page_gives_the_script_its_texts_in_english(region, card_holders, browser):
+    """siths.js and the agent speak Swedish; in English the form carries the translations, in Swedish none."""
+    import html
+    import json
+    import re
+
+    def texts(page: str) -> dict:
+        return json.loads(html.unescape(re.search(r"data-texts='([^']*)'", page).group(1)))
+
+    assert texts(text_of(browser.get("/login"))) == {}
+    english = texts(text_of(browser.get("/login?lang=en")))
+    assert english["Loggar in …"] == "Logging in …"
+    assert english["Fel PIN-kod. Försök igen."] == "Wrong PIN. Please try again."  # the agent's answer
+    assert english["Sätt i SITHS-kortet i kortläsaren."] == "Insert the SITHS card in the card reader."
+
+
 def test_certificate_from_another_ca_is_refused(region, card_holders, browser, demo_pki):
     from siths.demo_pki import NAME_PREFIX, make_ca
 

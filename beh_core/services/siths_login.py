@@ -11,7 +11,7 @@ directory.  Only the HSA-ID of the *verified* certificate is used, never a
 value from the page.
 
 Every function here raises ``siths.SithsError`` subclasses with a Swedish
-``message_sv`` that the views show as-is.
+``message_sv`` (its ``msgid`` and ``params``) that the views show in the page's language.
 """
 from __future__ import annotations
 

@@ -11,6 +11,8 @@
  *    document with the signing key (PIN för Underskrift/Signering), post it.
  *    Opened by the attest page as a window of its own (beh.js), Avbryt and
  *    Stäng fönster close it and the attest page behind moves on.
+ *  - Texts: the script and the agent speak Swedish; a form's data-texts holds
+ *    their translations into the page's language (Swedish text -> shown text).
  *  - Card sessions (script[data-beh-watch]): poll the agent's /status and log
  *    out as soon as the card has left the reader - and also after
  *    data-max-failures (default 3) polls in a row without an answer about the
@@ -21,6 +23,17 @@
   "use strict";
   if (window.__behSiths) { return; }
   window.__behSiths = true;
+
+  var texts = {};
+
+  function readTexts(element) {
+    try { texts = JSON.parse(element.getAttribute("data-texts") || "{}") || {}; } catch (e) { texts = {}; }
+  }
+
+  function t(text) {
+    // The page's language for a Swedish text of this script or the agent (the text itself if none).
+    return Object.prototype.hasOwnProperty.call(texts, text) ? texts[text] : text;
+  }
 
   function agentCall(agent, path, body, timeoutMs) {
     var options = { method: body ? "POST" : "GET", mode: "cors", credentials: "omit", cache: "no-store" };
@@ -37,14 +50,14 @@
     return fetch(agent.replace(/\/$/, "") + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          var error = new Error(data.message_sv || "SITHS-tjänsten svarade med ett fel.");
+          var error = new Error(t(data.message_sv || "SITHS-tjänsten svarade med ett fel."));
           error.code = data.error;
           throw error;
         }
         return data;
       });
     }, function () {
-      throw new Error("Kunde inte nå BEH:s kortagent på din dator. Kontrollera att den är startad.");
+      throw new Error(t("Kunde inte nå BEH:s kortagent på din dator. Kontrollera att den är startad."));
     });
   }
 
@@ -69,18 +82,19 @@
     var button = document.getElementById("siths-login-button");
     var status = document.getElementById("siths-login-status");
     var agent = form.getAttribute("data-agent");
+    readTexts(form);
     button.hidden = false;
     say(status, "");  // the page already says to check the card; the status speaks only when something happens
     button.addEventListener("click", function () {
       button.disabled = true;
-      say(status, "Ange din kod för identifiering i kortagenten …");
+      say(status, t("Ange din kod för identifiering i kortagenten …"));
       var challenge;
       fetch(form.getAttribute("data-challenge-url"), {
         method: "POST", credentials: "same-origin",
         headers: { "X-CSRFToken": csrfOf(form), "Accept": "application/json" }
       }).then(function (response) {
         return response.json().then(function (data) {
-          if (!response.ok) { throw new Error(data.message_sv || "Inloggningen kunde inte startas."); }
+          if (!response.ok) { throw new Error(data.message || t(data.message_sv || "Inloggningen kunde inte startas.")); }
           return data;
         });
       }).then(function (data) {
@@ -89,7 +103,7 @@
       }).then(function (signed) {
         fill(form, { challenge: challenge, signature_b64: signed.signature_b64,
                      certificate_chain_pem: signed.certificate_chain_pem });
-        say(status, "Loggar in …");
+        say(status, t("Loggar in …"));
         form.submit();
       }).catch(function (error) {
         say(status, error.message, true);
@@ -101,18 +115,19 @@
   function setupSigning(form) {
     var button = document.getElementById("siths-sign-button");
     var status = document.getElementById("siths-sign-status");
+    readTexts(form);
     button.hidden = false;
-    say(status, "Tänk på att använda PIN-koden för Underskrift/Signering.");
+    say(status, t("Tänk på att använda PIN-koden för Underskrift/Signering."));
     button.addEventListener("click", function () {
       button.disabled = true;
-      say(status, "Ange din PIN-kod för Underskrift/Signering i kortagenten …");
+      say(status, t("Ange din PIN-kod för Underskrift/Signering i kortagenten …"));
       agentCall(form.getAttribute("data-agent"), "/sign", {
         usage: "signing", data_b64: form.getAttribute("data-document"),
         description: form.getAttribute("data-description")
       }).then(function (signed) {
         fill(form, { signature_b64: signed.signature_b64,
                      certificate_chain_pem: signed.certificate_chain_pem });
-        say(status, "Skickar signaturen …");
+        say(status, t("Skickar signaturen …"));
         form.submit();
       }).catch(function (error) {
         say(status, error.message, true);

@@ -20,10 +20,11 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from siths import SithsError
+from siths.texts import AGENT_TEXTS
 
 from .. import authz
 from ..db import get_session
-from ..labels import KIND_LABELS
+from ..labels import KIND_LABELS, _N
 from ..security_headers import peer_address
 from ..services import signing, signing_batch, siths_login
 from ..services.errors import NotFound, ValidationFailed
@@ -38,6 +39,34 @@ bp = Blueprint("siths", __name__)
 # Why the page ended a card session (POST /siths/kort-borttaget, field "reason")
 # -> the login page's ?kort= value.
 END_REASONS = {"card_removed": "borttaget", "agent_unreachable": "agent"}
+
+# What siths.js says itself, by its Swedish text; the page hands it their translations (``script_texts``).
+SCRIPT_TEXTS = (
+    _N("SITHS-tjänsten svarade med ett fel."),
+    _N("Kunde inte nå BEH:s kortagent på din dator. Kontrollera att den är startad."),
+    _N("Inloggningen kunde inte startas."),
+    _N("Ange din kod för identifiering i kortagenten …"),
+    _N("Loggar in …"),
+    _N("Tänk på att använda PIN-koden för Underskrift/Signering."),
+    _N("Ange din PIN-kod för Underskrift/Signering i kortagenten …"),
+    _N("Skickar signaturen …"),
+)
+
+
+def siths_message(exc: SithsError) -> str:
+    """A SITHS error's text in the page's language: its msgid translated, its values filled in."""
+    return gettext(exc.msgid, **exc.params) if exc.params else gettext(exc.msgid)
+
+
+def script_texts() -> dict[str, str]:
+    """Swedish text -> the page's language, for what siths.js shows: its own texts and the local agent's
+    answers (the agent speaks Swedish; the page translates). Empty in Swedish."""
+    texts = {}
+    for text in (*SCRIPT_TEXTS, *AGENT_TEXTS):
+        shown = gettext(text)
+        if shown != text:
+            texts[text] = shown
+    return texts
 
 
 @bp.record_once
@@ -82,7 +111,7 @@ def _login_context():
                 "client_certificate": pem is not None,
                 "card_removed": request.args.get("kort") == "borttaget",
                 "agent_lost": request.args.get("kort") == "agent"}
-    return {"siths_login_info": siths_login_info}
+    return {"siths_login_info": siths_login_info, "siths_script_texts": script_texts}
 
 
 class NextForm(InputForm):
@@ -129,7 +158,7 @@ def challenge():
     try:
         return jsonify(siths_login.new_login_challenge(get_session(), current_app.config))
     except SithsError as exc:
-        return jsonify(error=exc.code, message_sv=exc.message_sv), 503
+        return jsonify(error=exc.code, message=siths_message(exc), message_sv=exc.message_sv), 503
 
 
 @bp.post("/siths/login")
@@ -144,7 +173,7 @@ def login():
             get_session(), current_app.config, challenge=form.challenge.data,
             signature_b64=form.signature_b64.data, chain_pem=form.certificate_chain_pem.data or "")
     except SithsError as exc:
-        return _refused(exc.message_sv, form, exc)
+        return _refused(siths_message(exc), form, exc)
     return _open_card_session(person, ident, "challenge", form)
 
 
@@ -159,7 +188,7 @@ def login_client_certificate():
     try:
         person, ident = siths_login.login_with_client_certificate(get_session(), cfg, pem)
     except SithsError as exc:
-        return _refused(exc.message_sv, form, exc)
+        return _refused(siths_message(exc), form, exc)
     return _open_card_session(person, ident, "mtls", form)
 
 
@@ -203,7 +232,7 @@ def sign(number: str, nonce: str):
             signing.submit(db, runtime(), actor, order, nonce, signature_b64=form.signature_b64.data,
                            chain_pem=form.certificate_chain_pem.data or "")
         except SithsError as exc:
-            error = exc.message_sv
+            error = siths_message(exc)
         except ValidationFailed as exc:
             error = " ".join(translated(exc.errors).values())
         else:
@@ -234,7 +263,7 @@ def sign_many(nonce: str):
             signing_batch.submit_many(db, runtime(), actor, nonce, signature_b64=form.signature_b64.data,
                                       chain_pem=form.certificate_chain_pem.data or "")
         except SithsError as exc:
-            error = exc.message_sv
+            error = siths_message(exc)
         except ValidationFailed as exc:
             error = " ".join(translated(exc.errors).values())
         else:

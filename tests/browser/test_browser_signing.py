@@ -88,6 +88,26 @@ def test_avslå_utan_kommentar_stannar_på_sidan_med_felet(app, demo, web, windo
     web.check()
 
 
+def test_på_engelska_säger_signeringsfönstret_på_engelska_att_kortagenten_inte_svarar(app, demo, web, windows):
+    """siths.js speaks Swedish; the page gives it its English texts (no agent listens on port 9 here)."""
+    order = place(app, demo, person_without_permissions(demo), items=(("lr.slvd", {"roll": "VGR;SLVD_Farmaceut"}, None),))
+    web.login("johek1")
+    web.go(f"/attest/{order.number}?lang=en")
+    web.button("Approve").click()
+    web.wait_for(lambda d: len(d.window_handles) == 2)
+    web.driver.switch_to.window(next(h for h in web.driver.window_handles if h != windows))
+    web.wait_for(lambda d: f"Signing of order {order.number}" in d.title
+                 and d.execute_script("return document.readyState") == "complete")
+    status = web.driver.find_element(By.ID, "siths-sign-status")
+    assert status.text == "Remember to use the PIN code for Signature/Signing."
+    sign = web.wait_for(lambda d: d.find_element(By.ID, "siths-sign-button"))
+    web.wait_for(lambda d: sign.is_displayed())
+    sign.click()
+    web.wait_for(lambda d: "Could not reach the BEH card agent" in status.text, timeout=20)
+    assert status.text == "Could not reach the BEH card agent on your computer. Check that it is running."
+    web.go("/?lang=sv")  # the browser is shared: the next test starts in Swedish
+
+
 def test_signera_med_demokortet_i_eget_fönster_och_stäng_fönster(app, demo, web, windows, portal, start_agent):
     # johek1 holds Bo's demo card (a SoftHSM token; the agent runs without the reader check here).
     demo.execute(update(Person).where(Person.hsa_id == BO[0]).values(hsa_id=None))
