@@ -288,16 +288,24 @@ def mail_attest_request(session: Session, rt: "Runtime", order, *, changed: bool
                         link_path=_attest_path(order))
 
 
+def _by_attestant(orders: list) -> list[list]:
+    """The orders grouped by attestant, each group in the given order."""
+    groups: dict[int, list] = {}
+    for order in orders:
+        groups.setdefault(order.attestant_id, []).append(order)
+    return list(groups.values())
+
+
+def _attest_request_list(session: Session, rt: "Runtime", group: list, link_path: str) -> OutboxMessage:
+    """To one attestant: one mail listing the orders of ``group`` that wait for their attest."""
+    return enqueue_mail(session, rt, to=group[0].attestant, subject=f"{len(group)} beställningar väntar på din attest",
+                        template="attest_request_list", context={"orders": group}, link_path=link_path)
+
+
 def mail_attest_requests(session: Session, rt: "Runtime", orders: list, *, link_path: str = "/attest/alla"
                          ) -> list[OutboxMessage]:
     """To each attestant: ONE mail listing every order of a mass order that waits for their attest."""
-    by_attestant: dict[int, list] = {}
-    for order in orders:
-        by_attestant.setdefault(order.attestant_id, []).append(order)
-    return [enqueue_mail(session, rt, to=group[0].attestant,
-                         subject=f"{len(group)} beställningar väntar på din attest",
-                         template="attest_request_list", context={"orders": group}, link_path=link_path)
-            for group in by_attestant.values()]
+    return [_attest_request_list(session, rt, group, link_path) for group in _by_attestant(orders)]
 
 
 def mail_attest_reminder(session: Session, rt: "Runtime", order, days: int) -> OutboxMessage:
@@ -342,11 +350,8 @@ def mail_decisions(session: Session, rt: "Runtime", approved: list[tuple], *, de
 
 def mail_attest_requests_of(session: Session, rt: "Runtime", orders: list) -> list[OutboxMessage]:
     """To each attestant of a next step: the ordinary mail for one order, one list for several."""
-    by_attestant: dict[int, list] = {}
-    for order in orders:
-        by_attestant.setdefault(order.attestant_id, []).append(order)
     return [mail_attest_request(session, rt, group[0]) if len(group) == 1 else
-            mail_attest_requests(session, rt, group)[0] for group in by_attestant.values()]
+            _attest_request_list(session, rt, group, "/attest/alla") for group in _by_attestant(orders)]
 
 
 def mail_komplettering(session: Session, rt: "Runtime", order, message: str) -> OutboxMessage:
