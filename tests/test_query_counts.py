@@ -69,6 +69,7 @@ def test_en_beställning_kostar_lika_många_frågor_oavsett_antal_rader(app, reg
                        forvaltning_code="NH", omrade_name="Område Norr")
     viewer = login("sarbe1")
     one = queries_for(app, viewer, f"/bestallningar/{order.number}")
+    assert one <= 3  # the session and the user's rights; the order with its people and attest steps; its lines
     for n in range(10):
         region.add(OrderLine(order_id=order.id, position=n + 1, item_key="lr.corpus", item_name="Corpus",
                              scope="regional", values={}))

@@ -273,14 +273,18 @@ def orders_to_attest(session: Session, actor: Actor, request: PageRequest | None
 
 
 def load_order(session: Session, number: str) -> Order | None:
-    """One order with its people and lines, in a constant number of queries."""
-    return session.scalar(
+    """One order with its people, attest steps and lines, in two statements whatever their number.
+
+    The attest steps (one to three) are joined to the order's row; the lines, up to hundreds, come in a
+    statement of their own, so the order's columns are not repeated once per line.
+    """
+    return session.execute(
         select(Order).where(Order.number == number).options(
             joinedload(Order.orderer), joinedload(Order.end_user), joinedload(Order.attestant),
             joinedload(Order.forvaltning), joinedload(Order.omrade), joinedload(Order.enhet),
-            selectinload(Order.lines), selectinload(Order.attest_steps).joinedload(OrderAttestStep.attestant),
+            joinedload(Order.attest_steps).joinedload(OrderAttestStep.attestant), selectinload(Order.lines),
         )
-    )
+    ).unique().scalar_one_or_none()
 
 
 # Godkänn flera på en gång shows the oldest this many orders waiting; when they are decided, the next ones.
