@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
+import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
@@ -130,10 +133,6 @@ def test_in_english_the_refusal_is_english_with_the_certificates_date(region, ca
 
 def test_the_login_page_gives_the_script_its_texts_in_english(region, card_holders, browser):
     """siths.js and the agent speak Swedish; in English the form carries the translations, in Swedish none."""
-    import html
-    import json
-    import re
-
     def texts(page: str) -> dict:
         return json.loads(html.unescape(re.search(r"data-texts='([^']*)'", page).group(1)))
 

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 import siths
 import siths.errors
-from beh_core.services import siths_login  # noqa: F401 - imported for its SITHS errors (the portal's own)
+from beh_core.services import siths_login
 from beh_core.views.siths import SCRIPT_TEXTS
 from siths.texts import AGENT_TEXTS
 
@@ -40,6 +40,7 @@ def test_varje_text_som_siths_visar_har_engelsk_översättning():
     marked = marked_in_siths()
     assert len(marked) > 40
     errors = list(error_classes())  # the package's and the portal's own (services.siths_login)
+    assert siths_login.UnknownPerson in errors and siths.errors.PinLocked in errors
     assert {cls.default_sv for cls in errors if cls.__module__.startswith("siths.")} <= marked
     assert set(AGENT_TEXTS) <= marked
     translated = english()
