@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
 from ..messages import N_, label
-from ..models import Engagement, Enhet, HeldPermission, Omrade, Person
+from ..models import Engagement, Enhet, Forvaltning, HeldPermission, Omrade, Person
 from .errors import ValidationFailed
 from .prefix import prefix_of, prefix_pattern  # noqa: F401 - prefix_pattern is re-exported
 
@@ -101,6 +101,11 @@ def held_permissions(session: Session, person_id: int, today: date) -> list[Held
             (HeldPermission.valid_to.is_(None)) | (HeldPermission.valid_to >= today),
         ).order_by(HeldPermission.item_key, HeldPermission.id)
     ))
+
+
+def forvaltningar(session: Session) -> list[Forvaltning]:
+    """Every förvaltning in KiV, by name (the choices of a Förvaltning or Organisation filter)."""
+    return list(session.scalars(select(Forvaltning).order_by(Forvaltning.name)))
 
 
 def count_persons(session: Session) -> int:

@@ -5,7 +5,7 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..catalogue import CatalogueRegistry
-from ..models import Forvaltning, Order, OrderLine, OrderStatus, Person
+from ..models import Order, OrderLine, OrderStatus, Person
 from .prefix import prefix_of
 from .fulfilment import OPEN_STATUSES
 from .keyset import KeysetList, Range, keyset_page
@@ -117,11 +117,6 @@ def _person_ranges(where: list, people: list[int], statuses: tuple[str, ...], fo
         ranges.append(Range((*ranked, Order.end_user_id.notin_(people)), (Order.orderer_id,), rows,
                             rank=0 if akut else 1))
     return tuple(ranges)
-
-
-def forvaltningar_for_filter(session: Session) -> list[Forvaltning]:
-    """The förvaltningar of the queue's Förvaltning filter, by name."""
-    return list(session.scalars(select(Forvaltning).order_by(Forvaltning.name)))
 
 
 def systems_for_filter(registry: CatalogueRegistry) -> list[tuple[str, tuple[str, ...]]]:

@@ -15,8 +15,9 @@ from .access import current_actor, read_only, requires
 from .delegation_lines import delegation_lines
 from .messages import translated
 from ..db import get_session
-from ..models import SCOPE_AREA, SCOPE_UNIT, Forvaltning, Person
+from ..models import SCOPE_AREA, SCOPE_UNIT, Person
 from ..services import delegation as ops
+from ..services import directory
 from ..services.errors import ValidationFailed
 from .forms import (BooleanField, IdField, IdListField, InputForm, TrimmedStringField, field_errors, from_query,
                     page_number, valid_data)
@@ -121,7 +122,7 @@ def new():
         except ValidationFailed as failed:
             errors = {**errors, **failed.errors} if action == "sok" else errors
     organisations = [(ALL_FORVALTNINGAR, gettext("Alla förvaltningar"))] + [
-        (str(f.id), f.name) for f in db.scalars(select(Forvaltning).order_by(Forvaltning.name))]
+        (str(f.id), f.name) for f in directory.forvaltningar(db)]
     return render_template("delegation/new.html", form=form, hits=hits, chosen=_chosen_persons(chosen),
                            organisations=organisations, errors=errors, searched=searched,
                            error_targets={"search": "fornamn", "persons": "chosen-h"})

@@ -10,7 +10,7 @@ from ..db import get_session
 from ..models.fulfilment import LINE_STATUS_LABELS
 from ..audit_labels import audit_label
 from ..labels import KIND_LABELS
-from ..services import fulfilment, fulfilment_queries, servicedesk_queue
+from ..services import directory, fulfilment, fulfilment_queries, servicedesk_queue
 from ..services.errors import ValidationFailed
 from ..services.order_queries import STATUS_LABELS
 from .forms import (IdField, InputForm, StringField, TextAreaField, TrimmedStringField, field_errors, from_query,
@@ -56,7 +56,7 @@ def queue():
         db, forvaltning_id=None if "forvaltning" in form.errors else form.forvaltning.data, item_keys=keys,
         status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
         page=page_request())
-    forvaltningar = servicedesk_queue.forvaltningar_for_filter(db)
+    forvaltningar = directory.forvaltningar(db)
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
                            systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
                            queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS,
