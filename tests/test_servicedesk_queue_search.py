@@ -86,3 +86,38 @@ def test_ett_helt_vgr_id_visar_den_personen_och_inte_dem_vars_vgr_id_börjar_lik
     assert [o.number for o in service_desk_queue(region, person="eriny1").rows] == [hers]
     assert [o.number for o in service_desk_queue(region, person="ERINY1 ").rows] == [hers]
     assert [o.number for o in service_desk_queue(region, person="eriny").rows] == [hers, his]
+
+
+def _namesake(region, vgr_id="eriny10"):
+    namesake = Person(vgr_id=vgr_id, first_name="Erik", last_name="Nyström", first_name_lc="erik",
+                      last_name_lc="nyström", email=f"{vgr_id}@example.org")
+    region.add(namesake)
+    region.commit()
+    return namesake
+
+
+def test_början_av_ett_namn_som_många_har_söks_i_köns_egna_intervall(region, monkeypatch):
+    """A prefix naming more persons than the queue reads one by one (``PERSON_LIMIT``, here 1) is looked for in
+    the queue's own ranges: the same orders, and nobody else's."""
+    from beh_core.services import servicedesk_queue as queue
+
+    sarbe1, eriny1, johek1 = person(region, "sarbe1"), person(region, "eriny1"), person(region, "johek1")
+    namesake = _namesake(region)
+    hers = _order(region, orderer=sarbe1, end_user=eriny1, attestant=johek1)
+    his = _order(region, orderer=namesake, end_user=sarbe1, attestant=johek1)
+    _order(region, orderer=sarbe1, end_user=johek1, attestant=johek1)  # someone else's
+    by_persons = [o.number for o in service_desk_queue(region, person="eriny").rows]
+    monkeypatch.setattr(queue, "PERSON_LIMIT", 1)
+    in_queue = [o.number for o in service_desk_queue(region, person="eriny").rows]
+    assert by_persons == in_queue == [hers, his]
+
+
+def test_förnamn_och_början_av_efternamnet_och_jokertecken_som_vanliga_tecken(region):
+    sarbe1, johek1 = person(region, "sarbe1"), person(region, "johek1")
+    namesake = _namesake(region)
+    his = _order(region, orderer=sarbe1, end_user=namesake, attestant=johek1)
+    assert [o.number for o in service_desk_queue(region, person="Erik Nys").rows] == [his]
+    assert [o.number for o in service_desk_queue(region, person="erik  NYSTRÖM").rows] == [his]
+    assert service_desk_queue(region, person="Erik Nyx").rows == []
+    assert service_desk_queue(region, person="%").rows == []
+    assert service_desk_queue(region, person="eri_y10").rows == []

@@ -7,10 +7,11 @@ Service Desk queue read; ``delegation_rows`` the shape of Hantera and Visa deleg
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..models import Delegation, Enhet, Forvaltning, Omrade, Order, OrderLine, Person
@@ -95,15 +96,20 @@ queue_rows = RowShape(columns=(*_SHOWN, *_PEOPLE, _FORVALTNING.c.name), make=_or
                       joins=(*_PEOPLE_JOINS, (_FORVALTNING, _FORVALTNING.c.id == _ORDERS.c.forvaltning_id)))
 
 
+@functools.cache
+def _lines_statement():
+    """:func:`add_lines`' statement (parameter ``ids``, a list), built once per process."""
+    return (select(OrderLine.order_id, OrderLine.item_name, OrderLine.status, OrderLine.removed)
+            .where(OrderLine.order_id.in_(bindparam("ids", expanding=True)))
+            .order_by(OrderLine.order_id, OrderLine.position))
+
+
 def add_lines(session: Session, rows: list[OrderRow]) -> None:
     """Fill in the lines of the rows (one statement for the page), in their order in each order."""
     if not rows:
         return
     by_order = {row.id: row for row in rows}
-    lines = session.execute(select(OrderLine.order_id, OrderLine.item_name, OrderLine.status, OrderLine.removed)
-                            .where(OrderLine.order_id.in_(sorted(by_order)))
-                            .order_by(OrderLine.order_id, OrderLine.position))
-    for order_id, item_name, status, removed in lines:
+    for order_id, item_name, status, removed in session.execute(_lines_statement(), {"ids": sorted(by_order)}):
         by_order[order_id].lines.append(LineRow(item_name, status, bool(removed)))
 
 

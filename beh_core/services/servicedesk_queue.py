@@ -1,12 +1,14 @@
 """The Service Desk queue: attested orders to carry out, searchable by ordernummer, person and system."""
 from __future__ import annotations
 
-from sqlalchemy import literal, select, union_all
+import functools
+
+from sqlalchemy import String, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..catalogue import CatalogueRegistry
 from ..models import Order, OrderLine, OrderStatus, Person
-from .prefix import prefix_of
+from .prefix import prefix_of, prefix_pattern
 from .fulfilment import OPEN_STATUSES
 from .keyset import KeysetList, Range, keyset_page
 from .list_rows import add_lines, queue_rows
@@ -32,6 +34,42 @@ def _persons_matching(text: str):
     return select(Person.id).where(where)
 
 
+def _several_words(text: str) -> bool:
+    return len(text.split()) >= 2
+
+
+@functools.cache
+def _match_condition(several_words: bool):
+    """:func:`_persons_matching`'s condition with named parameters (``_match_values``), for a kept statement.
+
+    The queue's own ranges take ``_persons_matching`` (its values bound in): the list keeps its statements
+    by shape and reads the values from the conditions."""
+    escape = "\\"
+    if several_words:
+        return (Person.first_name_lc.like(bindparam("first", type_=String), escape=escape)
+                & Person.last_name_lc.like(bindparam("last", type_=String), escape=escape))
+    prefix = bindparam("prefix", type_=String)
+    return (Person.vgr_id.like(prefix, escape=escape) | Person.first_name_lc.like(prefix, escape=escape)
+            | Person.last_name_lc.like(prefix, escape=escape))
+
+
+def _match_values(text: str) -> dict[str, str]:
+    """The LIKE patterns of :func:`_match_condition` for the text (lower-cased, wildcards escaped)."""
+    words = text.lower().split()
+    if len(words) >= 2:
+        return {"first": prefix_pattern(words[0]), "last": prefix_pattern(" ".join(words[1:]))}
+    return {"prefix": prefix_pattern(text.strip().lower())}
+
+
+@functools.cache
+def _persons_meant_statement(several_words: bool, most: int):
+    """:func:`_persons_meant`'s one statement (parameters ``vgr_id`` and the patterns), built once per shape."""
+    exact = select(Person.id, literal(0).label("exact")).where(Person.vgr_id == bindparam("vgr_id", type_=String))
+    prefixed = select(Person.id, literal(1).label("exact")).where(_match_condition(several_words)) \
+        .limit(most)
+    return union_all(exact, prefixed.subquery().select())
+
+
 def _persons_meant(session: Session, text: str) -> list[int]:
     """Ids of the persons a search means (at most ``PERSON_LIMIT`` + 1): the one person whose VGR-ID is the
     whole text, as Tidigare beställningar's search takes it (``person_match``); else the prefix matches.
@@ -39,10 +77,8 @@ def _persons_meant(session: Session, text: str) -> list[int]:
     One round trip: the exact VGR-ID and the prefix search together. "friny8" would otherwise also find
     friny80 … friny89, and the queue would read eleven persons' orders for the one asked for.
     """
-    exact = select(Person.id, literal(0).label("exact")).where(Person.vgr_id == text.lower())
-    prefixed = select(Person.id, literal(1).label("exact")).where(
-        _persons_matching(text).whereclause).limit(PERSON_LIMIT + 1)
-    rows = session.execute(union_all(exact, prefixed.subquery().select())).all()
+    rows = session.execute(_persons_meant_statement(_several_words(text), PERSON_LIMIT + 1),
+                           {"vgr_id": text.lower(), **_match_values(text)}).all()
     exact_ids = [person_id for person_id, is_prefix in rows if not is_prefix]
     return exact_ids or [person_id for person_id, _ in rows]
 
