@@ -414,6 +414,28 @@ def test_card_removal_ends_the_session_with_one_audit_row(region, card_holders, 
     assert db.scalar(select(SithsSession.end_reason)) == "card_removed"
 
 
+def test_the_login_page_says_why_whichever_page_the_browser_goes_to_next(region, card_holders, browser,
+                                                                        start_agent, db):
+    """The page that saw the card go may be leaving for another page at that moment (an attest page
+    moving on after signing): the next login page says why, without the redirect's kort=, and only once;
+    so does a request that still carried the cookie from before (another tab, a navigation in flight)."""
+    said = "Du har loggats ut eftersom SITHS-kortet togs ur kortläsaren."
+    card_login(browser, start_agent(BO[0]))
+    browser.get("/")
+    old_cookie = browser.client.get_cookie("session").value
+    assert card_removed_post(browser).status_code == 200
+    landed = browser.client.get("/attest/")  # not the redirect siths.js was given
+    assert landed.status_code == 302 and "kort=" not in landed.headers["Location"]
+    assert text_of(browser.get(landed.headers["Location"])).count(said) == 1
+    assert said not in text_of(browser.get("/login"))  # said once
+
+    browser.client.set_cookie("session", old_cookie)  # the request that left before the card did
+    refused_old = browser.client.get("/attest/")
+    assert refused_old.status_code == 302 and "/login" in refused_old.headers["Location"]
+    assert text_of(browser.get(refused_old.headers["Location"])).count(said) == 1
+    assert len(logout_events(db)) == 1  # one logout, however many pages learn of it
+
+
 def test_lost_agent_ends_the_session_with_its_reason(region, card_holders, browser, start_agent, db):
     card_login(browser, start_agent(BO[0]))
     response = card_removed_post(browser, reason="agent_unreachable")

@@ -16,6 +16,12 @@ from ..services import sessions
 
 SESSION_KEY = "sid"  # the Flask session key naming the server-side session record
 CARD_KEY = "card"  # set for SITHS card sessions: the page watches the card
+# A card session that ended because the card left the reader or the agent stopped answering: the
+# login page's kort= value, kept in the otherwise empty session (ENDED_KEY) for the next login page.
+# The page that saw the card go may be leaving for another page at that moment (an attest page
+# moving on after signing); whichever page the browser lands on, the login page still says why.
+CARD_END_REASONS = {"card_removed": "borttaget", "agent_unreachable": "agent"}
+ENDED_KEY = "card_session_ended"
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -101,6 +107,14 @@ def _on_logout(app, user=None) -> None:
     session.pop(SESSION_KEY, None)
 
 
+def session_ended_by_card(sid: str | None) -> str | None:
+    """The login page's kort= value if the ended record ``sid`` ended with its card or agent, else None.
+
+    Only asked on the rare refused request (one statement), never on the everyday path."""
+    record = sessions.session_record(get_session(), sid) if sid else None
+    return CARD_END_REASONS.get(record.end_reason) if record is not None and record.end_reason else None
+
+
 @bp.before_app_request
 def _refuse_ended_session():
     """Every request of a logged-in browser: its session record must still be open.
@@ -117,9 +131,12 @@ def _refuse_ended_session():
     actor = sessions.open_session_actor(get_session(), session.get(SESSION_KEY), user_id, config=rt.config,
                                         portal=rt, remote_addr=request.remote_addr)
     if actor is None:
-        session.pop(SESSION_KEY, None)  # already ended: nothing to end on the way out
+        sid = session.pop(SESSION_KEY, None)  # already ended: nothing to end on the way out
         logout_user()
         session.clear()
+        ended_by_card = session_ended_by_card(sid)
+        if ended_by_card:
+            session[ENDED_KEY] = ended_by_card
     else:
         # The check, the user and their rights came in one statement: the login manager and
         # current_actor() take them from here instead of asking again.

@@ -32,13 +32,10 @@ from ..services.order_queries import STATUS_LABELS, load_order
 from .access import current_actor, public, requires, runtime
 from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
 from .messages import message_text, translated
-from .auth import CARD_KEY, _on_logout, _safe_next, end_current_session, start_session  # noqa: F401 - _on_logout: tests
+from .auth import (CARD_END_REASONS, CARD_KEY, ENDED_KEY, _on_logout, _safe_next,  # noqa: F401 - _on_logout: tests
+                   end_current_session, start_session)
 
 bp = Blueprint("siths", __name__)
-
-# Why the page ended a card session (POST /siths/kort-borttaget, field "reason")
-# -> the login page's ?kort= value.
-END_REASONS = {"card_removed": "borttaget", "agent_unreachable": "agent"}
 
 # What siths.js says itself, by its Swedish text; the page hands it their translations (``script_texts``).
 SCRIPT_TEXTS = (
@@ -107,10 +104,10 @@ def _login_context():
     def siths_login_info() -> dict:
         cfg = current_app.config
         pem = siths_login.client_certificate_pem(request.headers, peer_address(), cfg)
+        ended = session.pop(ENDED_KEY, None) or request.args.get("kort")  # said once
         return {"configured": bool(cfg.get("SITHS_TRUST_ANCHORS")), "agent": cfg["SITHS_AGENT_URL"],
                 "client_certificate": pem is not None,
-                "card_removed": request.args.get("kort") == "borttaget",
-                "agent_lost": request.args.get("kort") == "agent"}
+                "card_removed": ended == "borttaget", "agent_lost": ended == "agent"}
     return {"siths_login_info": siths_login_info, "siths_script_texts": script_texts}
 
 
@@ -200,13 +197,14 @@ def card_removed():
     card session, with its audit event in the same transaction (JSON answer)."""
     form = CardRemovedForm()
     reason = (form.reason.data if form.validate() else "") or "card_removed"
-    if reason not in END_REASONS:
+    if reason not in CARD_END_REASONS:
         reason = "card_removed"
     if session.get(CARD_KEY) and current_user.is_authenticated:
         end_current_session(current_user._get_current_object(), reason)
         logout_user()
         session.clear()
-    return jsonify(redirect=url_for("auth.login", kort=END_REASONS[reason]))
+        session[ENDED_KEY] = CARD_END_REASONS[reason]
+    return jsonify(redirect=url_for("auth.login", kort=CARD_END_REASONS[reason]))
 
 
 def _order(number: str):
