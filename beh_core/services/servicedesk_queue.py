@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..catalogue import CatalogueRegistry
 from ..models import Order, OrderLine, OrderStatus, Person
-from .prefix import prefix_of, prefix_pattern
+from .prefix import prefix_pattern
 from .fulfilment import OPEN_STATUSES
 from .keyset import KeysetList, Range, keyset_page
 from .list_rows import add_lines, queue_rows
@@ -23,38 +23,37 @@ PERSON_LIMIT = 500
 def _persons_matching(text: str):
     """Ids of persons whose VGR-ID, first or last name starts with the text ("Sara Ber": first and last name).
 
-    Prefix searches on the indexed lower-case columns, so the queue search stays fast at region scale.
+    Prefix searches on the indexed lower-case columns, so the queue search stays fast at region scale. The
+    patterns are bound into the condition: the queue's own ranges read their values from the conditions.
     """
-    words = text.split()
-    if len(words) >= 2:
-        where = prefix_of(Person.first_name_lc, words[0]) & prefix_of(Person.last_name_lc, " ".join(words[1:]))
-    else:
-        where = (prefix_of(Person.vgr_id, text) | prefix_of(Person.first_name_lc, text)
-                 | prefix_of(Person.last_name_lc, text))
-    return select(Person.id).where(where)
+    values = _match_values(text)
+    return select(Person.id).where(_condition(_several_words(text), values.__getitem__))
 
 
 def _several_words(text: str) -> bool:
     return len(text.split()) >= 2
 
 
-@functools.cache
-def _match_condition(several_words: bool):
-    """:func:`_persons_matching`'s condition with named parameters (``_match_values``), for a kept statement.
-
-    The queue's own ranges take ``_persons_matching`` (its values bound in): the list keeps its statements
-    by shape and reads the values from the conditions."""
+def _condition(several_words: bool, value):
+    """The prefix condition of a person search; ``value(name)`` gives each pattern ("first" and "last", or
+    "prefix"): the pattern itself or a named parameter. One condition for both of the uses below."""
     escape = "\\"
     if several_words:
-        return (Person.first_name_lc.like(bindparam("first", type_=String), escape=escape)
-                & Person.last_name_lc.like(bindparam("last", type_=String), escape=escape))
-    prefix = bindparam("prefix", type_=String)
+        return (Person.first_name_lc.like(value("first"), escape=escape)
+                & Person.last_name_lc.like(value("last"), escape=escape))
+    prefix = value("prefix")
     return (Person.vgr_id.like(prefix, escape=escape) | Person.first_name_lc.like(prefix, escape=escape)
             | Person.last_name_lc.like(prefix, escape=escape))
 
 
+@functools.cache
+def _match_condition(several_words: bool):
+    """The condition with named parameters (values from ``_match_values``), for a statement kept compiled."""
+    return _condition(several_words, lambda name: bindparam(name, type_=String))
+
+
 def _match_values(text: str) -> dict[str, str]:
-    """The LIKE patterns of :func:`_match_condition` for the text (lower-cased, wildcards escaped)."""
+    """The LIKE patterns of the condition for the text (lower-cased, wildcards escaped)."""
     words = text.lower().split()
     if len(words) >= 2:
         return {"first": prefix_pattern(words[0]), "last": prefix_pattern(" ".join(words[1:]))}
