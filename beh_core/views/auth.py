@@ -112,7 +112,7 @@ def session_ended_by_card(sid: str | None) -> str | None:
 
     Only asked on the rare refused request (one statement), never on the everyday path."""
     record = sessions.session_record(get_session(), sid) if sid else None
-    return CARD_END_REASONS.get(record.end_reason) if record is not None and record.end_reason else None
+    return CARD_END_REASONS.get(record.end_reason) if record is not None else None
 
 
 @bp.before_app_request

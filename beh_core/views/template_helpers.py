@@ -32,6 +32,17 @@ def language_url(locale: str) -> str:
     return f"?lang={locale}"
 
 
+def link_base(endpoint: str, **last) -> str:
+    """The link of ``endpoint`` without its last part, the one value given (``number='_'``; ``0`` for an
+    integer): a list writes ``{{ base }}{{ row.number }}`` per row, one ``url_for`` per page instead of one
+    per row. The value must be the end of the URL (a route whose id stands last)."""
+    [(name, value)] = last.items()
+    url, end = url_for(endpoint, **{name: value}), str(value)
+    if not url.endswith("/" + end):
+        raise ValueError(f"{endpoint}: {name} is not the last part of {url}")
+    return url[:-len(end)]
+
+
 def labelled(item_key: str | None, values: dict | None) -> list[tuple[str, str]]:
     """(label, value) of filled-in field values of a catalogue item, labelled as the item's plugin names them.
 
@@ -147,6 +158,7 @@ def page_translations():
 def init_app(app: Flask) -> None:
     """Make the helpers template globals; templates translate through the request's cached translations."""
     app.jinja_env.globals.update(language_url=language_url, line_fields=line_fields, labelled=labelled,
+                                 link_base=link_base,
                                  fragment=fragment, csrf_field=csrf_field, filled_form=filled_form,
                                  shown_values=shown_values)
     app.jinja_env.install_gettext_callables(lambda text: page_translations().ugettext(text),
