@@ -21,6 +21,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from itertools import product
+from typing import NamedTuple
 
 from sqlalchemy import String, bindparam, exists, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
@@ -38,6 +39,19 @@ PAGE_SIZE = 15  # "Totalt 194 st. Sida 1 av 13." (manual 000)
 # System is checked line by line (is the line the first of the system in its order, is the order's status
 # the one asked for): its count stops at the cap of a probed count.
 SYSTEM_COUNT_CAP = PROBED_COUNT_CAP
+# Slutanvändare or Beställare by a name that several persons have: the count reads their orders person by
+# person (one range each, or each person's rows of an IN), so it too is exact up to ten pages of 15 and says
+# "fler än 150" beyond, where a name is too wide to page through and needs narrowing anyway.
+PERSONS_COUNT_CAP = PROBED_COUNT_CAP
+
+
+class ListRanges(NamedTuple):
+    """What a list reads: its index ranges (none: nothing can match), whether they are ranges of lines
+    (a System filter: the orders are found through their lines' indexes) and where its count stops."""
+
+    ranges: list[Range]
+    of_lines: bool = False
+    cap: int = COUNT_CAP
 
 STATUS_LABELS = {
     OrderStatus.VANTAR_PA_ATTEST.value: _N("Väntar på Attest"),
@@ -150,16 +164,16 @@ def _scope_ranges(scopes: list[tuple] | None, flt: OrderFilter, narrow: list) ->
     return ranges
 
 
-def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> tuple[list[Range], bool]:
-    """Every index range of the list (empty: nothing can match), and whether they are ranges of lines
-    (a System filter: the orders are found through their lines' ``(item_key, scope, time)`` indexes)."""
+def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> ListRanges:
+    """Every index range of the list for the filter (none: nothing can match), with where its count stops."""
     people: dict[str, list[int]] = {}
     if flt.end_user:
         people["end_user"] = persons_matching(session, flt.end_user, "slutanvandare")
     if flt.orderer:
         people["orderer"] = persons_matching(session, flt.orderer, "bestallare")
     if any(ids == [] for ids in people.values()):
-        return [], False
+        return ListRanges([])
+    persons_cap = PERSONS_COUNT_CAP if any(len(ids) > 1 for ids in people.values()) else COUNT_CAP
     if flt.end_user and not flt.number and session.get_bind().dialect.name == "postgresql":
         # Slutanvändare (up to 500 persons by a name): each person's orders are their own range of
         # (end_user_id, created_at, id), read newest first as far as a page needs, the rest checked on
@@ -167,21 +181,22 @@ def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> t
         # which grows with the orders per person. (SQLite keeps the IN: 500 ranges would be 500 SELECTs.)
         others = {kind: ids for kind, ids in people.items() if kind != "end_user"}
         where = (_scope_clause(scopes), *_facet_filter(flt), *_narrow(flt, others))
-        return [Range(where, (Order.end_user_id,), tuple((person_id,) for person_id in people["end_user"]))], False
+        return ListRanges([Range(where, (Order.end_user_id,), tuple((person_id,) for person_id in people["end_user"]))],
+                          cap=persons_cap)
     if flt.number or flt.end_user or len(people.get("orderer", ())) > 1:
         # Few rows whatever the scope: the number's or the persons' index, the rest filtered on those rows.
-        return [Range((_scope_clause(scopes), *_facet_filter(flt), *_narrow(flt, people)))], False
+        return ListRanges([Range((_scope_clause(scopes), *_facet_filter(flt), *_narrow(flt, people)))], cap=persons_cap)
     orderer = people["orderer"][0] if flt.orderer else None  # one beställare
     if orderer is not None and scopes is not None and any(kind == "orderer" for kind, _ in scopes) \
             and scopes != [("orderer", orderer)]:
-        return [], False  # Mina: only the actor's own
+        return ListRanges([])  # Mina: only the actor's own
     if flt.system:
-        return _system_ranges(scopes, flt, orderer), True
+        return ListRanges(_system_ranges(scopes, flt, orderer), True, SYSTEM_COUNT_CAP)
     narrow = _narrow(flt, {})
     if orderer is None:
-        return _scope_ranges(scopes, flt, narrow), False
+        return ListRanges(_scope_ranges(scopes, flt, narrow))
     if scopes is None or any(kind == "orderer" for kind, _ in scopes):
-        return _scope_ranges([("orderer", orderer)], flt, narrow), False
+        return ListRanges(_scope_ranges([("orderer", orderer)], flt, narrow))
     # Her orders in each delegation: (orderer_id, omrade_id, created_at, id), a vårdenhet filtered within.
     where = (*_facet_filter(flt), *narrow)
     ranges = []
@@ -192,7 +207,7 @@ def _ranges(session: Session, scopes: list[tuple] | None, flt: OrderFilter) -> t
     if units:
         ranges.append(Range(where, (Order.orderer_id, Order.omrade_id, Order.enhet_id),
                             tuple((orderer, o, e) for o, e in units)))
-    return ranges, False
+    return ListRanges(ranges)
 
 
 # Another line of the same order (is this line the order's first of the system?). Made once: an alias made
@@ -234,15 +249,14 @@ def _system_ranges(scopes: list[tuple] | None, flt: OrderFilter, orderer: int | 
 _WITH_CREDENTIALS = exists().where(Credential.order_id == Order.id).correlate(Order).label("with_credentials")
 
 
-def _list(session: Session, actor: Actor, ranges: tuple[list[Range], bool], request: PageRequest,
-          size: int) -> Page:
+def _list(session: Session, actor: Actor, ranges: ListRanges, request: PageRequest, size: int) -> Page:
     """One page of the ranges (of orders, or of lines leading to their orders), with the orders whose
     credentials the actor (their orderer) may read."""
-    order_ranges, of_lines = ranges
+    order_ranges, of_lines, cap = ranges
     spec = KeysetList(entity=OrderLine if of_lines else Order, key=LINE_SORT_KEY if of_lines else SORT_KEY,
                       ranges=tuple(order_ranges), shape=order_rows, extra_columns=(_WITH_CREDENTIALS,),
                       row_id=Order.id if of_lines else None)
-    page = keyset_page(session, spec, request, size, SYSTEM_COUNT_CAP if of_lines else COUNT_CAP)
+    page = keyset_page(session, spec, request, size, cap)
     # Only the orderer reads an order's credentials: checked here on the row, so the flag's SQL is the same
     # for every actor (built once; building it per request with the actor in it was 4 % of a list page).
     page.marks = {order.id for order, has_credentials in page.rows if has_credentials and order.orderer_id == actor.id}

@@ -11,9 +11,10 @@ their orders, never a whole range of millions.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Integer, String, bindparam, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
@@ -34,17 +35,27 @@ def name_words(text_: str) -> list[str]:
     return [w for w in _WORD.findall((text_ or "").lower()) if w.strip("_")][:6]
 
 
-def _name_ids(session: Session, words: list[str], limit: int):
-    if session.get_bind().dialect.name == "postgresql":
-        query = " & ".join(f"{w}:*" for w in words)
-        vector = func.to_tsvector(text("'simple'"), Person.first_name_lc.op("||")(" ").op("||")(Person.last_name_lc))
-        stmt = select(Person.id).where(vector.op("@@")(func.to_tsquery(text("'simple'"), query)))
+@functools.cache
+def _name_statement(postgres: bool):
+    """The name search (parameters ``words``, the full-text query, and ``limit``), built once per process:
+    building and compiling it per request cost more than PostgreSQL's work. The LIMIT is written into
+    the SQL, so PostgreSQL keeps one plan for every run instead of planning each one anew."""
+    if postgres:
+        # The separator is written into the SQL, so the expression is the index's own in every plan.
+        vector = func.to_tsvector(text("'simple'"), Person.first_name_lc.op("||")(literal_column("' '"))
+                                  .op("||")(Person.last_name_lc))
+        where = vector.op("@@")(func.to_tsquery(text("'simple'"), bindparam("words", type_=String)))
     else:
-        match = " AND ".join(f'"{w}"*' for w in words)
-        stmt = select(Person.id).where(Person.id.in_(
-            select(text("rowid")).select_from(text("persons_names")).where(text("persons_names MATCH :m"))
-        )).params(m=match)
-    return list(session.scalars(stmt.order_by(Person.id).limit(limit + 1)))
+        where = Person.id.in_(select(text("rowid")).select_from(text("persons_names"))
+                              .where(text("persons_names MATCH :words")))
+    return select(Person.id).where(where).order_by(Person.id).limit(
+        bindparam("limit", type_=Integer, literal_execute=True))
+
+
+def _name_ids(session: Session, words: list[str], limit: int) -> list[int]:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    query = " & ".join(f"{w}:*" for w in words) if postgres else " AND ".join(f'"{w}"*' for w in words)
+    return list(session.scalars(_name_statement(postgres), {"words": query, "limit": limit + 1}))
 
 
 def persons_matching(session: Session, typed: str, field: str, *, limit: int = PERSON_LIMIT) -> list[int]:
