@@ -657,6 +657,23 @@ EN = {
     "Loggar in …": "Logging in …",
     "Signaturen är ogiltig.": "The signature is invalid.",
     "Sätt i SITHS-kortet i kortläsaren.": "Insert the SITHS card in the card reader.",
+    # Error pages (views/errors.py): every HTTP error in the page's language
+    "Felaktig begäran": "Bad request",
+    "Portalen kunde inte tolka det som skickades. Gå tillbaka och försök igen.":
+        "The portal could not understand what was sent. Go back and try again.",
+    "Sidan kan inte öppnas så": "The page cannot be opened this way",
+    "Adressen kan inte öppnas på det här sättet. Gå till startsidan och fortsätt därifrån.":
+        "This address cannot be opened this way. Go to the start page and continue from there.",
+    "För mycket data": "Too much data",
+    "Det som skickades är för stort. Dela upp det eller välj en mindre fil.":
+        "What was sent is too large. Split it up or choose a smaller file.",
+    "För lång adress": "Address too long",
+    "Adressen är för lång. Gör sökningen kortare och försök igen.":
+        "The address is too long. Shorten the search and try again.",
+    "Något gick fel": "Something went wrong",
+    "Ett oväntat fel inträffade och ingenting sparades. Försök igen om en stund. Om felet finns kvar, kontakta "
+    "Service Desk.": "An unexpected error occurred and nothing was saved. Try again in a while. If the error "
+                     "remains, contact the Service Desk.",
 }
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).

@@ -181,7 +181,8 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
                                                data=lambda o, me: {"katalog": "lr"})]),
     # --- TJÄNSTER, MIN DATA and suggestions while typing (issue 11) -----------------------------
     "my_data.services": ("logged_in", [Probe("GET", LOGGED_IN)]),
-    "my_data.identities": ("logged_in", [Probe("GET", LOGGED_IN)]),
+    "my_data.identities": ("logged_in", [Probe("GET", LOGGED_IN),
+                                         Probe("POST", LOGGED_IN, data=lambda o, me: {"sok": "er"})]),
     "suggest.persons": ("order", [Probe("POST", ORDERER, args=LR, data=lambda o, me: {"q": "er"})]),
     "suggest.kostnadsstallen": ("logged_in", [Probe("POST", LOGGED_IN, data=lambda o, me: {"q": "60"})]),
     # --- Hantera användartjänst (plugin usertjanst, manual 004): beställare with an L/R delegation -------

@@ -1,13 +1,52 @@
-"""Error pages in Swedish; typed operation errors become 403/404/409."""
+"""Error pages in Swedish; typed operation errors become 403/404/409.
+
+Every HTTP error the portal answers is a page of its own in the user's language (or JSON for the
+endpoints the browser's scripts call): a 400 of a hand-made request, a 405 of a bookmarked POST
+address, a 413 of an oversized upload and a 500 alike, never Werkzeug's English default.
+"""
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..authz import Forbidden
 from ..services.errors import Conflict, NotFound
 from ..labels import _N
+from ..rate_limits import JSON_ENDPOINTS
+
+log = logging.getLogger(__name__)
+
+# (title, message) per status without a handler of its own; others get the 400 texts.
+HTTP_PAGES = {
+    400: (_N("Felaktig begäran"), _N("Portalen kunde inte tolka det som skickades. Gå tillbaka och försök igen.")),
+    405: (_N("Sidan kan inte öppnas så"),
+          _N("Adressen kan inte öppnas på det här sättet. Gå till startsidan och fortsätt därifrån.")),
+    413: (_N("För mycket data"), _N("Det som skickades är för stort. Dela upp det eller välj en mindre fil.")),
+    414: (_N("För lång adress"), _N("Adressen är för lång. Gör sökningen kortare och försök igen.")),
+    500: (_N("Något gick fel"), _N("Ett oväntat fel inträffade och ingenting sparades. Försök igen om en stund. "
+                                   "Om felet finns kvar, kontakta Service Desk.")),
+}
+FALLBACK_500 = ('<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Något gick fel – BEH</title>'
+                '</head><body><main><h1>Något gick fel</h1><p>Ett oväntat fel inträffade och ingenting sparades. '
+                'Försök igen om en stund. Om felet finns kvar, kontakta Service Desk.</p>'
+                '<p><a href="/">Till startsidan</a></p></main></body></html>')
+
+
+def _wants_json() -> bool:
+    return request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json"
+
+
+def _error_page(code: int, headers=None):
+    title, message = HTTP_PAGES.get(code, HTTP_PAGES[400])
+    if _wants_json():
+        response = jsonify(error=code, message=gettext(message), message_sv=message)
+    else:
+        response = render_template("error.html", title=title, message=gettext(message))
+    return response, code, dict(headers or {})
 
 
 def init_app(app: Flask) -> None:
@@ -33,3 +72,19 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return render_template("error.html", title=_N("Formuläret har gått ut"),
                                message=gettext("Sidan var för gammal eller skickades inte från portalen. Ladda om och försök igen.")), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # Routing redirects never come here (Flask returns them as they are); an "Allow" header stays.
+        methods = getattr(error, "valid_methods", None)
+        return _error_page(error.code or 500, {"Allow": ", ".join(methods)} if methods else None)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError):
+        # The cause is logged by Flask (with the request, personnummer masked by the log filter). The page
+        # may itself fail (the database being what failed): then a fixed Swedish page, no template.
+        try:
+            return _error_page(500)
+        except Exception:  # noqa: BLE001 - the last answer the request can get
+            log.exception("the error page could not be rendered")
+            return FALLBACK_500, 500, {"Content-Type": "text/html; charset=utf-8"}

@@ -6,14 +6,19 @@ pages ask.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from .. import authz
 from ..db import get_session
+from ..identifiers import InvalidIdentifier, normalise_personnummer
+from ..models import Person
 from ..services.identities import my_identities
+from ..services.paging import Page
+from ..services.person_match import is_personnummer
 from .access import current_actor, read_only, requires, runtime
-from .forms import InputForm, TrimmedStringField, from_query, page_number, valid_data
+from .forms import InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_number, valid_data
 from .start import catalogue_tiles
 
 bp = Blueprint("my_data", __name__)
@@ -22,7 +27,7 @@ bp = Blueprint("my_data", __name__)
 class IdentitySearchForm(InputForm):
     """Mina identiteter: Sök (name, VGR-ID)."""
 
-    sok = TrimmedStringField()
+    sok = TrimmedStringField(validators=[MaxLength(100)])  # the text goes into the address after Sök
 
 
 @bp.app_context_processor
@@ -46,14 +51,37 @@ def services():
     return render_template("my_data/services.html", tiles=catalogue_tiles(everything=True))
 
 
-@bp.get("/mina-identiteter")
+@bp.route("/mina-identiteter", methods=["GET", "POST"])
 @requires("logged_in")
 @read_only
 def identities():
-    """Mina identiteter: the persons I have ordered for and what each of them holds."""
-    form = from_query(IdentitySearchForm)
-    form.validate()
+    """Mina identiteter: the persons I have ordered for and what each of them holds.
+
+    Sök posts and is redirected to the list with the text in the address (Post/Redirect/Get), a whole
+    personnummer replaced by that person's VGR-ID: a personnummer never stands in an address or a log.
+    """
+    form = IdentitySearchForm() if request.method == "POST" else from_query(IdentitySearchForm)
+    if not form.validate():  # told at the field, the typed text shown again
+        return render_template("my_data/identities.html", page=Page([], 0, 1, 1), sok=form.raw_text()["sok"],
+                               errors=field_errors(form), registry=runtime().registry,
+                               today=current_actor().today), 400
     text = valid_data(form)["sok"] or ""
-    page = my_identities(get_session(), current_actor(), text, page_number())
+    db = get_session()
+    if is_personnummer(text):
+        try:
+            person = db.scalar(select(Person).where(
+                Person.personnummer == normalise_personnummer(text.replace(" ", ""))))
+        except InvalidIdentifier:  # a date that does not exist or a wrong check digit: nobody has it
+            person = None
+        if person is not None:
+            return redirect(url_for("my_data.identities", sok=person.vgr_id), 303)
+        if request.method == "GET":  # typed into the address: never shown back from there
+            return redirect(url_for("my_data.identities"), 303)
+        # Nobody has it: "Ingen identitet hittades", the typed text kept in the field of this POST's answer.
+        return render_template("my_data/identities.html", page=Page([], 0, 1, 1), sok=text,
+                               registry=runtime().registry, today=current_actor().today)
+    if request.method == "POST":
+        return redirect(url_for("my_data.identities", **({"sok": text} if text else {})), 303)
+    page = my_identities(db, current_actor(), text, page_number())
     return render_template("my_data/identities.html", page=page, sok=text, registry=runtime().registry,
                            today=current_actor().today)

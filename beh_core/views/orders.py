@@ -17,7 +17,8 @@ from ..services.ordering import parse_date
 from ..services.paging import Page
 from ..services.person_match import is_personnummer, persons_matching
 from .access import current_actor, order_or_abort, read_only, requires, runtime
-from .forms import IdField, InputForm, TrimmedStringField, field_errors, from_query, page_request, valid_data
+from .forms import (IdField, InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_request,
+                    valid_data)
 
 bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 
@@ -25,20 +26,24 @@ bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 # Sökalternativ in the query string (the form posts, then redirects here: a personnummer never does).
 FILTER_ARGS = ("ordernummer", "slutanvandare", "bestallare", "system", "katalog", "status", "typ", "fran", "till")
 PAGE_ARGS = ("sida", "efter", "fore")
+PERSON_FIELD = 100  # a name, VGR-ID, HSA-id or personnummer; a system's name
+SHORT_FIELD = 40  # an order number, a date, a status, typ or katalog key
 
 
 class OrderSearchForm(InputForm):
     """Sökalternativ of Mina / Alla beställningar (posted, or in the query string after the redirect)."""
 
-    ordernummer = TrimmedStringField()
-    slutanvandare = TrimmedStringField()
-    bestallare = TrimmedStringField()
-    system = TrimmedStringField()
-    katalog = TrimmedStringField()
-    status = TrimmedStringField()
-    typ = TrimmedStringField()
-    fran = TrimmedStringField()
-    till = TrimmedStringField()
+    # Each field has a length: the search is redirected to an address holding it (PRG), and an address too
+    # long for the server would be refused there in English instead of at the field in Swedish.
+    ordernummer = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
+    slutanvandare = TrimmedStringField(validators=[MaxLength(PERSON_FIELD)])
+    bestallare = TrimmedStringField(validators=[MaxLength(PERSON_FIELD)])
+    system = TrimmedStringField(validators=[MaxLength(PERSON_FIELD)])
+    katalog = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
+    status = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
+    typ = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
+    fran = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
+    till = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
 
 
 class ChangeAttestantForm(InputForm):

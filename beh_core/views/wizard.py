@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -330,5 +330,7 @@ def done(catalogue: str, number: str):
     """Din beställning är nu skapad. Ditt ordernummer är c…"""
     spec = state.catalogue_or_404(catalogue)
     order = order_or_abort(number, authz.may_view_order)
+    if order.catalogue != spec.key:  # another catalogue's order under this one's heading: no such page
+        abort(404)
     return render_template("wizard/done.html", catalogue=spec, number=order.number, step=4)
 
