@@ -53,6 +53,11 @@ COUNTS_WHEN = {"search": _is_search}
 JSON_ENDPOINTS = {"siths.challenge", "siths.card_removed"}
 
 
+def wants_json() -> bool:
+    """Does the request come from the pages' scripts (answer errors as JSON) rather than a browser page?"""
+    return request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json"
+
+
 def client_address() -> str:
     """The client's address (after a trusted proxy's X-Forwarded-For)."""
     return request.remote_addr or "unknown"
@@ -70,7 +75,7 @@ KEY_FUNCTIONS = {"address": client_address, "user": user_or_address}
 
 def _too_many(error):
     message = gettext("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")
-    if request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         response = jsonify(error="rate_limited", message=message, message_sv=message)
     else:
         response = current_app.make_response(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ..authz import Forbidden
 from ..services.errors import Conflict, NotFound
 from ..labels import _N
-from ..rate_limits import JSON_ENDPOINTS
+from ..rate_limits import wants_json
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,9 @@ FALLBACK_500 = ('<!doctype html><html lang="sv"><head><meta charset="utf-8"><tit
                 '<p><a href="/">Till startsidan</a></p></main></body></html>')
 
 
-def _wants_json() -> bool:
-    return request.endpoint in JSON_ENDPOINTS or request.accept_mimetypes.best == "application/json"
-
-
 def _error_page(code: int, headers=None):
     title, message = HTTP_PAGES.get(code, HTTP_PAGES[400])
-    if _wants_json():
+    if wants_json():
         response = jsonify(error=code, message=gettext(message), message_sv=message)
     else:
         response = render_template("error.html", title=title, message=gettext(message))

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import authz
 from ..db import get_session
-from ..identifiers import InvalidIdentifier, normalise_personnummer
 from ..models import Person
 from ..services.identities import my_identities
 from ..services.paging import Page
-from ..services.person_match import is_personnummer
+from ..services.errors import ValidationFailed
+from ..services.person_match import is_personnummer, persons_matching
 from .access import current_actor, read_only, requires, runtime
 from .forms import InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_number, valid_data
 from .start import catalogue_tiles
@@ -69,10 +68,10 @@ def identities():
     db = get_session()
     if is_personnummer(text):
         try:
-            person = db.scalar(select(Person).where(
-                Person.personnummer == normalise_personnummer(text.replace(" ", ""))))
-        except InvalidIdentifier:  # a date that does not exist or a wrong check digit: nobody has it
-            person = None
+            ids = persons_matching(db, text, "sok")
+        except ValidationFailed:  # a date that does not exist or a wrong check digit: nobody has it
+            ids = []
+        person = db.get(Person, ids[0]) if ids else None
         if person is not None:
             return redirect(url_for("my_data.identities", sok=person.vgr_id), 303)
         if request.method == "GET":  # typed into the address: never shown back from there
