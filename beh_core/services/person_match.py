@@ -89,3 +89,10 @@ def persons_matching(session: Session, typed: str, field: str, *, limit: int = P
 def is_personnummer(typed: str) -> bool:
     """Does the text look like a personnummer (it must then never travel in a URL)?"""
     return bool(_PNR.match((typed or "").replace(" ", "")))
+
+
+def vgr_id_of_personnummer(session: Session, typed: str, field: str) -> str | None:
+    """The VGR-ID that stands for a typed personnummer in an address (None: nobody in KiV has it).
+    ValidationFailed({field: …}) when it is not a valid personnummer."""
+    ids = persons_matching(session, typed, field)
+    return session.scalar(select(Person.vgr_id).where(Person.id == ids[0])) if ids else None

@@ -19,24 +19,21 @@ from ..models import SCOPE_AREA, SCOPE_UNIT, Person
 from ..services import delegation as ops
 from ..services import directory
 from ..services.errors import ValidationFailed
-from .forms import (BooleanField, IdField, IdListField, InputForm, MaxLength, TrimmedStringField, field_errors,
-                    from_query, page_number, valid_data)
+from .forms import (SEARCH_TEXT_MAX, BooleanField, IdField, IdListField, InputForm, MaxLength, TrimmedStringField,
+                    field_errors, from_query, page_number, valid_data)
 
 bp = Blueprint("delegation", __name__, url_prefix="/delegeringar")
 ALL_FORVALTNINGAR = "alla"
-
-
-SEARCH_FIELD = 100  # the longest name, VGR-ID or förvaltning a search field takes
 
 
 class PersonSearchForm(InputForm):
     """Ny delegering, Lägg till användare: Sök person(er) and the chosen persons (hidden ``valda``)."""
 
     action = TrimmedStringField()
-    fornamn = TrimmedStringField(validators=[MaxLength(SEARCH_FIELD)])
-    efternamn = TrimmedStringField(validators=[MaxLength(SEARCH_FIELD)])
-    vgr_id = TrimmedStringField(validators=[MaxLength(SEARCH_FIELD)])
-    organisation = TrimmedStringField(validators=[MaxLength(SEARCH_FIELD)])
+    fornamn = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
+    efternamn = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
+    vgr_id = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
+    organisation = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
     valda = IdListField()
     traff = IdListField()
 
@@ -88,7 +85,7 @@ def _redirect_with_form(endpoint: str, form: InputForm):
     """Post/Redirect/Get for the pages that only search and choose: the same fields as a GET (checked there)."""
     # A text longer than any field takes is cut (the GET then says so at the field): the address must stay
     # short enough for the server, which would refuse it in English.
-    fields = {field.name: [value[:SEARCH_FIELD + 1] if isinstance(value, str) else value for value in field.raw_data]
+    fields = {field.name: [value[:SEARCH_TEXT_MAX + 1] if isinstance(value, str) else value for value in field.raw_data]
               for field in form if field.raw_data}
     return redirect(url_for(endpoint, **fields))
 

@@ -40,13 +40,16 @@ from ..services.paging import PageRequest
 __all__ = ["BooleanField", "DateField", "field_errors", "from_query", "has_control_characters", "IdField",
            "IdListField", "InputForm", "MaxLength", "NoControlCharacters", "page_number", "page_request",
            "PageNumberField", "posted_names", "runtime_form", "StringField", "TextAreaField", "TextListField",
-           "TrimmedStringField", "valid_data"]
+           "SEARCH_TEXT_MAX", "TrimmedStringField", "valid_data"]
 
 CONTROL_CHARACTERS = _N("Texten innehåller tecken som inte är tillåtna (till exempel styrtecken). "
                         "Ta bort dem och försök igen.")
 NOT_AN_ID = _N("Ogiltigt val. Välj i listan.")
 NOT_A_DATE = _N("Ange datum som ÅÅÅÅ-MM-DD.")
 TOO_LONG = _N("Texten får vara högst %(max)s tecken.")
+# A search text that a redirect puts into the address (a name, VGR-ID, HSA-id, personnummer, a system): longer
+# texts are refused at the field, before the address could grow past what the server accepts.
+SEARCH_TEXT_MAX = 100
 
 
 def has_control_characters(text: str, multiline: bool = False) -> bool:

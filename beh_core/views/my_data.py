@@ -11,13 +11,13 @@ from flask_login import current_user
 
 from .. import authz
 from ..db import get_session
-from ..models import Person
 from ..services.identities import my_identities
 from ..services.paging import Page
 from ..services.errors import ValidationFailed
-from ..services.person_match import is_personnummer, persons_matching
+from ..services.person_match import is_personnummer, vgr_id_of_personnummer
 from .access import current_actor, read_only, requires, runtime
-from .forms import InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_number, valid_data
+from .forms import (SEARCH_TEXT_MAX, InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_number,
+                    valid_data)
 from .start import catalogue_tiles
 
 bp = Blueprint("my_data", __name__)
@@ -26,7 +26,7 @@ bp = Blueprint("my_data", __name__)
 class IdentitySearchForm(InputForm):
     """Mina identiteter: Sök (name, VGR-ID)."""
 
-    sok = TrimmedStringField(validators=[MaxLength(100)])  # the text goes into the address after Sök
+    sok = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])  # the text goes into the address after Sök
 
 
 @bp.app_context_processor
@@ -68,12 +68,11 @@ def identities():
     db = get_session()
     if is_personnummer(text):
         try:
-            ids = persons_matching(db, text, "sok")
+            vgr_id = vgr_id_of_personnummer(db, text, "sok")
         except ValidationFailed:  # a date that does not exist or a wrong check digit: nobody has it
-            ids = []
-        person = db.get(Person, ids[0]) if ids else None
-        if person is not None:
-            return redirect(url_for("my_data.identities", sok=person.vgr_id), 303)
+            vgr_id = None
+        if vgr_id is not None:
+            return redirect(url_for("my_data.identities", sok=vgr_id), 303)
         if request.method == "GET":  # typed into the address: never shown back from there
             return redirect(url_for("my_data.identities"), 303)
         # Nobody has it: "Ingen identitet hittades", the typed text kept in the field of this POST's answer.

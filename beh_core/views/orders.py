@@ -8,17 +8,17 @@ from sqlalchemy import select
 from .. import authz
 from ..db import get_session
 from ..labels import KIND_LABELS
-from ..models import Enhet, Omrade, Person
+from ..models import Enhet, Omrade
 from ..services import attest as attest_ops
 from ..services.errors import ValidationFailed
 from ..services import servicedesk_queue
 from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, my_orders
 from ..services.ordering import parse_date
 from ..services.paging import Page
-from ..services.person_match import is_personnummer, persons_matching
+from ..services.person_match import is_personnummer, vgr_id_of_personnummer
 from .access import current_actor, order_or_abort, read_only, requires, runtime
-from .forms import (IdField, InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_request,
-                    valid_data)
+from .forms import (SEARCH_TEXT_MAX, IdField, InputForm, MaxLength, TrimmedStringField, field_errors, from_query,
+                    page_request, valid_data)
 
 bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 
@@ -26,7 +26,6 @@ bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 # Sökalternativ in the query string (the form posts, then redirects here: a personnummer never does).
 FILTER_ARGS = ("ordernummer", "slutanvandare", "bestallare", "system", "katalog", "status", "typ", "fran", "till")
 PAGE_ARGS = ("sida", "efter", "fore")
-PERSON_FIELD = 100  # a name, VGR-ID, HSA-id or personnummer; a system's name
 SHORT_FIELD = 40  # an order number, a date, a status, typ or katalog key
 
 
@@ -36,9 +35,9 @@ class OrderSearchForm(InputForm):
     # Each field has a length: the search is redirected to an address holding it (PRG), and an address too
     # long for the server would be refused there in English instead of at the field in Swedish.
     ordernummer = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
-    slutanvandare = TrimmedStringField(validators=[MaxLength(PERSON_FIELD)])
-    bestallare = TrimmedStringField(validators=[MaxLength(PERSON_FIELD)])
-    system = TrimmedStringField(validators=[MaxLength(PERSON_FIELD)])
+    slutanvandare = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
+    bestallare = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
+    system = TrimmedStringField(validators=[MaxLength(SEARCH_TEXT_MAX)])
     katalog = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
     status = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
     typ = TrimmedStringField(validators=[MaxLength(SHORT_FIELD)])
@@ -83,15 +82,14 @@ def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[st
     for name in ("slutanvandare", "bestallare"):
         if is_personnummer(args.get(name, "")):
             try:
-                ids = persons_matching(get_session(), args[name], name)
+                vgr_id = vgr_id_of_personnummer(get_session(), args[name], name)
             except ValidationFailed as failed:
                 errors.update({k: gettext(v) for k, v in failed.errors.items()})
                 continue
-            person = get_session().get(Person, ids[0]) if ids else None
-            if person is None:
+            if vgr_id is None:
                 errors[name] = gettext("Ingen person med detta personnummer finns i KiV.")
             else:
-                args[name] = person.vgr_id
+                args[name] = vgr_id
     return args, errors
 
 
