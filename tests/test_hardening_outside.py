@@ -138,3 +138,12 @@ def test_klar_sidan_visar_bara_sin_egen_katalogs_beställning(region, login):
     browser = login("sarbe1")
     assert browser.get(f"/lr/klar/{order.number}").status_code == 200
     assert browser.get(f"/vmu/klar/{order.number}").status_code == 404
+
+
+def test_en_vidarebefordran_säger_sitt_på_svenska(region, browser):
+    response = browser.get("/bestallningar/mina")  # not logged in: sent to the login page
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    page = text_of(response)
+    assert '<html lang="sv">' in page and "Du skickas vidare till" in page
+    assert "Redirecting" not in page and "You should be redirected" not in page

@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, jsonify, render_template
 from flask_babel import gettext
+from markupsafe import escape
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -36,6 +37,18 @@ FALLBACK_500 = ('<!doctype html><html lang="sv"><head><meta charset="utf-8"><tit
                 '<p><a href="/">Till startsidan</a></p></main></body></html>')
 
 
+def swedish_redirect(location: str, code: int = 302):
+    """A redirect whose body (shown only by clients that do not follow it) is in Swedish, not Werkzeug's English."""
+    # Werkzeug builds the response (its Location header made safe for non-ASCII); only the page text is ours.
+    from werkzeug.utils import redirect
+
+    response = redirect(location, code=code, Response=Flask.response_class)
+    link = escape(location)
+    response.set_data('<!doctype html>\n<html lang="sv">\n<title>Vidarebefordrar</title>\n<h1>Vidarebefordrar</h1>\n'
+                      f'<p>Du skickas vidare till <a href="{link}">{link}</a>. Om inget händer, följ länken.\n')
+    return response
+
+
 def _error_page(code: int, headers=None):
     title, message = HTTP_PAGES.get(code, HTTP_PAGES[400])
     if wants_json():
@@ -46,7 +59,8 @@ def _error_page(code: int, headers=None):
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
+    """Register the handlers, and the Swedish redirect page for ``flask.redirect``."""
+    app.redirect = swedish_redirect  # flask.redirect calls current_app.redirect (Flask 2.2+)
 
     @app.errorhandler(403)
     @app.errorhandler(Forbidden)
