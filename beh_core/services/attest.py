@@ -50,7 +50,8 @@ def remove_lines(session: Session, rt: "Runtime", actor: Actor, order: Order, li
     wanted = {int(i) for i in line_ids}
     if not wanted:
         raise ValidationFailed({"lines": N_("Markera de behörigheter som ska tas bort.")})
-    set_order_status(session, order, expected={WAITING}, new=WAITING)
+    # Still waiting, and still this attestant's (not changed by Byt attestant meanwhile).
+    set_order_status(session, order, expected={WAITING}, new=WAITING, where=(Order.attestant_id == actor.id,))
     active = [line for line in _committed_lines(session, order) if not line.removed]
     removed = [line for line in active if line.id in wanted]
     if not removed:
@@ -157,9 +158,10 @@ def _record_decision(session: Session, rt: "Runtime", actor: Actor, order: Order
     step = order.current_step
     following = next((s for s in order.attest_steps if s.position > step.position), None)
     now = utcnow()
-    # Compare-and-set on the step: of two decisions sent at once (two windows) only one is recorded.
+    # Compare-and-set on the step, still waiting and still this attestant's: of two decisions sent at once
+    # (two windows) only one is recorded, and a decision that meets Byt attestant committed first is refused.
     set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_APPROVED if approve else STEP_REJECTED,
-                    decided_at=now, comment=comment or None)
+                    attestant_id=actor.id, decided_at=now, comment=comment or None)
     if approve and not [line for line in _committed_lines(session, order) if not line.removed]:
         session.rollback()  # defence in depth: an order without lines would wait in the queue for ever
         raise ValidationFailed({"lines": KEEP_ONE})
@@ -230,9 +232,12 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
     if errors:
         raise ValidationFailed(errors)
     previous = order.attestant_id
-    set_order_status(session, order, expected={WAITING}, new=WAITING,
+    # The step first, then the order (the order a decision takes them in, so the two never deadlock), each a
+    # compare-and-set on the attestant the orderer saw: a decision committed meanwhile makes this one lose.
+    set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_WAITING, attestant_id=step.attestant_id,
+                    new_attestant_id=attestant_id)
+    set_order_status(session, order, expected={WAITING}, new=WAITING, where=(Order.attestant_id == previous,),
                      omrade_id=omrade_id, enhet_id=enhet_id, attestant_id=attestant_id)
-    step.attestant_id = attestant_id
     audit.record(session, actor, "order.attestant_changed", "order", order.number,
                  previous_attestant_id=previous, attestant_id=attestant_id, step=step.key)
     session.flush()

@@ -37,8 +37,9 @@ def _statuses(expected: Iterable[str]) -> list[str]:
 
 
 def set_order_status(session: Session, order: Order, *, expected: set[str], new: str,
-                     message: str = CONFLICT_MESSAGE, **values: Any) -> None:
-    """Set ``orders.status`` to ``new`` (and ``values``) only if it is still one of ``expected``.
+                     message: str = CONFLICT_MESSAGE, where: tuple = (), **values: Any) -> None:
+    """Set ``orders.status`` to ``new`` (and ``values``) only if it is still one of ``expected``
+    (and the conditions ``where`` still hold, e.g. the order is still the deciding attestant's).
 
     On success the object is refreshed from the row. If the status has changed
     meanwhile, the transaction is rolled back and ``Conflict(message)`` raised.
@@ -53,7 +54,7 @@ def set_order_status(session: Session, order: Order, *, expected: set[str], new:
     """
     session.flush()  # pending changes of this transaction go first, the refresh must not discard them
     result = session.execute(
-        update(Order).where(Order.id == order.id, Order.status.in_(_statuses(expected)))
+        update(Order).where(Order.id == order.id, Order.status.in_(_statuses(expected)), *where)
         .values(status=str(getattr(new, "value", new)), **values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
@@ -102,16 +103,22 @@ def lock_order(session: Session, order: Order, *, expected: set[str], message: s
 
 
 def set_step_status(session: Session, step_id: int, *, expected: set[str], new: str,
-                    message: str = CONFLICT_MESSAGE, **values: Any) -> None:
-    """Set an attest step's status to ``new`` only if it is still one of ``expected`` (two decisions: one wins).
+                    message: str = CONFLICT_MESSAGE, attestant_id: int | None = None, **values: Any) -> None:
+    """Set an attest step's status to ``new`` only if it is still one of ``expected`` (two decisions: one wins)
+    and, given ``attestant_id``, the step is still that person's (a decision against Byt attestant: one wins).
 
-    Same contract as ``set_order_status``; the step, if loaded in the session, is refreshed.
+    Same contract as ``set_order_status``; the step, if loaded in the session, is refreshed. A new attestant
+    of the step is set in ``values`` as ``new_attestant_id``.
     """
     from ..models import OrderAttestStep
 
     session.flush()
+    held = () if attestant_id is None else (OrderAttestStep.attestant_id == attestant_id,)
+    if "new_attestant_id" in values:
+        values["attestant_id"] = values.pop("new_attestant_id")
     result = session.execute(
-        update(OrderAttestStep).where(OrderAttestStep.id == step_id, OrderAttestStep.status.in_(_statuses(expected)))
+        update(OrderAttestStep).where(OrderAttestStep.id == step_id, OrderAttestStep.status.in_(_statuses(expected)),
+                                      *held)
         .values(status=new, **values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         session.rollback()
