@@ -135,7 +135,7 @@ def serve(target: Target, ruler: str) -> list[subprocess.Popen]:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     env = {**os.environ, **GUNICORN_ENV, "BEH_DATABASE_URL": target.url}
     portal = subprocess.Popen([gunicorn, "-w", "2", "-b", f"127.0.0.1:{target.port}", "--log-level", "warning",
-                               "beh_core:create_app()"], env=env)
+                               "-c", "python:beh_core.gunicorn_conf", "beh_core:create_app()"], env=env)
     ruler_proc = subprocess.Popen([gunicorn, "-w", "2", "-b", f"127.0.0.1:{target.ruler_port}", "--log-level",
                                    "warning", "--chdir", str(Path(ruler).parent),
                                    f'limit_app:make_app("{target.url}")'], env=os.environ)
