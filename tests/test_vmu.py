@@ -211,8 +211,20 @@ def test_forgad_spärr_och_logg_vid_en_offentlig_vårdenhet_nekas(app, region, l
     end_user = fresh_end_user(region, units)
     start(browser, end_user)
     forged = token("sparr_logg", units["NH-O3-E1"])
-    post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [forged]})
+    page = post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [forged]})
+    assert "En vald behörighet kan inte beställas här." in text_of(page)  # not offered there: refused at once
     refused = post_step(browser, "/vmu/granska", {"attestant_id": attestant.id, "start_date": TODAY.isoformat(),
                                                    "action": "submit"})
-    assert "Administration spärr och logg kan bara beställas vid en privat vårdgivare." in text_of(refused)
+    assert refused.status_code != 302
     assert region.scalar(select(Order).where(Order.catalogue == "vmu")) is None
+
+
+def test_en_förfalskad_vårdenhet_i_uppdragslistan_nekas_på_sidan_och_granska_svarar(app, region, login, world):
+    units, orderer, _, _ = world
+    browser = login(orderer.vgr_id)
+    start(browser, fresh_end_user(region, units))
+    for scope in ("99999999999999999999", "abc", "-8", ""):
+        forged = f"vmu.pascal.vob@{scope}" if scope else "vmu.pascal.vob"
+        page = post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [forged]})
+        assert "En vald behörighet kan inte beställas här." in text_of(page), scope
+        assert browser.get("/vmu/granska").status_code in (200, 302), scope  # never a 500

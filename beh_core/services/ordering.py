@@ -40,6 +40,7 @@ ORDER_NUMBER_OFFSET = 100000
 FREE_TEXT_MAX = 2000
 NO_LINES = N_("Beställningen innehåller inga behörigheter. Välj minst en behörighet.")
 INCOMPLETE = N_("Beställningen är ofullständig. Börja om från steg 1.")
+NOT_ORDERABLE = N_("En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.")
 
 
 def kind_choice_message(kind_labels: list[str]) -> Message:
@@ -157,7 +158,7 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
         item = rt.registry.get(line.item_key)
         if (item is None or item.catalogue != catalogue.key or kind not in item.kinds
                 or (forvaltning is not None and not item.offered_in(forvaltning.code))):
-            errors["lines"] = N_("En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.")
+            errors["lines"] = NOT_ORDERABLE
             continue
         scope_key = line_scope(item, line, forvaltning, held.get(line.held_permission_id or -1))
         item_key = field_key(item.key, "_item", line.scope_key)
