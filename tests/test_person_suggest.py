@@ -71,7 +71,19 @@ def test_personnummer_maskeras_och_loggas_aldrig(region, login, caplog):
     assert browser.get(f"/forslag/personer/usertjanst?q={eriny1.personnummer}").status_code == 405  # POST only
 
 
-@pytest.mark.parametrize("text", ["ber", "Sara Ber", "perwi", "SE2321000131-P0000", "19800101", "800101-12"])
+def test_de_maskerade_siffrorna_går_inte_att_gissa_fram_en_i_taget(region, login):
+    eriny1 = person(region, "eriny1")
+    number = eriny1.personnummer  # ÅÅÅÅMMDDNNNN; pages show ÅÅÅÅMMDD-****
+    browser = login("sarbe1")
+    found = lambda text: [s["value"] for s in suggested(browser, text)]  # noqa: E731
+    assert str(eriny1.id) in found(number[:8]) and str(eriny1.id) in found(number[2:8])  # the birth date: shown anyway
+    for typed in (number[:9], number[:10], number[:11], f"{number[:8]}-{number[8:10]}", number[2:9], number[2:11]):
+        assert found(typed) == [], typed  # into the masked part: nothing, whichever digits are right
+    assert found(number) == [str(eriny1.id)] and found(f"{number[2:8]}-{number[8:]}") == [str(eriny1.id)]
+
+
+@pytest.mark.parametrize("text", ["ber", "Sara Ber", "perwi", "SE2321000131-P0000", "19800101", "800101-1234",
+                                  "198001011234"])
 def test_förslagen_söker_med_index_aldrig_hela_tabellen(region, text):
     shown = plan(region, select(Person.id).where(key_clause(text)))
     assert "INDEX" in shown.upper(), shown

@@ -30,6 +30,10 @@ from .prefix import prefix_of
 
 MIN_LENGTH = 2
 PNR_MIN_DIGITS = 6
+# The birth date (ÅÅÅÅMMDD) is shown; the last four digits are masked everywhere. A typed number is a
+# prefix only within the date: one that goes on into the last four must be the whole personnummer, or
+# the suggestions would reveal the masked digits one at a time.
+DATE_DIGITS = 8
 LIMIT = 10
 _SEPARATORS = re.compile(r"[-+\s]")
 _HSA = re.compile(r"^se\d", re.IGNORECASE)
@@ -74,7 +78,8 @@ def orderable_clause(units, today: date):
 
 
 def key_branches(text: str) -> list[tuple[Any, Any]] | None:
-    """The typed text as (WHERE, indexed column to walk in order) per key it may be; None when too short.
+    """The typed text as (WHERE, indexed column to walk in order) per key it may be; None when too short
+    (or digits that go on into a personnummer's masked part without being all of it).
 
     Each branch is one indexed prefix range, walked in the column's order, so a search stops after
     the first matches the beställare may order for instead of sorting every person whose name starts so.
@@ -83,14 +88,15 @@ def key_branches(text: str) -> list[tuple[Any, Any]] | None:
     if len(value) < MIN_LENGTH:
         return None
     compact = _SEPARATORS.sub("", value)
-    if compact.isdigit():
+    if compact.isascii() and compact.isdigit():
         if not PNR_MIN_DIGITS <= len(compact) <= 12:
             return None
         # 12-digit form as typed, and the 10-digit form (ÅÅMMDD-NNNN) in either century.
-        prefixes = {compact} if compact[:2] in ("19", "20") else set()
+        readings = {compact} if compact[:2] in ("19", "20") else set()
         if len(compact) <= 10:
-            prefixes |= {"19" + compact, "20" + compact}
-        return [(prefix_of(Person.personnummer, p, lower=False), Person.personnummer) for p in sorted(prefixes)]
+            readings |= {"19" + compact, "20" + compact}
+        return [(_personnummer_match(reading), Person.personnummer) for reading in sorted(readings)
+                if len(reading) <= DATE_DIGITS or len(reading) == 12] or None
     if _HSA.match(value):
         return [(prefix_of(Person.hsa_id, value.upper(), lower=False), Person.hsa_id)]
     words = value.lower().split()
@@ -104,6 +110,13 @@ def key_branches(text: str) -> list[tuple[Any, Any]] | None:
     return [(prefix_of(Person.vgr_id, word), Person.vgr_id),
             (prefix_of(Person.first_name_lc, word), Person.first_name_lc),
             (prefix_of(Person.last_name_lc, word), Person.last_name_lc)]
+
+
+def _personnummer_match(reading: str):
+    """A 12-digit reading of typed digits: a prefix within the birth date, else the whole number."""
+    if len(reading) == 12:
+        return Person.personnummer == reading
+    return prefix_of(Person.personnummer, reading, lower=False)
 
 
 def key_clause(text: str):
