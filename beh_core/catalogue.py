@@ -231,7 +231,7 @@ class Choice:
         """(item key, scope key, held permission id) of a token (the inverse of ``token``)."""
         rest, _, held = token.rpartition(":") if ":" in token else (token, "", "")
         key, _, scope = rest.partition("@")
-        return key, scope, int(held) if held.isdigit() and len(held) < 10 else None
+        return key, scope, int(held) if held.isascii() and held.isdigit() and len(held) < 10 else None
 
 
 @dataclass(frozen=True)

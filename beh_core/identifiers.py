@@ -10,8 +10,8 @@ from datetime import date
 
 from .messages import N_
 
-HSA_ID_RE = re.compile(r"^[Ss][Ee]\d{10}-[A-Za-z0-9]{1,18}$")
-VGR_ID_RE = re.compile(r"^[a-z]{2,8}\d{0,3}$")
+HSA_ID_RE = re.compile(r"^[Ss][Ee]\d{10}-[A-Za-z0-9]{1,18}$", re.ASCII)
+VGR_ID_RE = re.compile(r"^[a-z]{2,8}\d{0,3}$", re.ASCII)
 _SEPARATORS = re.compile(r"[-+\s]")
 
 
@@ -39,7 +39,7 @@ def normalise_personnummer(text: str) -> str:
     samordningsnummer) and the check digit must match.
     """
     digits = _SEPARATORS.sub("", text or "")
-    if not digits.isdigit() or len(digits) != 12:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) != 12:
         raise InvalidIdentifier(N_("Personnumret ska anges med 12 siffror enligt formatet ÅÅÅÅMMDDNNNN."))
     year, month, day = int(digits[0:4]), int(digits[4:6]), int(digits[6:8])
     if day > 60:

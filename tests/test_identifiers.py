@@ -52,3 +52,13 @@ def test_hsa_id_format():
 def test_personnummer_maskeras():
     assert mask_personnummer("198112189876") == "19811218-****"
     assert mask_personnummer(None) == ""
+
+
+def test_siffror_från_andra_skriftsystem_är_inget_personnummer_eller_vgr_id():
+    import pytest
+    from beh_core.identifiers import HSA_ID_RE, VGR_ID_RE, InvalidIdentifier, normalise_personnummer
+
+    with pytest.raises(InvalidIdentifier):
+        normalise_personnummer("１９８００１０１１２３４")  # full-width digits
+    assert not VGR_ID_RE.match("anna١") and VGR_ID_RE.match("anna1")
+    assert not HSA_ID_RE.match("SE２３２１０００１３１-P1")

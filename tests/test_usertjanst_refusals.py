@@ -58,6 +58,12 @@ def test_ett_kostnadsställe_som_inte_finns_och_en_frikod_av_fel_form_nekas(regi
     assert "69002" in page and "LifeCare light" in page and 'value="valj:69002"' in page
     path, page = step(orderer, "/kostnadsstalle", {"kostnadsstalle": "6900", "action": "valj:69002"})
     assert 'value="69002"' in page
+    # Digits of other scripts look like digits but are not a frikod the ekonomisystem can read.
+    path, page = costs(orderer, "69002", "１２３", "٢٠٧٤")
+    assert path == BASE + "/kostnadsstalle"
+    assert "Frikod 1 ska vara 1–8 siffror, till exempel 2074." in page
+    assert "Frikod 2 ska vara 1–8 siffror, till exempel 2074." in page
+    assert 'value="１２３"' in page and 'value="٢٠٧٤"' in page
     assert orders(region) == before
 
 

@@ -24,8 +24,8 @@ from .errors import ValidationFailed
 
 PERSON_LIMIT = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
-_PNR = re.compile(r"^\d{8}[-+]?\d{4}$")
-_HSA = re.compile(r"^se\d", re.IGNORECASE)
+_PNR = re.compile(r"^\d{8}[-+]?\d{4}$", re.ASCII)
+_HSA = re.compile(r"^se\d", re.IGNORECASE | re.ASCII)
 TOO_MANY = N_("Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
               "eller ange VGR-ID.")
 

@@ -36,7 +36,7 @@ PNR_MIN_DIGITS = 6
 DATE_DIGITS = 8
 LIMIT = 10
 _SEPARATORS = re.compile(r"[-+\s]")
-_HSA = re.compile(r"^se\d", re.IGNORECASE)
+_HSA = re.compile(r"^se\d", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ CATALOGUE = "usertjanst"
 ITEM = "usertjanst"  # one item: the level is its field, so a person holds one användartjänst at most
 LEVEL_FIELD = "niva"
 # A frikod is an optional accounting code of 1–8 digits (docs/decisions.md), e.g. 2074 or 40044.
-FRIKOD_RE = re.compile(r"^\d{1,8}$")
+FRIKOD_RE = re.compile(r"^[0-9]{1,8}$")  # ASCII digits only: "１２３" is not a frikod
 KOSTNADSSTALLE_MAX = 20
 
 Message = tuple[str, dict]
