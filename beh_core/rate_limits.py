@@ -50,7 +50,8 @@ LIMITED: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
 }
 # A scope whose requests count only when this says so (the search page itself is free to open).
 COUNTS_WHEN = {"search": _is_search}
-JSON_ENDPOINTS = {"siths.challenge", "siths.card_removed"}
+# Endpoints only the pages' scripts call: every error they get is JSON.
+JSON_ENDPOINTS = {"siths.challenge", "siths.card_removed", "suggest.persons", "suggest.kostnadsstallen"}
 
 
 def wants_json() -> bool:

@@ -668,6 +668,8 @@ EN = {
     "Det som skickades är för stort. Dela upp det eller välj en mindre fil.":
         "What was sent is too large. Split it up or choose a smaller file.",
     "För lång adress": "Address too long",
+    "Inloggning krävs": "Login required",
+    "Du är inte inloggad längre. Logga in och försök igen.": "You are no longer logged in. Log in and try again.",
     "Adressen är för lång. Gör sökningen kortare och försök igen.":
         "The address is too long. Shorten the search and try again.",
     "Något gick fel": "Something went wrong",

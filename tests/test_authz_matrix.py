@@ -6,7 +6,7 @@ in EXPECTED below. A route with no entry, or an entry for a route that is gone,
 fails the test; so does an entry whose rule name differs from the route's
 ``@requires`` rule.
 
-Outcomes: L = sent to Logga in, A = allowed (the view ran), D = denied (403),
+Outcomes: L = sent to Logga in (a script's JSON endpoint: 401), A = allowed (the view ran), D = denied (403),
 N = not found (404: the object has no such thing, e.g. no signature yet).
 Columns: logged out, sarbe1 (beställare NH Norr + SU Medicin), johek1
 (attestant there), marho1 (verksamhetschef of two NH units; L/R both roles in
@@ -290,6 +290,8 @@ def world(region, app):
 
 def _outcome(response) -> str:
     if response.status_code in (301, 302, 303) and "/login?next=" in response.headers.get("Location", ""):
+        return "L"
+    if response.status_code == 401 and response.is_json:
         return "L"
     return {403: "D", 404: "N"}.get(response.status_code, "A")
 

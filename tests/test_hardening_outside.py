@@ -147,3 +147,18 @@ def test_en_vidarebefordran_säger_sitt_på_svenska(region, browser):
     page = text_of(response)
     assert '<html lang="sv">' in page and "Du skickas vidare till" in page
     assert "Redirecting" not in page and "You should be redirected" not in page
+
+
+def test_förslagen_svarar_alltid_json_också_när_något_är_fel(region, browser, login):
+    anonymous = browser.post("/forslag/personer/usertjanst", {"q": "er"})  # the login page's token, not logged in
+    assert anonymous.status_code == 401 and anonymous.is_json
+    assert anonymous.get_json()["message"] == "Du är inte inloggad längre. Logga in och försök igen."
+    no_token = login("sarbe1").post("/forslag/personer/usertjanst", {"q": "er"}, csrf=False)
+    assert no_token.status_code == 400 and no_token.is_json
+    assert no_token.get_json()["message"].startswith("Sidan var för gammal")
+    end_user = login("eriny1").post("/forslag/personer/usertjanst", {"q": "er"})
+    assert end_user.status_code == 403 and end_user.is_json and end_user.get_json()["message"]
+    unknown = login("sarbe1").post("/forslag/personer/finnsinte", {"q": "er"})
+    assert unknown.status_code in (403, 404) and unknown.is_json
+    page = browser.get("/bestallningar/mina")  # a page of the portal still sends a browser to the login page
+    assert page.status_code == 302

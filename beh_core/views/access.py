@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import authz
 from ..authz import Actor
 from ..db import READ_ONLY_ATTRIBUTE, get_session
+from ..rate_limits import wants_json
 from ..runtime import Runtime
 
 RUNTIME_KEY = "beh_runtime"
@@ -41,6 +42,8 @@ def requires(rule: str):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
+                if wants_json():  # a page's script: an answer it can read, not the login page
+                    abort(401)
                 return current_app.login_manager.unauthorized()
             if not authz.ROUTE_RULES[rule](current_actor(), kwargs):
                 abort(403)

@@ -18,6 +18,7 @@ from ..authz import Forbidden
 from ..services.errors import Conflict, NotFound
 from ..labels import _N
 from ..rate_limits import wants_json
+from .messages import message_text
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ HTTP_PAGES = {
     405: (_N("Sidan kan inte öppnas så"),
           _N("Adressen kan inte öppnas på det här sättet. Gå till startsidan och fortsätt därifrån.")),
     413: (_N("För mycket data"), _N("Det som skickades är för stort. Dela upp det eller välj en mindre fil.")),
+    401: (_N("Inloggning krävs"), _N("Du är inte inloggad längre. Logga in och försök igen.")),
     414: (_N("För lång adress"), _N("Adressen är för lång. Gör sökningen kortare och försök igen.")),
     500: (_N("Något gick fel"), _N("Ett oväntat fel inträffade och ingenting sparades. Försök igen om en stund. "
                                    "Om felet finns kvar, kontakta Service Desk.")),
@@ -49,13 +51,19 @@ def swedish_redirect(location: str, code: int = 302):
     return response
 
 
+def _answer(code: int, title: str, message: str, message_sv: str | None = None, headers=None):
+    """The error as a page (``title``, ``message`` in the user's language) or, for the scripts' endpoints,
+    as JSON (``message_sv``: the Swedish text, when ``message`` is a translation)."""
+    if wants_json():
+        response = jsonify(error=code, message=message, message_sv=message_sv or message)
+    else:
+        response = render_template("error.html", title=title, message=message)
+    return response, code, dict(headers or {})
+
+
 def _error_page(code: int, headers=None):
     title, message = HTTP_PAGES.get(code, HTTP_PAGES[400])
-    if wants_json():
-        response = jsonify(error=code, message=gettext(message), message_sv=message)
-    else:
-        response = render_template("error.html", title=title, message=gettext(message))
-    return response, code, dict(headers or {})
+    return _answer(code, title, gettext(message), message, headers)
 
 
 def init_app(app: Flask) -> None:
@@ -66,22 +74,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Forbidden)
     def forbidden(error):
         message = getattr(error, "message", None) or gettext("Du saknar behörighet för denna sida.")
-        return render_template("error.html", title=_N("Åtkomst nekad"), message=message), 403
+        return _answer(403, _N("Åtkomst nekad"), message_text(message))
 
     @app.errorhandler(404)
     @app.errorhandler(NotFound)
     def not_found(error):
         message = getattr(error, "message", None) or gettext("Sidan finns inte.")
-        return render_template("error.html", title=_N("Hittades inte"), message=message), 404
+        return _answer(404, _N("Hittades inte"), message_text(message))
 
     @app.errorhandler(Conflict)
     def conflict(error):
-        return render_template("error.html", title=_N("Kan inte utföras"), message=error.message), 409
+        return _answer(409, _N("Kan inte utföras"), message_text(error.message))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template("error.html", title=_N("Formuläret har gått ut"),
-                               message=gettext("Sidan var för gammal eller skickades inte från portalen. Ladda om och försök igen.")), 400
+        return _answer(400, _N("Formuläret har gått ut"),
+                       gettext("Sidan var för gammal eller skickades inte från portalen. Ladda om och försök igen."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
