@@ -62,6 +62,16 @@ def test_startdatum_i_det_förflutna(region, orderer):
     assert no_orders(region)
 
 
+def test_startdatum_mer_än_ett_år_fram(region, orderer):
+    fields = ready_for_review(region, orderer, {"lr.esmaker": {}})
+    page = text_of(review(orderer, **fields, start_date="9999-12-31"))
+    assert "Startdatum kan vara högst ett år fram i tiden." in page and 'value="9999-12-31"' in page
+    assert no_orders(region)
+    in_a_year = (TODAY + timedelta(days=365)).isoformat()
+    assert review(orderer, **fields, start_date=in_a_year).status_code == 302  # a year ahead is fine
+    assert not no_orders(region)
+
+
 def test_akut_utan_akutsystem(region, orderer):
     fields = ready_for_review(region, orderer, {"lr.esmaker": {}})
     page = text_of(review(orderer, **fields, start_date=TODAY.isoformat(), akut="1"))

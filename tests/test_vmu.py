@@ -228,3 +228,22 @@ def test_en_förfalskad_vårdenhet_i_uppdragslistan_nekas_på_sidan_och_granska_
         page = post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [forged]})
         assert "En vald behörighet kan inte beställas här." in text_of(page), scope
         assert browser.get("/vmu/granska").status_code in (200, 302), scope  # never a 500
+
+
+def test_ett_uppdrag_som_redan_innehas_pekar_inte_på_förändring_som_vmu_saknar(app, region, rt, world):
+    from beh_core.authz import load_actor
+    from beh_core.services import ordering
+
+    units, orderer, _, _ = world
+    end_user = fresh_end_user(region, units)
+    e1 = units["NH-O3-E1"]
+    region.add(HeldPermission(person_id=end_user.id, item_key="vmu.pascal.vob", scope_key=str(e1.id), details={},
+                              shown=[], valid_from=TODAY - timedelta(days=3)))
+    region.commit()
+    actor = load_actor(region, orderer, config=rt.config, portal=rt)
+    errors = ordering.validate_lines(region, rt, actor, catalogue=rt.registry.catalogue("vmu"), end_user=end_user,
+                                     forvaltning=None, kind="nyupplagg", today=TODAY,
+                                     lines=[ordering.LineInput("vmu.pascal.vob", scope_key=str(e1.id))])
+    texts = [str(ordering_message) for ordering_message in errors.values()]
+    assert any("Användaren har redan behörighet till Pascal VoB." in t for t in texts), texts
+    assert not any("Förändring" in t for t in texts), texts

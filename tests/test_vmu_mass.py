@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import event, func, select
 
@@ -168,6 +168,8 @@ def test_vårdenhet_utanför_delegeringarna_och_startdatum_i_det_förflutna(app,
     assert "Du har ingen beställardelegering för denna vårdenhet." in text_of(forged)
     past = browser.post("/vmu/flera", mass_form(e1, attestant, [staff[0].vgr_id], start=TODAY - timedelta(days=1)))
     assert "Startdatum kan inte vara tidigare än dagens datum." in text_of(past) and staff[0].vgr_id in text_of(past)
+    far = browser.post("/vmu/flera", mass_form(e1, attestant, [staff[0].vgr_id], start=date(9999, 12, 31)))
+    assert "Startdatum kan vara högst ett år fram i tiden." in text_of(far) and "9999-12-31" in text_of(far)
     private_only = browser.post("/vmu/flera", mass_form(e1, attestant, [staff[0].vgr_id], uppdrag="vmu.sparr_logg"))
     assert "Administration spärr och logg kan bara beställas vid en privat vårdgivare." in text_of(private_only)
     lr_attestant = browser.post("/vmu/flera", mass_form(e1, person(region, "sarbe1"), [staff[0].vgr_id]))

@@ -9,7 +9,7 @@ the consumed draft (a draft is turned into orders exactly once). The event
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, authz
 from ..authz import Actor
-from ..catalogue import AVSLUT, NYUPPLAGG, AttestStep, CatalogItem, Catalogue
+from ..catalogue import AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, CatalogItem, Catalogue
 from ..labels import KIND_LABELS
 from ..models import (STEP_LATER, STEP_WAITING, Enhet, Forvaltning, HeldPermission, Omrade, Order,
                       OrderAttestStep, OrderDraft, OrderLine, OrderStatus, Person, utcnow)
@@ -40,6 +40,9 @@ ORDER_NUMBER_OFFSET = 100000
 FREE_TEXT_MAX = 2000
 NO_LINES = N_("Beställningen innehåller inga behörigheter. Välj minst en behörighet.")
 INCOMPLETE = N_("Beställningen är ofullständig. Börja om från steg 1.")
+# How far ahead a start date may lie: an order waits for its attest and fulfilment, not for years.
+START_DATE_MAX_DAYS = 366
+START_TOO_LATE = N_("Startdatum kan vara högst ett år fram i tiden.")
 NOT_ORDERABLE = N_("En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.")
 
 
@@ -198,7 +201,9 @@ def _line_state_problem(item: CatalogItem, kind: str, scope_key: str, permission
                         held_scopes: set, pending: dict, line: LineInput) -> Message | None:
     if kind == NYUPPLAGG:
         if (item.key, scope_key) in held_scopes:
-            return N_("Användaren har redan behörighet till %(item)s. Välj Förändring i stället.", item=item.name)
+            if FORANDRING in item.kinds:
+                return N_("Användaren har redan behörighet till %(item)s. Välj Förändring i stället.", item=item.name)
+            return N_("Användaren har redan behörighet till %(item)s.", item=item.name)  # no Förändring to point to
         number = pending.get((item.key, scope_key))
         if number:
             return N_("%(item)s är redan beställd för användaren och inte klar (%(number)s).", item=item.name,
@@ -351,6 +356,8 @@ def _dates(catalogue: Catalogue, request: OrderRequest, today: date, errors: dic
         errors["start_date"] = N_("Ange startdatum enligt formatet ÅÅÅÅ-MM-DD.")
     elif start < today:
         errors["start_date"] = N_("Startdatum kan inte vara tidigare än dagens datum.")
+    elif start > today + timedelta(days=START_DATE_MAX_DAYS):
+        errors["start_date"] = START_TOO_LATE
     end = parse_date(request.end_date)
     if (request.end_date or "").strip():
         if not catalogue.end_date:

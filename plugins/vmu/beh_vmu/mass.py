@@ -12,9 +12,10 @@ import csv
 import io
 import re
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from beh_core.api import NYUPPLAGG, Directory, LineInput, N_, OrderRequest, PersonInfo, UnitInfo, ValidationFailed
+from beh_core.api import (NYUPPLAGG, START_DATE_MAX_DAYS, START_TOO_LATE, Directory, LineInput, N_, OrderRequest,
+                          PersonInfo, UnitInfo, ValidationFailed)
 
 from .uppdrag import CATALOGUE, Uppdrag, offered_at
 
@@ -185,6 +186,8 @@ def check_choices(*, units: list[UnitInfo], unit_id: int | None, uppdrag: tuple[
     else:
         if day < today:
             errors["start_date"] = N_("Startdatum kan inte vara tidigare än dagens datum.")
+        elif day > today + timedelta(days=START_DATE_MAX_DAYS):
+            errors["start_date"] = START_TOO_LATE
     return errors
 
 
