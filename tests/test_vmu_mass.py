@@ -288,3 +288,16 @@ def test_godkänn_flera_visar_de_äldsta_i_en_sats_och_sedan_nästa(app, region,
     assert judge.post("/attest/alla", {"order": [str(o.id) for o in orders[:2]]}).status_code == 302
     page = text_of(judge.get("/attest/alla"))
     assert "1 beställning väntar på din attest" in page and orders[2].number in page
+
+
+def test_inskrivna_identiteter_och_en_csv_fil_beställs_båda(app, region, login, orderer_world):
+    e1, orderer, attestant = orderer_world
+    staff = new_staff(region, e1, 3)
+    browser = login(orderer.vgr_id)
+    data = mass_form(e1, attestant, [staff[0].vgr_id])
+    body = "identitet\n" + "\n".join(s.vgr_id for s in staff[1:]) + "\n"
+    data["fil"] = (io.BytesIO(body.encode("utf-8")), "lista.csv")
+    assert browser.post("/vmu/flera", data, content_type="multipart/form-data").status_code == 302
+    page = text_of(browser.get("/vmu/flera/granska"))
+    assert "3 av 3 rader kan beställas" in page
+    assert all(s.vgr_id in page for s in staff)  # the typed one is not dropped

@@ -66,25 +66,27 @@ class Row:
 
 
 def read_list(pasted: str, upload: bytes | None) -> list[str]:
-    """The identifiers, one per row, from the pasted text or an uploaded CSV file; ValidationFailed if bad.
+    """The identifiers, one per row, from an uploaded CSV file and the pasted text (both, when both are
+    given: the file's rows first); ValidationFailed if bad.
 
     A CSV file: UTF-8 (with or without BOM) or Windows-1252 text, comma or semicolon separated, the
     identifier in the first column, an optional header row ``identitet``. Blank rows are skipped.
     """
-    if upload:
-        rows = _csv_rows(upload)
-        field = "fil"
-    else:
-        rows = [line.strip() for line in (pasted or "").splitlines()]
-        field = "identiteter"
-    rows = [r for r in rows if r]
-    if rows and rows[0].strip().lower() in ("identitet", "identiteter", "id"):
-        rows = rows[1:]
+    rows = _without_header(_csv_rows(upload)) if upload else []
+    rows += _without_header([line.strip() for line in (pasted or "").splitlines()])
+    field = "identiteter" if (pasted or "").strip() or not upload else "fil"
     if not rows:
         raise ValidationFailed({field: N_("Ange minst en identitet, en per rad.")})
     if len(rows) > MAX_ROWS:
         raise ValidationFailed({field: N_("Listan har %(count)s rader. Högst %(max)s rader kan beställas på en gång; "
                                           "dela upp listan.", count=len(rows), max=MAX_ROWS)})
+    return rows
+
+
+def _without_header(rows: list[str]) -> list[str]:
+    rows = [r for r in rows if r]
+    if rows and rows[0].strip().lower() in ("identitet", "identiteter", "id"):
+        rows = rows[1:]
     return rows
 
 
