@@ -272,7 +272,7 @@ EN = {
     "Passnumret som det står i KiV, till exempel AB1234567.": "The passport number as it is in KiV, for example AB1234567.",
     "Slutdatum": "End date", "Ta bort %(name)s": "Remove %(name)s",
     "Till exempel SE2321000131-P000000123456.": "For example SE2321000131-P000000123456.",
-    "Till exempel annen35.": "For example annen35.", "Uppgifter om beställningen": "About the order",
+    "Till exempel eriny1.": "For example eriny1.", "Uppgifter om beställningen": "About the order",
     "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
     "Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in.":
         "The person is no longer active in the directory (KiV) and cannot log in.",

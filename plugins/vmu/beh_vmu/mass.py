@@ -21,7 +21,7 @@ from .uppdrag import CATALOGUE, Uppdrag, offered_at
 
 MAX_ROWS = 10_000
 MAX_FILE_BYTES = 2_000_000
-TEMPLATE_CSV = "identitet\n19121212-1212\nSE2321000131-P000000123456\nannen35\n"
+TEMPLATE_CSV = "identitet\n19121212-1212\nSE2321000131-P000000123456\neriny1\n"
 NOTHING_TO_ORDER = N_("Ingen rad kan beställas. Ändra listan och kontrollera igen.")
 _NUMBERISH = re.compile(r"^[\d\s+-]+$")
 

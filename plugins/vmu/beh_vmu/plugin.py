@@ -24,7 +24,7 @@ ATTEST = (AttestStep("attest", "Attest", rule="unit"),)
 
 ONE_USER = Catalogue(
     key=u.CATALOGUE, title="Vårdmedarbetaruppdrag VMU En användare",
-    text="Beställ eller avsluta vårdmedarbetaruppdrag för en användare vid de vårdenheter du har delegering för.",
+    text="Här beställs behörighet till Vårdmedarbetaruppdrag VMU för en användare.",  # manual 000's start page
     delegation=DELEGATION_UNIT, kinds=(NYUPPLAGG, AVSLUT),
     pages=(WizardPage(u.PAGE, "Välj vårdmedarbetaruppdrag",
                       empty_text="Det finns inga vårdmedarbetaruppdrag att välja vid dina vårdenheter."),),
@@ -33,8 +33,7 @@ ONE_USER = Catalogue(
 
 MANY_USERS = Catalogue(
     key=u.MASS_CATALOGUE, title="Vårdmedarbetaruppdrag VMU Flera användare",
-    text="Beställ samma vårdmedarbetaruppdrag för många användare på en gång, till exempel alla nyanställda "
-         "vid en vårdenhet.",
+    text="Här beställs behörighet till Vårdmedarbetaruppdrag VMU för flera användare.",  # manual 000's start page
     delegation=DELEGATION_UNIT, kinds=(NYUPPLAGG,), wizard=False, start_endpoint="vmu.mass_order",
     attest_steps=ATTEST, position=21,
 )
