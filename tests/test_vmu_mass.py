@@ -86,9 +86,15 @@ def test_massbeställning_av_1000_rader_med_varje_slags_fel(app, region, login, 
     mails = list(region.scalars(select(OutboxMessage).where(OutboxMessage.to_person_id == attestant.id)))
     assert len(mails) == 1 and mails[0].subject == f"{valid} beställningar väntar på din attest"
     assert staff[5].vgr_id in mails[0].body and holder.vgr_id not in mails[0].body.split("Slutanvändare:")[1]
-    # a second Skicka (a double click) makes nothing more
+    first_page = text_of(browser.get("/vmu/flera/klar"))
+    shown = re.search(r"(c\d+)</a> – <a[^>]*>(c\d+)</a>", first_page)
+    assert shown, first_page
+    # a second Skicka (a double click) makes nothing more, and says what the first one made
     browser.post("/vmu/flera/skicka", {"action": "skicka"})
     assert orders_of(region) == before + valid
+    again = text_of(browser.get("/vmu/flera/klar"))
+    assert f"{valid} beställningar är skickade" in again
+    assert re.search(r"(c\d+)</a> – <a[^>]*>(c\d+)</a>", again).groups() == shown.groups()
 
 
 def test_ändra_listan_behåller_valen(app, region, login, orderer_world):

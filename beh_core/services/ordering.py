@@ -457,10 +457,11 @@ def step_field(position: int) -> str:
 class AlreadySubmitted(Conflict):
     """The draft was already turned into an order (a double click, another tab, a replayed form)."""
 
-    def __init__(self, number: str, count: int = 1) -> None:
+    def __init__(self, number: str, count: int = 1, last: str = "") -> None:
         super().__init__(N_("Beställningen är redan skickad. Ditt ordernummer är %(number)s.", number=number))
         self.number = number
         self.count = count
+        self.last = last or number  # a mass order: the number of its last order
 
 
 def _consume_draft(session: Session, draft: OrderDraft | None) -> None:
@@ -472,8 +473,14 @@ def _consume_draft(session: Session, draft: OrderDraft | None) -> None:
     if taken != 1:
         session.rollback()
         row = session.execute(select(OrderDraft.order_id, OrderDraft.order_count).where(OrderDraft.id == draft.id)).first()
-        number = session.scalar(select(Order.number).where(Order.id == row.order_id)) if row and row.order_id else None
-        raise AlreadySubmitted(number or "", row.order_count if row else 1)
+        if not row or not row.order_id:
+            raise AlreadySubmitted("", 1)
+        # The draft's orders: the first one, and the orderer's next ones of the catalogue made with it (one
+        # transaction), so a second Skicka shows the same "c100213 – c100215" as the first.
+        numbers = session.scalars(select(Order.number).where(
+            Order.orderer_id == draft.person_id, Order.catalogue == draft.catalogue, Order.id >= row.order_id)
+            .order_by(Order.id).limit(max(1, row.order_count or 1))).all()
+        raise AlreadySubmitted(numbers[0] if numbers else "", row.order_count or 1, numbers[-1] if numbers else "")
 
 
 def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, *,

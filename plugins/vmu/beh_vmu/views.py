@@ -136,10 +136,10 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
                                   "messages": [{"msgid": getattr(m, "msgid", str(m)),
                                                 "params": getattr(m, "params", {})} for m in failed.errors.values()]}
             return redirect(url_for("vmu.review"))
-        except Conflict as conflict:  # sent already (a double click): show what was made
-            if not session.get(DONE_KEY):
-                session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": getattr(conflict, "number", ""),
-                                     "last": ""}
+        except Conflict as conflict:  # sent already (a double click): show what was made, as the first Skicka did
+            number = getattr(conflict, "number", "")
+            session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": number,
+                                 "last": getattr(conflict, "last", "") or number}
             return redirect(url_for("vmu.done"))
         # The order numbers of one transaction, first and last (the session cookie cannot hold 10,000 numbers).
         session[DONE_KEY] = {"count": len(made), "first": made[0].number, "last": made[-1].number}
