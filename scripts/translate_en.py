@@ -669,6 +669,8 @@ EN = {
         "What was sent is too large. Split it up or choose a smaller file.",
     "För lång adress": "Address too long",
     "Inloggning krävs": "Login required",
+    "Delegeringen för %(name)s ändrades av någon annan samtidigt. Ladda om sidan och försök igen.":
+        "The delegation for %(name)s was changed by someone else at the same time. Reload the page and try again.",
     "Startdatum kan vara högst ett år fram i tiden.": "The start date can be at most one year ahead.",
     "Användaren har redan behörighet till %(item)s.": "The user already has the permission %(item)s.",
     "Du är inte inloggad längre. Logga in och försök igen.": "You are no longer logged in. Log in and try again.",

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from beh_core.models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, HeldPermission, Order, OrderLine, Person
+from beh_core.models import SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Enhet, HeldPermission, Order, OrderLine, Person
 from beh_core.services import attest as attest_ops
 from beh_core.services import delegation as delegation_ops
 from beh_core.services import fulfilment
@@ -176,6 +176,42 @@ def test_förläng_som_skulle_överlappa_en_senare_delegering_ger_ett_meddelande
     assert response.status_code == 200 and "kan inte förlängas" in text_of(response)
     region.expire_all()
     assert region.get(Delegation, now.id).valid_to == TODAY + timedelta(days=20)
+
+
+@pytest.mark.parametrize("second", ["ta_bort", "forlang"])
+def test_förläng_och_ta_bort_av_samma_delegering_samtidigt_ger_en_ändring_och_ett_meddelande(
+        app, region, monkeypatch, second):
+    unit = region.scalar(select(Enhet).where(Enhet.code == "NH-O1-E1"))
+    who, chef = someone_without_delegations(region), person(region, "marho1")
+    made = Delegation(person_id=who.id, scope=SCOPE_AREA, forvaltning_id=unit.omrade.forvaltning_id,
+                      omrade_id=unit.omrade_id, is_bestallare=True, delegated_by_id=chef.id,
+                      valid_from=TODAY - timedelta(days=10), valid_to=TODAY + timedelta(days=60))
+    region.add(made)
+    region.commit()
+    key = f"{unit.omrade.forvaltning_id}:{unit.omrade_id}"
+    first_chef, second_chef = browsers(app, "marho1", "marho1")
+    for browser in (first_chef, second_chef):
+        browser.get(f"/delegeringar/hantera?typ={SCOPE_AREA}&omrade={key}")
+    form = {"typ": SCOPE_AREA, "omrade": key, "valda": made.id}
+    second_form = {**form, "action": "ta_bort", "bekraftad": "1"} if second == "ta_bort" else \
+        {**form, "action": "forlang", "manader": 6}
+    # Both pass the checks before either writes: only the compare-and-set decides.
+    slow_after(monkeypatch, delegation_ops, "_chosen", 0.3)
+
+    responses = together(lambda: first_chef.post("/delegeringar/hantera", {**form, "action": "forlang", "manader": 12}),
+                         lambda: second_chef.post("/delegeringar/hantera", second_form))
+
+    no_server_errors(responses)
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    [refused] = [r for r in responses if r.status_code == 200]
+    assert "ändrades av någon annan samtidigt" in text_of(refused)
+    region.expire_all()
+    now = region.get(Delegation, made.id)
+    ended = now.ended_at is not None
+    assert ended == (now.valid_to < TODAY)  # never ended yet still valid
+    changes = region.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.object_id == str(made.id), AuditEvent.action.in_(["delegation.extended", "delegation.ended"])))
+    assert changes == 1
 
 
 def test_databasen_vägrar_överlappande_delegeringar_även_utan_portalen(app, region):

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 OUTSIDE_UNITS = N_("Du kan bara delegera inom de enheter där du är verksamhetschef.")
 RACE = (N_("En annan delegering för samma person och omfattning sparades samtidigt. "
         "Se Visa/hantera delegeringar och försök igen."))
+CHANGED = N_("Delegeringen för %(name)s ändrades av någon annan samtidigt. Ladda om sidan och försök igen.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -336,11 +337,12 @@ def extend_delegations(session: Session, actor: Actor, ids: list[int], months: i
                                name=d.person.display, new_end=new_end.isoformat(), reason=clash["persons"]))
     if problems:
         raise ValidationFailed({"valda": join(problems)})
-    for d in rows:
-        previous, d.valid_to, d.reminded_for = d.valid_to, new_end, None
-        audit.record(session, actor, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
-                     months=months, previous_valid_to=previous.isoformat(), valid_to=new_end.isoformat())
     try:
+        for d in rows:
+            previous = d.valid_to
+            _change_if_unchanged(session, d, valid_to=new_end, reminded_for=None)
+            audit.record(session, actor, "delegation.extended", "delegation", d.id, person=d.person.vgr_id,
+                         months=months, previous_valid_to=previous.isoformat(), valid_to=new_end.isoformat())
         session.commit()
     except (IntegrityError, OperationalError) as error:  # a delegation saved meanwhile would overlap the extended one
         if not lost_race(error):
@@ -367,11 +369,26 @@ def end_delegations(session: Session, actor: Actor, ids: list[int], today: date 
     rows = check_end(session, actor, ids, today)
     for d in rows:
         previous = d.valid_to
-        d.valid_to, d.ended_at, d.ended_by_id = today - timedelta(days=1), utcnow(), actor.id
+        _change_if_unchanged(session, d, valid_to=today - timedelta(days=1), ended_at=utcnow(), ended_by_id=actor.id)
         audit.record(session, actor, "delegation.ended", "delegation", d.id, person=d.person.vgr_id,
                      previous_valid_to=previous.isoformat(), valid_to=d.valid_to.isoformat())
     session.commit()
     return rows
+
+
+def _change_if_unchanged(session: Session, d: Delegation, **values) -> None:
+    """Set ``values`` on the delegation only if it is still as the chef saw it: not ended, the same Gäller till
+    (compare-and-set). Förläng and Ta bort of one delegation at once, or two Förläng: one wins, and the
+    other is told, with nothing of it saved; without this both were told "done" and the last write won."""
+    seen = d.valid_to
+    changed = session.execute(
+        update(Delegation).where(Delegation.id == d.id, Delegation.ended_at.is_(None), Delegation.valid_to == seen)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        name = d.person.display
+        session.rollback()
+        raise ValidationFailed({"valda": N_(CHANGED.msgid, name=name)})
+    session.refresh(d)
 
 
 # --- Påminnelse före slutdatum (a background action) -------------------------------
