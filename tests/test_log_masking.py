@@ -22,3 +22,15 @@ def test_sökning_på_personnummer_syns_inte_i_någon_logg(region, login, caplog
         login("sarbe1").post("/lr/", {"field": "personnummer", "q": someone.personnummer})
         logging.getLogger("beh_core").info("debug of a careless developer: %s", someone.personnummer)
     assert someone.personnummer not in caplog.text
+
+
+def test_personnummer_med_mellanslag_och_streck_i_en_adress_maskeras():
+    pnr = make_personnummer(date(1967, 7, 22), 1)  # ÅÅÅÅMMDDNNNN
+    date_part, last = pnr[:8], pnr[8:]
+    for written in (f"{date_part}+-+{last}", f"{date_part}%20-%20{last}", f"{date_part}%20%20{last}",
+                    f"{date_part}%E2%80%93{last}", f"{date_part} – {last}", f"{date_part}%2D{last}",
+                    f"{date_part[2:]}+-+{last}"):
+        line = f'"GET /bestallningar/mina?slutanvandare={written} HTTP/1.1" 303'
+        masked = mask_text(line)
+        assert last not in masked.split("slutanvandare=")[1], written
+    assert mask_text("c100001 2026-11-23 10:00:00") == "c100001 2026-11-23 10:00:00"
