@@ -162,3 +162,16 @@ def test_förslagen_svarar_alltid_json_också_när_något_är_fel(region, browse
     assert unknown.status_code in (403, 404) and unknown.is_json
     page = browser.get("/bestallningar/mina")  # a page of the portal still sends a browser to the login page
     assert page.status_code == 302
+
+
+def test_service_desks_kö_byter_ett_personnummer_i_adressen_mot_vgr_id(region, login):
+    someone = person(region, "eriny1")
+    desk = login("lensa1")
+    found = desk.get(f"/servicedesk/?person={someone.personnummer}")
+    assert found.status_code == 303
+    assert found.headers["Location"].endswith(f"person={someone.vgr_id}") and someone.personnummer not in found.headers["Location"]
+    page = text_of(desk.get(found.headers["Location"]))
+    assert someone.personnummer not in page
+    unknown = desk.get("/servicedesk/?person=19121212-1212")
+    assert unknown.status_code == 303 and "1212" not in unknown.headers["Location"].split("?")[-1]
+    assert "Ingen person med detta personnummer finns i KiV." in text_of(desk.get(unknown.headers["Location"]))

@@ -12,6 +12,7 @@ from ..audit_labels import audit_label
 from ..labels import KIND_LABELS
 from ..services import directory, fulfilment, fulfilment_queries, servicedesk_queue
 from ..services.errors import ValidationFailed
+from ..services.person_match import is_personnummer, vgr_id_of_personnummer
 from ..services.order_queries import STATUS_LABELS
 from .forms import (IdField, InputForm, StringField, TextAreaField, TrimmedStringField, field_errors, from_query,
                     page_number, page_request, posted_names, runtime_form)
@@ -47,6 +48,8 @@ def queue():
     form = from_query(QueueFilterForm)
     form.validate()  # a refused filter counts as not given, as an unreadable one always did
     args = {k: v for k, v in form.raw_text().items() if v.strip() and k not in form.errors}
+    if is_personnummer(args.get("person", "")):
+        return _without_personnummer(db, args)
     registry = runtime().registry
     systems = servicedesk_queue.systems_for_filter(registry)
     chosen = args.get("system", "")
@@ -61,6 +64,21 @@ def queue():
                            systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
                            queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS,
                            line_labels=LINE_STATUS_LABELS), 404 if page.missing else 200
+
+
+def _without_personnummer(db, args: dict[str, str]):
+    """A personnummer never stays in the address: the queue again, by the person's VGR-ID (or without the
+    person, and told so, when nobody in KiV has it)."""
+    try:
+        vgr_id = vgr_id_of_personnummer(db, args["person"], "person")
+    except ValidationFailed:
+        vgr_id = None
+    if vgr_id is None:
+        flash(gettext("Ingen person med detta personnummer finns i KiV."), "error")
+        args.pop("person")
+    else:
+        args["person"] = vgr_id
+    return redirect(url_for("servicedesk.queue", **args), 303)
 
 
 def _order(number: str):
