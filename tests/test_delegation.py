@@ -121,6 +121,9 @@ def test_felaktiga_uppgifter_visas_vid_fältet_behåller_det_inskrivna_och_inget
                                  valid_from=(TODAY - timedelta(days=3)).isoformat()))
     assert "Gäller från kan inte vara tidigare än dagens datum." in backdated
     assert "Välj U (uppdrag) eller L/R" in text_of(delegate(chef, [someone], bestallare="1"))
+    week = text_of(delegate(chef, [someone], scope=SCOPE_AREA, scope_key=scope_key(region, "NH-O1"), attestant="1",
+                            valid_from="2026-W49-1", valid_to="20270104"))  # an ISO week date, the compact form
+    assert 'value="2026-W49-1"' in week and 'value="20270104"' in week and "ÅÅÅÅ-MM-DD" in week
     assert delegations_of(region, someone) == []
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from ..catalogue import CatalogItem, Catalogue, Field, FieldOptions
+from ..iso_dates import parse_date
 from ..messages import Message, N_, label
 from .directory_api import HeldPermissionInfo
 from .order_info import OrderContext
@@ -92,9 +92,7 @@ def check_value(resolved: ResolvedField, value: str, where: str = "") -> Message
     if spec.type == "email" and not EMAIL_RE.match(value):
         return N_("%(label)s ska vara en e-postadress, till exempel fornamn.efternamn@vgregion.se.", label=name)
     if spec.type == "date":
-        try:
-            date.fromisoformat(value)
-        except ValueError:
+        if parse_date(value) is None:
             return N_("Ange %(label)s enligt formatet ÅÅÅÅ-MM-DD.", label=name)
     if spec.type == "checkbox" and value != CHECKED:
         return N_("%(label)s kan bara kryssas i eller lämnas tom.", label=name)

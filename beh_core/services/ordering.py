@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import audit, authz
+from .. import audit, authz, iso_dates
 from ..authz import Actor
 from ..catalogue import AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, CatalogItem, Catalogue
 from ..labels import KIND_LABELS
@@ -109,11 +109,8 @@ def field_key(item_key: str, field_name: str, scope_key: str = "") -> str:
 
 
 def parse_date(text: str | None) -> date | None:
-    """Parse ÅÅÅÅ-MM-DD, or None."""
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
+    """Parse ÅÅÅÅ-MM-DD, or None (no other form of a date: see beh_core.iso_dates)."""
+    return iso_dates.parse_date(text)
 
 
 def order_context(session: Session, actor: Actor, catalogue: str, kind: str, end_user: Person,

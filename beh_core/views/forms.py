@@ -23,7 +23,7 @@ message), the shape the pages already render at each field.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from babel import support
 from flask import request
@@ -33,6 +33,7 @@ from wtforms import BooleanField, Field, IntegerField, StringField, TextAreaFiel
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
+from ..iso_dates import parse_date
 from ..input_guard import DB_INT_MAX, FORM_WHITESPACE, db_int, is_control
 from ..labels import _N
 from ..services.paging import PageRequest
@@ -166,10 +167,9 @@ class DateField(StringField):
         self.data = None
         if not text:
             return
-        try:
-            self.data = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError:
-            raise ValueError(gettext(NOT_A_DATE)) from None
+        self.data = parse_date(text)
+        if self.data is None:
+            raise ValueError(gettext(NOT_A_DATE))
 
     def _value(self) -> str:
         if self.raw_data:

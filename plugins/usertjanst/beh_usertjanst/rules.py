@@ -13,7 +13,8 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from beh_core.api import DELEGATION_AREA, Directory, EngagementInfo, HeldPermissionInfo, KostnadsstalleInfo
+from beh_core.api import (DELEGATION_AREA, Directory, EngagementInfo, HeldPermissionInfo, KostnadsstalleInfo,
+                          parse_date)
 
 CATALOGUE = "usertjanst"
 ITEM = "usertjanst"  # one item: the level is its field, so a person holds one användartjänst at most
@@ -181,11 +182,8 @@ def frikod_problem(label: str, value: str) -> Message | None:
 
 
 def parse_day(text: str) -> date | None:
-    """ÅÅÅÅ-MM-DD, or None."""
-    try:
-        return date.fromisoformat((text or "").strip())
-    except ValueError:
-        return None
+    """ÅÅÅÅ-MM-DD, or None (the core's reading: no week dates, no compact form)."""
+    return parse_date(text)
 
 
 def dates_problems(start_text: str, end_text: str, engagement: EngagementInfo | None, today: date

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from beh_core.api import (NYUPPLAGG, START_DATE_MAX_DAYS, START_TOO_LATE, Directory, LineInput, N_, OrderRequest,
-                          PersonInfo, UnitInfo, ValidationFailed)
+                          PersonInfo, UnitInfo, ValidationFailed, parse_date)
 
 from .uppdrag import CATALOGUE, Uppdrag, offered_at
 
@@ -180,9 +180,8 @@ def check_choices(*, units: list[UnitInfo], unit_id: int | None, uppdrag: tuple[
         errors["uppdrag"] = N_("Administration spärr och logg kan bara beställas vid en privat vårdgivare.")
     if attestant_id not in {a.id for a in attestants if a.id != actor_id}:
         errors["attestant_id"] = N_("Välj attestant i listan.")
-    try:
-        day = date.fromisoformat((start or "").strip())
-    except ValueError:
+    day = parse_date(start)
+    if day is None:
         errors["start_date"] = N_("Ange startdatum enligt formatet ÅÅÅÅ-MM-DD.") if (start or "").strip() \
             else N_("Ange startdatum.")
     else:
