@@ -290,7 +290,6 @@ EN = {
     "Du har gjort för många försök på kort tid. Vänta en stund och försök igen.":
         "You have made too many attempts in a short time. Wait a moment and try again.",
     "Avsluta alla sessioner": "End all sessions",
-    "%(count)s sessioner för %(vgr_id)s är avslutade.": "%(count)s sessions of %(vgr_id)s have been ended.",
     "Loggar ut personen överallt: varje webbläsare och varje kopia av inloggningen slutar gälla direkt. Använd "
     "till exempel när ett SITHS-kort har kommit bort.":
         "Logs the person out everywhere: every browser and every copy of the login stops working at once. "
@@ -693,6 +692,8 @@ EN_PLURAL = {
     "Delegeringen är sparad för %(num)s användare.":
         ("The delegation has been saved for %(num)s user.", "The delegation has been saved for %(num)s users."),
     "Ta bort %(num)s delegering?": ("Remove %(num)s delegation?", "Remove %(num)s delegations?"),
+    "%(num)s session för %(vgr_id)s är avslutad.":
+        ("%(num)s session of %(vgr_id)s has been ended.", "%(num)s sessions of %(vgr_id)s have been ended."),
     # ui-wizard: the count of ticked choices in a group
     "%(num)s vald": ("%(num)s chosen", "%(num)s chosen"),
     "%(num)s beställning väntar på din attest":

@@ -93,3 +93,14 @@ def test_ta_bort_lösenordsuppgifter_två_gånger_tar_bort_en_gång_och_loggas_e
     assert region.scalar(select(func.count(Credential.id))) == 0
     [event] = region.scalars(select(AuditEvent).where(AuditEvent.action == "credentials.deleted")).all()
     assert event.details["lines"] == 1
+
+
+def test_bekräftelsen_av_ta_bort_nämner_fältet_på_användarens_språk(app, region, login):
+    order = fulfilled_flexlab(app, region)
+    orderer = login("sarbe1")
+    swedish = text_of(orderer.get(f"/aterkoppling/{order.number}/ta-bort-losenord"))
+    assert "Flexlab: Lösenord" in swedish
+    english = text_of(orderer.get(f"/aterkoppling/{order.number}/ta-bort-losenord?lang=en"))
+    assert "Flexlab: Password" in english and "Lösenord" not in english
+    page = text_of(orderer.get(f"/aterkoppling/{order.number}?lang=en"))
+    assert "Flexlab: Password" in page

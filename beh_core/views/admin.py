@@ -7,7 +7,7 @@ sessions end-all VGR-ID``. Katalogsynk shows the directory sync runs (docs/direc
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import ngettext
 
 from ..db import get_session
 from ..models import DirectorySyncRun
@@ -41,8 +41,8 @@ def end_sessions():
         except ValidationFailed as failed:
             errors = failed.errors
         else:
-            flash(gettext("%(count)s sessioner för %(vgr_id)s är avslutade.", count=ended, vgr_id=vgr_id.lower()),
-                  "info")
+            flash(ngettext("%(num)s session för %(vgr_id)s är avslutad.", "%(num)s sessioner för %(vgr_id)s är avslutade.",
+                           ended, vgr_id=vgr_id.lower()), "info")
             return redirect(url_for("admin.end_sessions"))
     return render_template("admin/sessions.html", vgr_id=vgr_id, errors=errors), 400 if errors else 200
 

@@ -37,14 +37,15 @@ def _own_order(number: str):
     return order_or_abort(number, authz.may_read_feedback)
 
 
-def _credential_items(order, secrets: dict[int, dict[str, str]], items: dict) -> list[str]:
-    """What Ta bort lösenordsuppgifter removes, one entry per line and secret field: "Provlabbet: Lösenord"."""
+def _credential_items(order, has_secret, items: dict) -> list[str]:
+    """What Ta bort lösenordsuppgifter removes, one entry per line and secret field: "Provlabbet: Lösenord"
+    (the field's label in the user's language). ``has_secret(line_id, field name)``: is one stored."""
     labels = []
     for line in order.active_lines:
         item = items.get(line.item_key)
         for spec in (item.feedback_fields if item else ()):
-            if spec.secret and secrets.get(line.id, {}).get(spec.name):
-                labels.append(f"{line.item_name}: {spec.label}")
+            if spec.secret and has_secret(line.id, spec.name):
+                labels.append(f"{line.item_name}: {gettext(spec.label)}")
     return labels
 
 
@@ -59,7 +60,8 @@ def _render(order, *, errors=None, answer: str = "", status: int = 200):
     context = fulfilment_context(order)
     return render_template(
         "feedback/show.html", **context, secrets=secrets, errors=errors or {}, answer=answer,
-        credential_items=_credential_items(order, secrets, context["items"]),
+        credential_items=_credential_items(order, lambda line_id, name: secrets.get(line_id, {}).get(name),
+                                           context["items"]),
         can_answer=authz.may_answer_komplettering(current_actor(), order),
         can_withdraw=authz.may_withdraw(current_actor(), order),
     ), status
@@ -100,9 +102,7 @@ def confirm_delete_credentials(number: str):
         flash(gettext("Det finns inga lösenordsuppgifter att ta bort."), "info")
         return redirect(url_for("feedback.show", number=number))
     # Reading them again would audit another viewing: list the line and field names only.
-    items = fulfilment_context(order)["items"]
-    listed = [f"{line.item_name}: {spec.label}" for line in order.active_lines if line.id in stored
-              for spec in (items[line.item_key].feedback_fields if items.get(line.item_key) else ()) if spec.secret]
+    listed = _credential_items(order, lambda line_id, _name: line_id in stored, fulfilment_context(order)["items"])
     return render_template(
         "confirm.html", title=gettext("Ta bort lösenordsuppgifter för %(number)s?", number=order.number),
         text=gettext("Lösenorden tas bort för alltid och kan inte visas igen. Det gäller:"), items=listed,
