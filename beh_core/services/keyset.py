@@ -27,7 +27,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import Integer, and_, bindparam, false, func, literal_column, select, true, tuple_, union_all
+from sqlalchemy import (Integer, Text, and_, bindparam, cast, false, func, literal_column, select, true, tuple_,
+                        union_all)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
@@ -170,7 +171,8 @@ class _Shape:
             parts.append((rng.rank, tuple(map(id, rng.columns)), ("grid" if grid else "rows", len(rng.rows)),
                           tuple(self._clause(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where))))
             if grid:
-                self.values.update((f"grid_{n}_{i}", [row[i] for row in rng.rows]) for i in range(len(rng.columns)))
+                self.values.update((f"grid_{n}_{i}", array_literal([row[i] for row in rng.rows]))
+                                   for i in range(len(rng.columns)))
                 self.values[f"grid_rows_{n}"] = len(rng.rows)
             else:
                 self.values.update((f"r{n}_{m}_{i}", value) for m, row in enumerate(rng.rows)
@@ -207,6 +209,20 @@ class _Shape:
         return bindparam(name, self.values[name], type_=Integer, literal_execute=True)
 
 
+def array_literal(values: list) -> str:
+    """A PostgreSQL array literal of the values (``{1,7}``, ``{"avslutad","makulerad"}``), sent as one text.
+
+    The driver dumps a list parameter element by element in Python (a few thousand instructions each):
+    a grid of 4 columns x 120 rows cost 3.2 M instructions a request, a sixth of a list page. One text
+    per column, cast to its array type in the SQL, costs one string join. Strings are always quoted
+    (a backslash before ``"`` and ``\\``) and None is NULL, so any value reads back as itself.
+    """
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join("NULL" if value is None else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for value in values) + "}"
+
+
 def _grid(shape: _Shape, rng: Range, n: int):
     """The rows of values of a range as a table: unnest(array per column) LIMIT <its rows> AS grid_n(v0, ...).
 
@@ -215,7 +231,7 @@ def _grid(shape: _Shape, rng: Range, n: int):
     rows looked dearer than planning each run for the 2 or 3 of a beställare's delegations, so
     PostgreSQL planned every run, which cost more than the run itself.
     """
-    arrays = [bindparam(f"grid_{n}_{i}", shape.values[f"grid_{n}_{i}"], type_=ARRAY(column.type))
+    arrays = [cast(bindparam(f"grid_{n}_{i}", shape.values[f"grid_{n}_{i}"], type_=Text), ARRAY(column.type))
               for i, column in enumerate(rng.columns)]
     rows = func.unnest(*arrays).table_valued(*[f"v{i}" for i in range(len(arrays))]).render_derived(name=f"rows_{n}")
     return select(*rows.c).limit(shape.limit(f"grid_rows_{n}")).subquery(f"grid_{n}")
