@@ -12,7 +12,7 @@ from ..catalogue import Catalogue, Choice, ChoiceGroup
 from ..db import get_session
 from ..models import Forvaltning, OrderDraft, Person
 from ..services import drafts
-from ..services.ordering import NOT_ORDERABLE, AlreadySubmitted, LineInput, field_key
+from ..services.ordering import AlreadySubmitted, LineInput, field_key
 from .access import current_actor, runtime
 from .forms import (CONTROL_CHARACTERS, BooleanField, InputForm, StringField, TextAreaField, TextListField,
                     TrimmedStringField, field_errors, has_control_characters, posted_names)
@@ -122,10 +122,7 @@ def read_page(page_key: str, groups: list[ChoiceGroup]) -> tuple[dict, dict[str,
     """
     offered = {choice.token: choice for group in groups for choice in group.choices}
     tokens = WizardPageForm().choose.data or []
-    # A token the page does not offer (a forged form, or a stale one: a delegation ended meanwhile) is
-    # refused here, at the list, and kept only as an unknown line: its scope (a vårdenhet, a held
-    # permission) was never checked, and a forged one must not reach Granska (docs/decisions.md).
-    chosen = [(token, _offered_choice(token, offered)) for token in tokens]
+    chosen = [(token, offered.get(token) or _choice_from_token(token)) for token in tokens]
     fields, keys = {}, {"choose": "lines"}
     for token, choice in chosen:
         if choice is None:
@@ -137,8 +134,6 @@ def read_page(page_key: str, groups: list[ChoiceGroup]) -> tuple[dict, dict[str,
             keys[name] = field_key(choice.item.key, name[len(prefix):], choice.scope_key)
     form = type("WizardPageForm", (WizardPageForm,), fields)()
     refused = {} if form.validate() else {keys.get(name, name): text for name, text in field_errors(form).items()}
-    if any(choice is None for _, choice in chosen):
-        refused.setdefault("lines", NOT_ORDERABLE)
     lines = []
     for token, choice in chosen:
         if choice is None:
@@ -153,18 +148,6 @@ def read_page(page_key: str, groups: list[ChoiceGroup]) -> tuple[dict, dict[str,
                                unknown={k: v for k, v in posted.items() if k not in declared}).to_dict())
     typed = {"lines": lines, "free_on": bool(form.free_on.data), "free_text": form.free_text.data or ""}
     return typed, refused, "" if "action" in refused else form.action.data
-
-
-def _offered_choice(token: str, offered: dict[str, Choice]) -> Choice | None:
-    """The offered choice a posted token names: the same token, or, when the token leaves the scope out
-    (``key:held id`` for ``key@scope:held id``), the one offered choice of that item and held permission."""
-    if token in offered:
-        return offered[token]
-    item_key, scope_key, held = Choice.parse_token(token)
-    if scope_key:
-        return None
-    same = [c for c in offered.values() if c.item.key == item_key and c.held_permission_id == held]
-    return same[0] if len(same) == 1 else None
 
 
 def refused_lines(data: dict) -> dict[str, str]:
@@ -190,3 +173,10 @@ def refused_lines(data: dict) -> dict[str, str]:
     return refused
 
 
+def _choice_from_token(token: str) -> Choice | None:
+    """A posted token that is not on the page (a forged or stale form): rebuilt so validation can refuse it."""
+    item_key, scope_key, held = Choice.parse_token(token)
+    item = runtime().registry.get(item_key)
+    if item is None:
+        return None
+    return Choice(item, scope_key, held)
