@@ -216,3 +216,35 @@ def test_forgad_spärr_och_logg_vid_en_offentlig_vårdenhet_nekas(app, region, l
                                                    "action": "submit"})
     assert "Administration spärr och logg kan bara beställas vid en privat vårdgivare." in text_of(refused)
     assert region.scalar(select(Order).where(Order.catalogue == "vmu")) is None
+
+
+def test_ett_uppdrag_som_redan_innehas_pekar_inte_på_förändring_som_vmu_saknar(app, region, rt, world):
+    from beh_core.authz import load_actor
+    from beh_core.services import ordering
+
+    units, orderer, _, _ = world
+    end_user = fresh_end_user(region, units)
+    e1 = units["NH-O3-E1"]
+    region.add(HeldPermission(person_id=end_user.id, item_key="vmu.pascal.vob", scope_key=str(e1.id), details={},
+                              shown=[], valid_from=TODAY - timedelta(days=3)))
+    region.commit()
+    actor = load_actor(region, orderer, config=rt.config, portal=rt)
+    errors = ordering.validate_lines(region, rt, actor, catalogue=rt.registry.catalogue("vmu"), end_user=end_user,
+                                     forvaltning=None, kind="nyupplagg", today=TODAY,
+                                     lines=[ordering.LineInput("vmu.pascal.vob", scope_key=str(e1.id))])
+    texts = [str(ordering_message) for ordering_message in errors.values()]
+    assert any("Användaren har redan behörighet till Pascal VoB." in t for t in texts), texts
+    assert not any("Förändring" in t for t in texts), texts
+
+
+def test_en_förfalskad_vårdenhet_ger_aldrig_ett_serverfel_och_ingen_beställning(app, region, login, world):
+    units, orderer, attestant, _ = world
+    browser = login(orderer.vgr_id)
+    start(browser, fresh_end_user(region, units))
+    for scope in ("99999999999999999999", "abc", "-8", "2147483648"):
+        post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [f"vmu.pascal.vob@{scope}"]})
+        assert browser.get("/vmu/granska").status_code < 500, scope  # an outside probe got a lasting 500 here
+        sent = post_step(browser, "/vmu/granska", {"attestant_id": attestant.id, "start_date": TODAY.isoformat(),
+                                                   "action": "submit"})
+        assert sent.status_code < 500 and not sent.headers.get("Location", "").endswith("/klar"), scope
+    assert region.scalar(select(Order).where(Order.catalogue == "vmu")) is None

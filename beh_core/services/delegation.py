@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 OUTSIDE_UNITS = N_("Du kan bara delegera inom de enheter där du är verksamhetschef.")
 RACE = (N_("En annan delegering för samma person och omfattning sparades samtidigt. "
         "Se Visa/hantera delegeringar och försök igen."))
-CHANGED = N_("Delegeringen för %(name)s ändrades av någon annan samtidigt. Ladda om sidan och försök igen.")
 
 
 def add_months(day: date, months: int) -> date:
@@ -387,7 +386,8 @@ def _change_if_unchanged(session: Session, d: Delegation, **values) -> None:
     if changed != 1:
         name = d.person.display
         session.rollback()
-        raise ValidationFailed({"valda": N_(CHANGED.msgid, name=name)})
+        raise ValidationFailed({"valda": N_("Delegeringen för %(name)s ändrades av någon annan samtidigt. "
+                                            "Ladda om sidan och försök igen.", name=name)})
     session.refresh(d)
 
 

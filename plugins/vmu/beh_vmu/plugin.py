@@ -70,8 +70,8 @@ def beh_validate_order(catalogue, values, lines, context, settings):
     """Administration spärr och logg only at a private care provider (a forged choice is refused)."""
     private_only = {x.item_key for x in data(settings) if x.private_only}
     for line in lines:
-        if line.item_key in private_only and line.scope_key.isdigit():
-            unit = context.directory.unit(int(line.scope_key))
+        if line.item_key in private_only:
+            unit = context.directory.unit(line.scope_key)  # None for a scope no unit id can be
             if unit is None or not unit.private_provider:
                 return {"lines": "Administration spärr och logg kan bara beställas vid en privat vårdgivare."}
     return {}
