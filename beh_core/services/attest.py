@@ -161,7 +161,7 @@ def _record_decision(session: Session, rt: "Runtime", actor: Actor, order: Order
     # Compare-and-set on the step, still waiting and still this attestant's: of two decisions sent at once
     # (two windows) only one is recorded, and a decision that meets Byt attestant committed first is refused.
     set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_APPROVED if approve else STEP_REJECTED,
-                    attestant_id=actor.id, decided_at=now, comment=comment or None)
+                    expected_attestant_id=actor.id, decided_at=now, comment=comment or None)
     if approve and not [line for line in _committed_lines(session, order) if not line.removed]:
         session.rollback()  # defence in depth: an order without lines would wait in the queue for ever
         raise ValidationFailed({"lines": KEEP_ONE})
@@ -234,8 +234,8 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
     previous = order.attestant_id
     # The step first, then the order (the order a decision takes them in, so the two never deadlock), each a
     # compare-and-set on the attestant the orderer saw: a decision committed meanwhile makes this one lose.
-    set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_WAITING, attestant_id=step.attestant_id,
-                    new_attestant_id=attestant_id)
+    set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_WAITING,
+                    expected_attestant_id=step.attestant_id, attestant_id=attestant_id)
     set_order_status(session, order, expected={WAITING}, new=WAITING, where=(Order.attestant_id == previous,),
                      omrade_id=omrade_id, enhet_id=enhet_id, attestant_id=attestant_id)
     audit.record(session, actor, "order.attestant_changed", "order", order.number,

@@ -103,22 +103,20 @@ def lock_order(session: Session, order: Order, *, expected: set[str], message: s
 
 
 def set_step_status(session: Session, step_id: int, *, expected: set[str], new: str,
-                    message: str = CONFLICT_MESSAGE, attestant_id: int | None = None, **values: Any) -> None:
+                    message: str = CONFLICT_MESSAGE, expected_attestant_id: int | None = None, **values: Any) -> None:
     """Set an attest step's status to ``new`` only if it is still one of ``expected`` (two decisions: one wins)
-    and, given ``attestant_id``, the step is still that person's (a decision against Byt attestant: one wins).
+    and, given ``expected_attestant_id``, the step is still that person's (a decision against Byt attestant:
+    one wins).
 
-    Same contract as ``set_order_status``; the step, if loaded in the session, is refreshed. A new attestant
-    of the step is set in ``values`` as ``new_attestant_id``.
+    Same contract as ``set_order_status``; the step, if loaded in the session, is refreshed.
     """
     from ..models import OrderAttestStep
 
     session.flush()
-    held = () if attestant_id is None else (OrderAttestStep.attestant_id == attestant_id,)
-    if "new_attestant_id" in values:
-        values["attestant_id"] = values.pop("new_attestant_id")
+    still = () if expected_attestant_id is None else (OrderAttestStep.attestant_id == expected_attestant_id,)
     result = session.execute(
         update(OrderAttestStep).where(OrderAttestStep.id == step_id, OrderAttestStep.status.in_(_statuses(expected)),
-                                      *held)
+                                      *still)
         .values(status=new, **values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         session.rollback()
