@@ -25,10 +25,10 @@ log = logging.getLogger(__name__)
 # (title, message) per status without a handler of its own; others get the 400 texts.
 HTTP_PAGES = {
     400: (_N("Felaktig begäran"), _N("Portalen kunde inte tolka det som skickades. Gå tillbaka och försök igen.")),
+    401: (_N("Inloggning krävs"), _N("Du är inte inloggad längre. Logga in och försök igen.")),
     405: (_N("Sidan kan inte öppnas så"),
           _N("Adressen kan inte öppnas på det här sättet. Gå till startsidan och fortsätt därifrån.")),
     413: (_N("För mycket data"), _N("Det som skickades är för stort. Dela upp det eller välj en mindre fil.")),
-    401: (_N("Inloggning krävs"), _N("Du är inte inloggad längre. Logga in och försök igen.")),
     414: (_N("För lång adress"), _N("Adressen är för lång. Gör sökningen kortare och försök igen.")),
     500: (_N("Något gick fel"), _N("Ett oväntat fel inträffade och ingenting sparades. Försök igen om en stund. "
                                    "Om felet finns kvar, kontakta Service Desk.")),
