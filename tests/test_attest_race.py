@@ -1,4 +1,6 @@
 """Two decisions on one order at once: only the first is recorded (compare-and-set on the status)."""
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import func, select
 
@@ -33,33 +35,37 @@ def test_två_samtidiga_beslut_ger_ett_beslut(app, region):
     assert decisions == 1
 
 
-def _two_sessions(app, order, first_vgr: str, second_vgr: str):
-    rt = app.extensions["beh_runtime"]
-    first, second = get_database(app).sessionmaker(), get_database(app).sessionmaker()
-    order_a, order_b = first.get(Order, order.id), second.get(Order, order.id)  # both see "väntar" for johek1
-    for seen in (order_a, order_b):  # each page read the order and its steps before the other one's POST
-        assert seen.current_step is not None and seen.attest_steps
-    actor_a = load_actor(first, first.scalar(select(Person).where(Person.vgr_id == first_vgr)), portal=rt)
-    actor_b = load_actor(second, second.scalar(select(Person).where(Person.vgr_id == second_vgr)), portal=rt)
-    return rt, (first, order_a, actor_a), (second, order_b, actor_b)
-
-
-def test_den_gamla_attestantens_godkännande_nekas_när_attestanten_just_har_bytts(app, region):
+@contextmanager
+def orderer_and_attestant_at_once(app, region):
+    """An order sarbe1 placed for johek1 to attest, as sarbe1's and johek1's pages both read it: two sessions,
+    each with its own copy of the order (steps loaded) and its actor."""
     order = make_order(region, orderer=person(region, "sarbe1"), end_user=person_without_permissions(region),
                        attestant=person(region, "johek1"), forvaltning_code="NH", omrade_name="Område Norr")
     region.commit()
+    rt = app.extensions["beh_runtime"]
+    sessions = [get_database(app).sessionmaker(), get_database(app).sessionmaker()]
+    try:
+        with app.app_context():
+            sides = []
+            for db, vgr_id in zip(sessions, ("sarbe1", "johek1")):
+                seen = db.get(Order, order.id)
+                assert seen.current_step is not None and seen.attest_steps  # the page read the steps
+                sides.append((db, seen, load_actor(db, db.scalar(select(Person).where(Person.vgr_id == vgr_id)),
+                                                   portal=rt)))
+            yield order, rt, sides[0], sides[1]
+    finally:
+        for db in sessions:
+            db.close()
+
+
+def test_den_gamla_attestantens_godkännande_nekas_när_attestanten_just_har_bytts(app, region):
     perwi1 = person(region, "perwi1")
-    with app.app_context():
-        rt, (s1, order_1, sarbe1), (s2, order_2, johek1) = _two_sessions(app, order, "sarbe1", "johek1")
-        try:
-            assert authz_may_attest(johek1, order_2)  # what johek1's page showed
-            attest.change_attestant(s1, rt, sarbe1, order_1, omrade_id=order_1.omrade_id,
-                                    enhet_id=order_1.enhet_id, attestant_id=perwi1.id)
-            with pytest.raises(Conflict):
-                attest.decide(s2, rt, johek1, order_2, approve=True)
-        finally:
-            s1.close()
-            s2.close()
+    with orderer_and_attestant_at_once(app, region) as (order, rt, (s1, order_1, sarbe1), (s2, order_2, johek1)):
+        assert authz_may_attest(johek1, order_2)  # what johek1's page showed
+        attest.change_attestant(s1, rt, sarbe1, order_1, omrade_id=order_1.omrade_id,
+                                enhet_id=order_1.enhet_id, attestant_id=perwi1.id)
+        with pytest.raises(Conflict):
+            attest.decide(s2, rt, johek1, order_2, approve=True)
     region.expire_all()
     now = region.get(Order, order.id)
     assert now.status == "vantar_pa_attest" and now.attestant_id == perwi1.id
@@ -68,20 +74,12 @@ def test_den_gamla_attestantens_godkännande_nekas_när_attestanten_just_har_byt
 
 
 def test_byt_attestant_nekas_när_attestanten_just_har_beslutat(app, region):
-    order = make_order(region, orderer=person(region, "sarbe1"), end_user=person_without_permissions(region),
-                       attestant=person(region, "johek1"), forvaltning_code="NH", omrade_name="Område Norr")
-    region.commit()
     perwi1 = person(region, "perwi1")
-    with app.app_context():
-        rt, (s1, order_1, sarbe1), (s2, order_2, johek1) = _two_sessions(app, order, "sarbe1", "johek1")
-        try:
-            attest.decide(s2, rt, johek1, order_2, approve=False, comment="Fel system")
-            with pytest.raises(Conflict):
-                attest.change_attestant(s1, rt, sarbe1, order_1, omrade_id=order_1.omrade_id,
-                                        enhet_id=order_1.enhet_id, attestant_id=perwi1.id)
-        finally:
-            s1.close()
-            s2.close()
+    with orderer_and_attestant_at_once(app, region) as (order, rt, (s1, order_1, sarbe1), (s2, order_2, johek1)):
+        attest.decide(s2, rt, johek1, order_2, approve=False, comment="Fel system")
+        with pytest.raises(Conflict):
+            attest.change_attestant(s1, rt, sarbe1, order_1, omrade_id=order_1.omrade_id,
+                                    enhet_id=order_1.enhet_id, attestant_id=perwi1.id)
     region.expire_all()
     assert region.get(Order, order.id).status == "avslagen"
     assert region.get(Order, order.id).attestant_id == person(region, "johek1").id

@@ -161,7 +161,7 @@ def _unit_query():
     return select(Enhet).options(joinedload(Enhet.omrade).joinedload(Omrade.forvaltning))
 
 
-def _row_id(value) -> int | None:
+def row_id(value) -> int | None:
     """``value`` as a row id, or None. A plugin may pass what a form or a scope key held: an id too large
     for the database's integer is nobody, not a driver error."""
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
@@ -178,8 +178,8 @@ class Directory:
 
     def person(self, person_id: int | None) -> PersonInfo | None:
         """The person with the id, or None."""
-        row_id = _row_id(person_id)
-        person = self._session.get(Person, row_id) if row_id else None
+        found_id = row_id(person_id)
+        person = self._session.get(Person, found_id) if found_id else None
         return PersonInfo.of(person) if person else None
 
     def persons(self, ids: Iterable[int]) -> dict[int, PersonInfo]:
@@ -204,8 +204,8 @@ class Directory:
 
     def unit(self, unit_id: int | str | None) -> UnitInfo | None:
         """The unit with the id (or its digits, as a scope key holds them), or None."""
-        row_id = _row_id(unit_id)
-        unit = self._session.scalar(_unit_query().where(Enhet.id == row_id)) if row_id else None
+        found_id = row_id(unit_id)
+        unit = self._session.scalar(_unit_query().where(Enhet.id == found_id)) if found_id else None
         return UnitInfo.of(unit) if unit else None
 
     def units(self, ids: Iterable[int]) -> list[UnitInfo]:
@@ -225,8 +225,8 @@ class Directory:
 
     def forvaltning(self, forvaltning_id: int | None) -> ForvaltningInfo | None:
         """The förvaltning with the id, or None."""
-        row_id = _row_id(forvaltning_id)
-        f = self._session.get(Forvaltning, row_id) if row_id else None
+        found_id = row_id(forvaltning_id)
+        f = self._session.get(Forvaltning, found_id) if found_id else None
         return ForvaltningInfo(f.id, f.code, f.name) if f else None
 
     def delegations(self, person_id: int, *, scope: str | None = None) -> list[DelegationInfo]:

@@ -43,7 +43,6 @@ INCOMPLETE = N_("Beställningen är ofullständig. Börja om från steg 1.")
 # How far ahead a start date may lie: an order waits for its attest and fulfilment, not for years.
 START_DATE_MAX_DAYS = 366
 START_TOO_LATE = N_("Startdatum kan vara högst ett år fram i tiden.")
-NOT_ORDERABLE = N_("En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.")
 
 
 def kind_choice_message(kind_labels: list[str]) -> Message:
@@ -158,7 +157,7 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
         item = rt.registry.get(line.item_key)
         if (item is None or item.catalogue != catalogue.key or kind not in item.kinds
                 or (forvaltning is not None and not item.offered_in(forvaltning.code))):
-            errors["lines"] = NOT_ORDERABLE
+            errors["lines"] = N_("En vald behörighet kan inte beställas här. Ta bort den och välj på nytt.")
             continue
         scope_key = line_scope(item, line, forvaltning, held.get(line.held_permission_id or -1))
         item_key = field_key(item.key, "_item", line.scope_key)

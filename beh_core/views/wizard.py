@@ -17,12 +17,12 @@ from sqlalchemy import select
 from .. import authz
 from ..catalogue import AVSLUT, NYUPPLAGG
 from ..db import get_session
-from ..input_guard import db_int
 from ..labels import KIND_LABELS
 from ..models import Forvaltning, Person
 from ..services import choices as choice_ops
 from ..services import drafts, ordering
 from ..services.directory import SEARCH_FIELDS, find_person, has_active_engagement
+from ..services.directory_api import row_id
 from ..services.errors import ValidationFailed
 from ..services.ordering import NO_LINES, AlreadySubmitted, OrderRequest, kind_choice_message
 from . import wizard_state as state
@@ -223,13 +223,6 @@ def page(catalogue: str, page: str):
 
 # --- 3. Granska / Beställ ----------------------------------------------------
 
-def _unit_id(scope_key: str) -> int | None:
-    try:
-        return db_int(scope_key) if scope_key.isascii() and scope_key.isdigit() else None
-    except ValueError:
-        return None
-
-
 def _request_from(spec, data: dict, person: Person, forvaltning: Forvaltning | None) -> OrderRequest:
     review = data.get("review", {})
     lines = state.all_lines(spec, data)
@@ -238,7 +231,7 @@ def _request_from(spec, data: dict, person: Person, forvaltning: Forvaltning | N
         units = {line.scope_key for line in lines if line.item_key and line.scope_key}
         # The lines' one vårdenhet; a scope no unit id can be (a forged "@99999999999999999999") is none, and
         # Skicka then says so, where it made Granska answer 500 (outside probe).
-        enhet_id = _unit_id(next(iter(units))) if len(units) == 1 else None
+        enhet_id = row_id(next(iter(units))) if len(units) == 1 else None
     return OrderRequest(
         catalogue=spec.key, kind=data["kind"], end_user_id=person.id, lines=lines,
         forvaltning_id=forvaltning.id if forvaltning else None, omrade_id=review.get("omrade_id"), enhet_id=enhet_id,
