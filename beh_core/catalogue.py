@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Literal
 
+from .messages import N_
+
 FieldType = Literal["text", "email", "select", "textarea", "checkbox", "date"]
 Fulfilment = Literal["manual", "on_attest", "on_start"]
 AttestRule = Literal["area", "unit", "plugin"]
@@ -142,6 +144,12 @@ class Catalogue:
     coming_engagements: bool = False
     start_page: bool = True
     owner: str = ""  # set by the registry: the plugin that declared it
+
+    @property
+    def unit_label(self) -> str:
+        """What an order's unit is called here (Swedish msgid): the vårdenhet of a U delegation, the
+        verksamhet chosen under the område of an L/R delegation (the wizard's own words)."""
+        return N_("Vårdenhet") if self.delegation == "enhet" else N_("Verksamhet")
 
     def page(self, key: str) -> WizardPage | None:
         """The wizard page with the key, or None."""

@@ -209,6 +209,7 @@ EN = {
         "%(count)s delegation(s) removed; they no longer apply.",
     "Markerade behörigheter är borttagna.": "The selected permissions have been removed.",
     "Beställning %(number)s är godkänd.": "Order %(number)s is approved.",
+    "Beställning %(number)s väntar inte längre på din attest.": "Order %(number)s no longer awaits your approval.",
     "Beställning %(number)s är avslagen.": "Order %(number)s is rejected.",
     "%(error)s Kontakta Service Desk.": "%(error)s Contact the Service Desk.",
     "Lösenordsuppgifterna är borttagna.": "The password details have been removed.",
@@ -263,6 +264,7 @@ EN = {
         "First choose area and unit. Then the approvers you can choose appear in the approver list.",
     # --- Catalogues as plugins: the standard wizard for every catalogue, attest steps, order fields ---
     "Ange när användaren behöver sin behörighet (ÅÅÅÅ-MM-DD).": "State when the user needs the permission (YYYY-MM-DD).",
+    "Ange när behörigheten ska avslutas (ÅÅÅÅ-MM-DD).": "State when the permission is to end (YYYY-MM-DD).",
     "Användare:": "User:", "Attesteringssteg godkänt": "Approval step approved", "Attesteringssteg:": "Approval step:",
     "Beställningen innehåller inga behörigheter.": "The order contains no permissions.",
     "Beställningen är skapad": "The order has been created", "Det finns inget att välja här.": "There is nothing to choose here.",
@@ -273,7 +275,7 @@ EN = {
     "Slutdatum": "End date", "Ta bort %(name)s": "Remove %(name)s",
     "Till exempel SE2321000131-P000000123456.": "For example SE2321000131-P000000123456.",
     "Till exempel eriny1.": "For example eriny1.", "Uppgifter om beställningen": "About the order",
-    "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "från": "from", "Åtgärd": "Action",
+    "Visas inte här:": "Not shown here:", "Vårdenhet:": "Care unit:", "Vårdenhet": "Care unit", "från": "from", "Åtgärd": "Action",
     "Personen finns inte längre som aktiv i katalogen (KiV) och kan inte logga in.":
         "The person is no longer active in the directory (KiV) and cannot log in.",
     "Beställ avslut: %(catalogue)s": "Order termination: %(catalogue)s",
@@ -482,6 +484,8 @@ EN = {
     "utförd igen.": "%(item)s was registered for the user at the same time by another order. Reload the page and mark "
                     "the line as done again.",
     "Komplettering är redan begärd.": "Additional information has already been requested.",
+    "Beställningen har status %(status)s och utförs inte längre.":
+        "The order has the status %(status)s and is no longer being carried out.",
     "Skriv vad som behöver kompletteras.": "Write what additional information is needed.",
     "Meddelandet får vara högst %(max)s tecken.": "The message may be at most %(max)s characters.",
     "Bara beställaren kan svara på kompletteringen.": "Only the orderer can answer the request for additional information.",

@@ -134,6 +134,9 @@ def test_service_desk_utför_manuell_rad_och_historiken_visas(app, region, login
     assert "Utförd: Slutenvårdsdos (SLVD). Beställningen är avslutad." in history
     assert "Lena Sandberg (lensa1)" in history
     assert order.number not in text_of(desk.get("/servicedesk/"))
+    again = desk.post(f"/servicedesk/{order.number}/rad/{line.id}")  # another tab still showed Utförd
+    assert again.status_code == 409
+    assert "Beställningen har status Avslutad och utförs inte längre." in text_of(again)
     assert send_all(app) == 3  # attestant, decision, completion
     assert any("utförd" in m["Subject"] for m in smtp.inbox.to("sarbe1@demo.beh.example"))
 
@@ -188,7 +191,12 @@ def test_beställaren_makulerar_före_attest_men_inte_efter(app, region, login, 
     region.expire_all()
     assert region.get(Order, order.id).status == OrderStatus.MAKULERAD.value
     assert "Makulerad" in text_of(orderer.get(f"/bestallningar/{order.number}"))
-    assert login("johek1").get(f"/attest/{order.number}").status_code == 403
+    # The attestant's link now leads to the order's page, which says it no longer waits for them.
+    attestant = login("johek1")
+    answer = attestant.get(f"/attest/{order.number}")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith(f"/bestallningar/{order.number}")
+    assert f"Beställning {order.number} väntar inte längre på din attest." in text_of(
+        attestant.get(answer.headers["Location"]))
     send_all(app)
     assert any("makulerad" in m["Subject"] for m in smtp.inbox.to("johek1@demo.beh.example"))
 

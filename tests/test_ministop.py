@@ -101,7 +101,7 @@ def test_ministop_genom_manualens_åtta_steg(region, login, nh):
 
 
 @pytest.mark.parametrize("case", ["samma enhet", "annan förvaltning", "tredje enhet", "okänd titel", "fel epost",
-                                  "ingen enhet"])
+                                  "epost med html", "ingen enhet"])
 def test_ministop_avvisas_vid_fältet_och_inget_sparas(region, login, nh, case):
     forvaltning, units, elsewhere = nh
     end_user = person_without_permissions(region)
@@ -118,6 +118,8 @@ def test_ministop_avvisas_vid_fältet_och_inget_sparas(region, login, nh, case):
                         "anna.berg@vgregion.se"),
         "fel epost": (ministop_fields(units[0].id, epost="anna.berg(at)vgregion"), "Epost ska vara en e-postadress",
                       'value="anna.berg(at)vgregion"'),
+        "epost med html": (ministop_fields(units[0].id, epost='"><b>x</b>@vgregion.se'),
+                           "Epost ska vara en e-postadress", 'value="&#34;&gt;&lt;b&gt;x&lt;/b&gt;@vgregion.se"'),
         "ingen enhet": (ministop_fields(""), "Välj Enhet 1 för MINISTOP.", "anna.berg@vgregion.se"),
     }[case]
     page = text_of(choose_systems(orderer, "local", fields))

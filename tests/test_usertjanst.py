@@ -217,3 +217,42 @@ def test_slutdatumet_avslutar_användartjänsten_den_dagen(region, login, rt):
     region.expire_all()
     assert region.get(HeldPermission, held.id).ended_at is not None
     assert not Directory(region, end + timedelta(days=1)).held_permissions(held.person_id, item_prefix="usertjanst")
+
+
+def test_service_desk_skickar_inloggningsuppgifterna_för_det_nya_kontot(region, login):
+    """Återkoppling: the login of the new account goes to the beställare alone, the password encrypted."""
+    from beh_core.models import Credential
+
+    orderer = login("sarbe1")
+    order_up_to_levels(orderer, person(region, "perwi1"), "69002")
+    add(orderer, "grund")
+    send(orderer)
+    order = latest_order(region)
+    assert login("johek1").post(f"/attest/{order.number}", {"action": "approve"}).status_code == 302
+    desk = login("lensa1")
+    page = text_of(desk.get(f"/servicedesk/{order.number}"))
+    assert "Användarnamn" in page and "Tillfälligt lösenord" in page
+    line = order.lines[0]
+    done = desk.post(f"/servicedesk/{order.number}/rad/{line.id}",
+                     {f"line{line.id}.anvandarnamn": "perwi1", f"line{line.id}.losenord": "Sommar-2026!"})
+    assert done.status_code == 302
+    region.expire_all()
+    stored = region.scalar(select(Credential).where(Credential.line_id == line.id))
+    assert stored is not None and "Sommar-2026!" not in stored.ciphertext
+    shown = text_of(orderer.get(f"/aterkoppling/{order.number}"))
+    assert "Användarnamn" in shown and "perwi1" in shown and "Sommar-2026!" in shown
+    assert login("johek1").get(f"/aterkoppling/{order.number}").status_code == 403
+
+
+def test_ett_personnummer_i_sökfältet_sparas_inte_i_utkastet(region, login):
+    """Sök on a personnummer: the hit is shown, and the draft keeps the person's VGR-ID, never the number."""
+    from beh_core.models import OrderDraft
+
+    orderer = login("sarbe1")
+    perwi1 = person(region, "perwi1")
+    path, page = step(orderer, "/", {"q": perwi1.personnummer, "action": "sok"})
+    assert f'value="{perwi1.id}"' in page and perwi1.personnummer not in page
+    region.expire_all()
+    drafts = " ".join(str(d.data) for d in region.scalars(select(OrderDraft)))
+    assert perwi1.personnummer not in drafts and perwi1.vgr_id in drafts
+    assert perwi1.personnummer not in text_of(orderer.get(BASE + "/"))  # nor when the page is opened again

@@ -81,6 +81,9 @@ def test_ett_slutdatum_före_startdatum_och_ingen_orsak_nekas(region, login):
     assert "Startdatum kan inte vara tidigare än dagens datum." in page
     path, page = details(orderer, orsak="Nyanställd", start="1 maj")
     assert "Ange startdatum enligt formatet ÅÅÅÅ-MM-DD." in page
+    path, page = details(orderer, orsak="Nyanställd", start="9999-12-31")  # told here, not first at Skicka
+    assert path == BASE + "/detaljer" and "Startdatum kan vara högst ett år fram i tiden." in page
+    assert 'value="9999-12-31"' in page
     assert orderer.get(BASE + "/val").status_code == 302
     assert region.scalar(select(Order.id).where(Order.catalogue == "usertjanst")) is None
 

@@ -3,6 +3,7 @@ system, spärr och logg only at private care providers, attest by the unit's U a
 the start date by run-due, and Avslut on its date."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -121,6 +122,11 @@ def test_attest_sedan_aktivering_exakt_på_startdatum_och_avslut_på_sitt_datum(
     region.expire_all()
     order = region.scalar(select(Order).where(Order.catalogue == "vmu"))
     assert order.enhet_id == e1.id and order.start_date == days(3)
+    # The attestant sees which vårdenhet the uppdrag is for: in the mail and on the order (one of three).
+    asked = region.scalar(select(OutboxMessage.body).where(OutboxMessage.to_person_id == attestant.id))
+    assert f"Vårdenhet: {e1.name}" in asked
+    assert re.search(r"<dt>Vårdenhet</dt><dd>" + re.escape(e1.name),
+                     text_of(login(attestant.vgr_id).get(f"/attest/{order.number}")))
 
     # a U attestant of another vårdenhet cannot attest
     assert login(other.vgr_id).get(f"/attest/{order.number}").status_code == 403
@@ -171,6 +177,7 @@ def test_avslut_avslutar_uppdraget_på_sitt_datum_och_beställaren_får_besked(a
     ending = f"vmu.npo.sjf@{e2.id}:{permission.id}"
     assert f'value="{ending}"' in page and "NPÖ SJF" in page
     assert post_step(browser, "/vmu/sida/uppdrag", {"action": "next", "choose": [ending]}).status_code == 302
+    assert "Ange när behörigheten ska avslutas (ÅÅÅÅ-MM-DD)." in text_of(browser.get("/vmu/granska"))  # manual 003
     done = post_step(browser, "/vmu/granska", {"attestant_id": attestant.id, "start_date": days(10).isoformat(),
                                                 "action": "submit"})
     assert "/vmu/klar/" in done.headers["Location"], text_of(done)

@@ -307,3 +307,34 @@ def test_inskrivna_identiteter_och_en_csv_fil_beställs_båda(app, region, login
     page = text_of(browser.get("/vmu/flera/granska"))
     assert "3 av 3 rader kan beställas" in page
     assert all(s.vgr_id in page for s in staff)  # the typed one is not dropped
+
+
+def test_ett_personnummer_som_inte_kan_läsas_visas_och_sparas_maskerat(app, region, login, orderer_world):
+    """Pasted from Word or Excel: an en dash, a trailing letter or semicolon, a label in front. The row is
+    refused as no identifier, and neither the page nor the draft holds the number."""
+    from beh_core.models import OrderDraft
+
+    e1, orderer, attestant = orderer_world
+    staff = new_staff(region, e1, 1)[0]
+    number = staff.personnummer
+    typed = [f"{number[:8]}\u2013{number[8:]}", f"{number[:8]}-{number[8:]}x", f"{number};", f"PNR {number}",
+             f"{number[:8]}_{number[8:]}", f"{number[2:8]}-{number[8:]}"]
+    browser = login(orderer.vgr_id)
+    assert browser.post("/vmu/flera", mass_form(e1, attestant, typed)).status_code == 302
+    whole = re.compile(re.escape(number[2:8]) + r"\D{0,5}" + number[8:])  # the date, anything, the last four
+    page = text_of(browser.get("/vmu/flera/granska"))
+    assert not whole.search(page)
+    assert f"{number[:8]}-****" in page and f"{number[2:8]}-****" in page
+    region.expire_all()
+    drafts = " ".join(str(d.data) for d in region.scalars(select(OrderDraft)))
+    assert f"{number[:8]}-****" in drafts and not whole.search(drafts)
+    assert orders_of(region) == 0
+
+
+def test_utan_vald_vårdenhet_sägs_välj_vårdenhet(app, region, login, orderer_world):
+    e1, orderer, attestant = orderer_world
+    form = mass_form(e1, attestant, ["eriny1"])
+    form["enhet_id"] = ""
+    page = text_of(login(orderer.vgr_id).post("/vmu/flera", form))
+    assert "Välj vårdenhet." in page and 'id="err-enhet_id"' in page
+    assert "Du har ingen beställardelegering" not in page

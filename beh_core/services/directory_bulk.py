@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..identifiers import HSA_ID_RE, VGR_ID_RE, InvalidIdentifier, normalise_hsa_id, normalise_personnummer
+from ..log_masking import mask_text
 from ..messages import Message, N_
 from ..models import SCOPE_UNIT, Delegation, Engagement, HeldPermission, Order, OrderLine, Person
 from ..models.fulfilment import LINE_DONE
@@ -47,8 +48,9 @@ def classify(text: str) -> list[tuple[str, str]]:
     if _PASSNUMMER.match(value):
         found.append(("passnummer", value.upper()))
     if not found:
+        # The message shows what was typed, never a personnummer in it (a mistyped one is still somebody's).
         raise InvalidIdentifier(N_("%(value)s är inte ett personnummer, passnummer, HSA-id eller VGR-ID.",
-                                   value=value[:40]))
+                                   value=mask_text(value)[:40]))
     return found
 
 

@@ -26,6 +26,7 @@ from . import credentials, events, mail
 from .errors import Conflict, NotFound, ValidationFailed
 from .held import apply_to_held_permissions
 from .order_info import LineInfo, OrderInfo
+from .order_queries import STATUS_LABELS
 from .transitions import lock_order, set_line_status, set_order_status
 
 if TYPE_CHECKING:
@@ -197,6 +198,15 @@ def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: in
     return errors
 
 
+def _require_fulfillable(actor: Actor, order: Order) -> None:
+    """Service Desk only (Forbidden otherwise); an order that is no longer carried out (finished, withdrawn,
+    as a second click or another tab finds it) is a Conflict that says its status, not a refusal."""
+    if actor.is_fulfiller and order.status not in authz.FULFILMENT_STATUSES:
+        raise Conflict(N_("Beställningen har status %(status)s och utförs inte längre.",
+                          status=label(STATUS_LABELS.get(order.status, order.status))))
+    authz.require(authz.may_fulfil(actor, order), N_("Du kan inte utföra denna beställning."))
+
+
 def mark_line_done(session: Session, rt: "Runtime", actor: Actor, order: Order, line_id: int,
                    feedback: dict[str, str], today: date | None = None) -> bool:
     """Utförd: the Service Desk carried out one line, with its feedback (credentials). Returns order completed.
@@ -204,7 +214,7 @@ def mark_line_done(session: Session, rt: "Runtime", actor: Actor, order: Order, 
     One transaction with one audit event. Two people clicking Utförd on the same line at once: the
     line's compare-and-set lets exactly one through; the other gets Conflict (reload the page).
     """
-    authz.require(authz.may_fulfil(actor, order), N_("Du kan inte utföra denna beställning."))
+    _require_fulfillable(actor, order)
     if order.status == OrderStatus.KOMPLETTERING.value:
         raise Conflict(N_("Beställningen väntar på komplettering från beställaren."))
     line = next((candidate for candidate in order.active_lines if candidate.id == line_id), None)
@@ -264,7 +274,7 @@ def _complete_line(session: Session, rt: "Runtime", order: Order, line: OrderLin
 
 def request_komplettering(session: Session, rt: "Runtime", actor: Actor, order: Order, message: str) -> Komplettering:
     """Begär komplettering: ask the orderer for more information; the order waits for the answer."""
-    authz.require(authz.may_fulfil(actor, order), N_("Du kan inte utföra denna beställning."))
+    _require_fulfillable(actor, order)
     if order.status == OrderStatus.KOMPLETTERING.value:
         raise Conflict(N_("Komplettering är redan begärd."))
     message = (message or "").strip()

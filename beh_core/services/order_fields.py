@@ -19,7 +19,10 @@ from .order_info import OrderContext
 if TYPE_CHECKING:
     from ..runtime import Runtime
 
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[A-Za-z]{2,}$")
+# An address as mail systems take it: the usual characters of a local part (no quotes, brackets or
+# spaces) and a domain of labels of letters, digits and hyphens.
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                      r"[A-Za-z]{2,63}$", re.ASCII)
 CHECKED = "1"
 
 

@@ -78,8 +78,20 @@ class AttestForm(InputForm):
 
 
 def _order_for_attest(number: str):
-    """The order, if the current user may attest it (404 / 403 otherwise)."""
-    return order_or_abort(number, authz.may_attest)
+    """The order, if the current user may attest it (404 / 403 otherwise).
+
+    An order whose attestant this user is or was, but that no longer waits for them (decided, withdrawn, at
+    a later step; the loser of a race is told to reload): its own page, with why.
+    """
+    order = order_or_abort(number, None)
+    actor = current_actor()
+    if authz.may_attest(actor, order):
+        return order
+    was_theirs = order.attestant_id == actor.id or any(step.attestant_id == actor.id for step in order.attest_steps)
+    if was_theirs and authz.may_view_order(actor, order):
+        flash(gettext("Beställning %(number)s väntar inte längre på din attest.", number=order.number), "info")
+        abort(redirect(url_for("orders.show", number=order.number), 303))
+    abort(403)
 
 
 @bp.route("/<number>", methods=["GET", "POST"])

@@ -53,6 +53,10 @@ def service_item(levels: tuple[rules.Level, ...]) -> CatalogItem:
                     "inloggningskonto och support.",
         fields=(Field(rules.LEVEL_FIELD, "Nivå", type="select", required=True,
                       choices=tuple((level.key, level.name) for level in levels)),),
+        # Återkoppling: the login of a new account goes to the beställare (the password encrypted, shown
+        # only to them); not required, as a change of level has no new login to send.
+        feedback_fields=(Field("anvandarnamn", "Användarnamn", max_length=100),
+                         Field("losenord", "Tillfälligt lösenord", secret=True, max_length=100)),
         fulfilment="manual")
 
 

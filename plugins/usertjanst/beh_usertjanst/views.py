@@ -13,8 +13,8 @@ from flask_babel import gettext
 
 from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, IdField, InputForm, TextListField,
                           TrimmedStringField, ValidationFailed, create_orders, current_actor, directory,
-                          draft_discard, field_errors, find_person, from_query, may_order_for, requires,
-                          runtime_form, suggest_persons, valid_data)
+                          draft_discard, field_errors, find_person, from_query, mask_personnummer_text,
+                          may_order_for, requires, runtime_form, suggest_persons, valid_data)
 
 from . import flow, rules
 from .rules import _N
@@ -131,9 +131,12 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if not query:
             flow.set_errors(draft, "identitet", {"q": (_N("Skriv början av eller hela VGR-ID, namn, HSA-id "
                                                             "eller personnummer."), {})}, {"q": query})
-        elif not suggest_persons(rules.CATALOGUE, query, limit=1):
+        elif not (hits := suggest_persons(rules.CATALOGUE, query, limit=2)):
             flow.set_errors(draft, "identitet", {"q": _nobody(query)}, {"q": query})
             draft.pop("search", None)
+        elif mask_personnummer_text(query) != query:
+            # A personnummer is never kept in the draft: the person it names is searched by VGR-ID instead.
+            draft["search"] = hits[0].vgr_id if len(hits) == 1 else mask_personnummer_text(query)
         else:
             draft["search"] = query
         flow.save(draft)

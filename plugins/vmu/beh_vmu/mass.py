@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from beh_core.api import (NYUPPLAGG, START_DATE_MAX_DAYS, START_TOO_LATE, Directory, LineInput, N_, OrderRequest,
-                          PersonInfo, UnitInfo, ValidationFailed, parse_date)
+                          PersonInfo, UnitInfo, ValidationFailed, mask_personnummer_text, parse_date)
 
 from .uppdrag import CATALOGUE, Uppdrag, offered_at
 
@@ -27,11 +27,14 @@ _NUMBERISH = re.compile(r"^[\d\s+-]+$")
 
 
 def shown(text: str) -> str:
-    """What a row shows of the identifier: a personnummer masked (ÅÅÅÅMMDD-****), the rest as typed."""
+    """What a row shows of the identifier: a personnummer masked (ÅÅÅÅMMDD-****, ÅÅMMDD-****), the rest as
+    typed, with any personnummer inside it masked too ("PNR 19121212–1212", a number with a dash from Word)."""
     if _NUMBERISH.match(text):
         digits = re.sub(r"\D", "", text)
+        if len(digits) == 10:  # ÅÅMMDD-NNNN
+            return f"{digits[:6]}-****"
         return f"{digits[:8]}-****" if len(digits) >= 8 else "****"
-    return text[:60]
+    return mask_personnummer_text(text)[:60]
 
 
 @dataclass
@@ -170,6 +173,9 @@ def check_choices(*, units: list[UnitInfo], unit_id: int | None, uppdrag: tuple[
     """The choices made once for the whole list: vårdenhet, uppdrag, attestant, startdatum."""
     errors: dict[str, str] = {}
     unit = next((u for u in units if u.id == unit_id), None)
+    if unit_id is None:
+        errors["enhet_id"] = N_("Välj vårdenhet.")
+        return errors
     if unit is None:
         errors["enhet_id"] = N_("Du har ingen beställardelegering för denna vårdenhet.")
         return errors

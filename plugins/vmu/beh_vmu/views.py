@@ -8,7 +8,7 @@ personnummer masked. Every page has the route rule ``order`` for the catalogue `
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
 from beh_core.api import (N_, Conflict, DateField, IdField, InputForm, TextAreaField, TrimmedStringField,
                           ValidationFailed, create_orders, current_actor, directory, draft_data, draft_discard,
@@ -138,6 +138,9 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
             return redirect(url_for("vmu.review"))
         except Conflict as conflict:  # sent already (a double click): show what was made, as the first Skicka did
             number = getattr(conflict, "number", "")
+            if not number:  # lost a race to another Skicka or tab: say so, and where the orders are
+                flash(conflict.message, "info")
+                return redirect(url_for("orders.mine"))
             session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": number,
                                  "last": getattr(conflict, "last", "") or number}
             return redirect(url_for("vmu.done"))
