@@ -124,6 +124,8 @@ class Catalogue:
     :param start_page: the catalogue's tile is on the start page for everyone who may order in it; when
         False it is listed under TJÄNSTER, and on the start page only for those who order in it often
         (``FREQUENT_ORDERS`` orders in the last ``FREQUENT_DAYS`` days).
+    :param orders_in: the catalogue whose orders this one's pages make, when not its own (VMU Flera
+        användare makes VMU orders, one per person): the tile's Mina/Alla beställningar list those.
     """
 
     key: str
@@ -143,7 +145,13 @@ class Catalogue:
     position: int = 100
     coming_engagements: bool = False
     start_page: bool = True
+    orders_in: str = ""
     owner: str = ""  # set by the registry: the plugin that declared it
+
+    @property
+    def orders_key(self) -> str:
+        """The catalogue key the orders made here are filed under (what Mina/Alla filter by)."""
+        return self.orders_in or self.key
 
     @property
     def unit_label(self) -> str:

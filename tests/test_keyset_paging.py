@@ -82,7 +82,9 @@ def test_sida_1000_i_listan_säger_att_sidan_inte_finns(region, login):
     browser = login("sarbe1")
     response = browser.get("/bestallningar/mina?sida=1000")
     assert response.status_code == 404
-    assert "Sida 1000 finns inte. Listan har 1 sidor." in text_of(response)
+    page = text_of(response)
+    assert "Sida 1000 finns inte. Listan har 1 sida." in page
+    assert "Totalt 3 st." in page and "Sida 1 av 1" not in page and "Sista sidan" in page  # where to go instead
 
 
 def test_listan_länkar_nästa_och_sista_sidan_med_markör(region, login):

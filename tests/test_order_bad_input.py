@@ -116,6 +116,16 @@ def test_alla_behörigheter_vägras_vid_avslut(region, orderer):
     assert no_orders(region)
 
 
+def test_fritext_utan_ikryssad_ruta_sägs_vid_fältet(region, orderer):
+    """Manual 000: tick the box (A) and write in the free-text field (B). Text written without the tick is
+    told at the field, kept, and nothing is dropped unsaid."""
+    start_wizard(orderer, person(region, "eriny1"), forvaltning_id(region, "NH"), kind="avslut")
+    page = text_of(choose_systems(orderer, "local", {}, free_text="Avsluta Cosmic Läs"))
+    assert "Bocka i rutan ovanför för att avsluta det du har skrivit, eller töm fältet." in page
+    assert "Avsluta Cosmic Läs" in page and 'id="err-free_text"' in page
+    assert no_orders(region)
+
+
 def test_nyupplägg_kräver_aktivt_engagemang(region, orderer):
     andlu1 = person(region, "andlu1")
     orderer.post("/lr/", {"field": "vgr_id", "q": "andlu1"})

@@ -255,3 +255,19 @@ def test_en_förfalskad_vårdenhet_ger_aldrig_ett_serverfel_och_ingen_beställni
                                                    "action": "submit"})
         assert sent.status_code < 500 and not sent.headers.get("Location", "").endswith("/klar"), scope
     assert region.scalar(select(Order).where(Order.catalogue == "vmu")) is None
+
+
+def test_uppdrag_vid_två_vårdenheter_nekas_där_de_valdes(app, region, login, world):
+    """One order, one vårdenhet (its U attestant attests): ticking uppdrag at two is told at Välj
+    vårdmedarbetaruppdrag, not first at Granska with an empty Vårdenhet and no attestant to choose."""
+    units, orderer, attestant, other = world
+    browser = login(orderer.vgr_id)
+    start(browser, fresh_end_user(region, units))
+    e1, e2 = units["NH-O3-E1"], units["NH-O3-E2"]
+    page = text_of(post_step(browser, "/vmu/sida/uppdrag", {
+        "action": "next", "choose": [token("pascal.vob", e1), token("npo.sjf", e2)]}))  # back at the same page
+    assert "Välj uppdrag vid en vårdenhet i taget." in page
+    assert re.search(r'value="' + re.escape(token("npo.sjf", e2)) + r'"[^>]*checked', page)  # the choice is kept
+    assert post_step(browser, "/vmu/sida/uppdrag", {"action": "next",
+                                                    "choose": [token("pascal.vob", e1)]}).status_code == 302
+    assert e1.name in text_of(browser.get("/vmu/granska"))

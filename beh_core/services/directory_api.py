@@ -290,8 +290,8 @@ class Directory:
         found, problems = directory_bulk.find_persons(self._session, identifiers)
         return {text: PersonInfo.of(person) for text, person in found.items()}, problems
 
-    def engaged_at(self, person_ids: Iterable[int], unit_id: int) -> set[int]:
-        """Those of the persons with an engagement at the unit that is active today."""
+    def engaged_at(self, person_ids: Iterable[int], unit_id: int | None) -> set[int]:
+        """Those of the persons with an engagement that is active today: at the unit, or anywhere (None)."""
         return directory_bulk.engaged_at(self._session, person_ids, unit_id, self.today)
 
     def holding(self, person_ids: Iterable[int], item_key: str, scope_key: str) -> set[int]:

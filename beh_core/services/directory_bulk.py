@@ -86,13 +86,14 @@ def find_persons(session: Session, texts: Iterable[str]) -> tuple[dict[str, Pers
     return found, problems
 
 
-def engaged_at(session: Session, person_ids: Iterable[int], unit_id: int, today: date) -> set[int]:
-    """The persons with an engagement at the unit that covers today."""
+def engaged_at(session: Session, person_ids: Iterable[int], unit_id: int | None, today: date) -> set[int]:
+    """The persons with an engagement that covers today: at the unit, or anywhere (``unit_id`` None)."""
     found: set[int] = set()
     for part in chunks(sorted(set(person_ids))):
-        found.update(session.scalars(select(Engagement.person_id).where(
-            Engagement.person_id.in_(part), Engagement.enhet_id == unit_id, Engagement.start_date <= today,
-            or_(Engagement.end_date.is_(None), Engagement.end_date >= today))))
+        stmt = select(Engagement.person_id).where(
+            Engagement.person_id.in_(part), Engagement.start_date <= today,
+            or_(Engagement.end_date.is_(None), Engagement.end_date >= today))
+        found.update(session.scalars(stmt if unit_id is None else stmt.where(Engagement.enhet_id == unit_id)))
     return found
 
 

@@ -180,6 +180,11 @@ def validate_lines(session: Session, rt: "Runtime", actor: Actor, *, catalogue: 
             continue  # an Avslut ends what is held; there is nothing to fill in
         errors.update(_check_line_values(rt, item, line, line.scope_key, context,
                                          held_info(permission) if permission else None))
+    if catalogue.delegation == "enhet" and len({line.scope_key for line in lines if line.item_key}) > 1:
+        # The order is attested by the U attestant of one vårdenhet: lines at two have no attestant (Granska
+        # showed an empty Vårdenhet with nothing to choose). Told here, at the page where they were ticked.
+        errors.setdefault("lines", N_("Välj uppdrag vid en vårdenhet i taget. En beställning gäller en vårdenhet; "
+                                      "beställ för nästa vårdenhet i en ny beställning."))
     return errors
 
 

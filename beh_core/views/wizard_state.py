@@ -7,9 +7,11 @@ draft turns into an order exactly once.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, session, url_for
+from flask_babel import gettext
 
 from ..catalogue import Catalogue, Choice, ChoiceGroup
 from ..db import get_session
+from ..labels import _N
 from ..models import Forvaltning, OrderDraft, Person
 from ..services import drafts
 from ..services.ordering import AlreadySubmitted, LineInput, field_key
@@ -17,6 +19,8 @@ from .access import current_actor, runtime
 from .forms import (CONTROL_CHARACTERS, BooleanField, InputForm, StringField, TextAreaField, TextListField,
                     TrimmedStringField, field_errors, has_control_characters, posted_names)
 from .messages import message_text
+
+FREE_TEXT_UNTICKED = _N("Bocka i rutan ovanför för att avsluta det du har skrivit, eller töm fältet.")
 
 SESSION_KEY = "drafts"
 FIELD_PREFIX = "f."
@@ -147,6 +151,10 @@ def read_page(page_key: str, groups: list[ChoiceGroup]) -> tuple[dict, dict[str,
                                choice.held_permission_id, scope_key=choice.scope_key, page=page_key,
                                unknown={k: v for k, v in posted.items() if k not in declared}).to_dict())
     typed = {"lines": lines, "free_on": bool(form.free_on.data), "free_text": form.free_text.data or ""}
+    if not typed["free_on"] and typed["free_text"].strip() and form.action.data != "back":
+        # Text typed in the free-text box without its box ticked would otherwise be dropped unsaid, and the
+        # beställare learn at Granska that the order holds nothing (outside probe).
+        refused.setdefault("free_text", gettext(FREE_TEXT_UNTICKED))
     return typed, refused, "" if "action" in refused else form.action.data
 
 
@@ -156,8 +164,6 @@ def refused_lines(data: dict) -> dict[str, str]:
     Checked again before Skicka beställning, so a value refused on its page can never be sent by going
     straight to Granska: error key (as the operations name the field) -> message.
     """
-    from flask_babel import gettext
-
     registry, refused = runtime().registry, {}
     for stored in (data.get("pages") or {}).values():
         if stored.get("free_on") and has_control_characters(stored.get("free_text") or "", multiline=True):

@@ -126,11 +126,12 @@ def _cp1252(data: bytes) -> bool:
 
 def check_rows(directory: Directory, texts: list[str], *, unit: UnitInfo, item_key: str,
                attestant_id: int | None) -> list[Row]:
-    """Every row with its result: duplicate row? an identifier? found in KiV? an active engagement at the
-    vårdenhet? already holds the uppdrag there? already ordered and waiting? Constant queries per list."""
+    """Every row with its result: duplicate row? an identifier? found in KiV? an active engagement in KiV?
+    already holds the uppdrag there? already ordered and waiting? Constant queries per list."""
     found, malformed = directory.find_persons(texts)
     ids = {p.id for p in found.values()}
-    engaged = directory.engaged_at(ids, unit.id)
+    # As for En användare (manual 003): Nyupplägg needs an active engagement in KiV, not one at this vårdenhet.
+    engaged = directory.engaged_at(ids, None)
     holds = directory.holding(ids, item_key, str(unit.id))
     waiting = directory.pending_for(ids, item_key, str(unit.id))
     rows: list[Row] = []
@@ -152,7 +153,7 @@ def check_rows(directory: Directory, texts: list[str], *, unit: UnitInfo, item_k
         elif person.id in seen_person:
             row.problem = N_("Dubblett: samma person som rad %(row)s.", row=seen_person[person.id])
         elif not person.active or person.id not in engaged:
-            row.problem = N_("Användaren har inget aktivt engagemang vid %(unit)s.", unit=unit.name)
+            row.problem = N_("Användaren har inget aktivt engagemang i KiV.")
         elif person.id in holds:
             row.problem = N_("Användaren har redan uppdraget vid vårdenheten.")
         elif person.id in waiting:

@@ -35,6 +35,7 @@ MANY_USERS = Catalogue(
     key=u.MASS_CATALOGUE, title="Vårdmedarbetaruppdrag VMU Flera användare",
     text="Här beställs behörighet till Vårdmedarbetaruppdrag VMU för flera användare.",  # manual 000's start page
     delegation=DELEGATION_UNIT, kinds=(NYUPPLAGG,), wizard=False, start_endpoint="vmu.mass_order",
+    orders_in=u.CATALOGUE,  # one VMU order per person: the tile's Mina/Alla list them
     attest_steps=ATTEST, position=21,
 )
 
