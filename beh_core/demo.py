@@ -52,10 +52,36 @@ DEMO_ROLES = [
 ]
 
 
+# Who answers for a kostnadsställe of the plugins' examples (manual 004: LifeCare light, 69002) makes its
+# ekonomisk attest; the login page names them so the manual's flow can be finished in the demo. A fixed
+# identity who does keeps one entry (one demo SITHS card each), its label saying both.
+ECONOMIC_ATTESTANT = _N("Ekonomisk attestant")
+ALSO_ECONOMIC = {_N("Attestant"): _N("Attestant och ekonomisk attestant")}
+
+
 def demo_identities(session: Session) -> list[tuple[str, Person]]:
-    """(role label, person) of the fixed demo identities that exist in the database."""
+    """(role label, person) of the fixed demo identities that exist in the database, and of whoever makes
+    the ekonomisk attest of the plugins' example kostnadsställen."""
     people = {p.vgr_id: p for p in session.scalars(select(Person).where(Person.vgr_id.in_([r[1] for r in DEMO_ROLES])))}
-    return [(label, people[vgr]) for label, vgr, _, _ in DEMO_ROLES if vgr in people]
+    listed = [(label, people[vgr]) for label, vgr, _, _ in DEMO_ROLES if vgr in people]
+    for person in _economic_attestants(session):
+        at = next((n for n, (_, p) in enumerate(listed) if p.id == person.id), None)
+        if at is None:
+            listed.append((ECONOMIC_ATTESTANT, person))
+        elif listed[at][0] in ALSO_ECONOMIC:
+            listed[at] = (ALSO_ECONOMIC[listed[at][0]], person)
+    return listed
+
+
+def _economic_attestants(session: Session, limit: int = 3) -> list[Person]:
+    """Active persons answering for the kostnadsställen the plugins' examples brought (``_add_kostnadsstallen``):
+    the demo's other kostnadsställen are exactly the codes its engagements use, each with a unit's chef."""
+    used = select(Engagement.id).where(Engagement.kostnadsstalle == Kostnadsstalle.code).exists()
+    ids = session.scalars(select(Kostnadsstalle.ansvarig_id).where(
+        Kostnadsstalle.active.is_(True), Kostnadsstalle.ansvarig_id.is_not(None), ~used)
+        .order_by(Kostnadsstalle.code).limit(limit)).all()
+    found = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(set(ids)), Person.active.is_(True)))}
+    return list({i: found[i] for i in ids if i in found}.values())
 
 
 def _samples(rt) -> tuple[list[DemoSample], list[DemoSample], list[DemoSample], list[DemoKostnadsstalle]]:

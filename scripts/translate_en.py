@@ -338,6 +338,7 @@ EN = {
         "The text contains characters that are not allowed (such as control characters). Remove them and try again.",
     "Ogiltigt val. Välj i listan.": "Invalid choice. Choose from the list.",
     "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
+    "Till kan inte vara tidigare än Från.": "To cannot be earlier than From.",
     "Texten får vara högst %(max)s tecken.": "The text may be at most %(max)s characters.",
 
     # --- Issue 11 (manual 004): TJÄNSTER, MIN DATA, Arbetsuppgifter, suggestions while typing -----------
@@ -371,6 +372,11 @@ EN = {
     "Alternativ": "Option", "Passnummer": "Passport number",
     "Alla system visas inte i listan": "Not every system is in the list", "Fritext (avslut)": "Free text (termination)",
     "Välj förvaltning.": "Choose administration.", "Välj område.": "Choose area.", "Välj verksamhet.": "Choose unit.",
+    "Välj uppdrag vid en vårdenhet i taget. En beställning gäller en vårdenhet; beställ för nästa vårdenhet i en "
+    "ny beställning.": "Choose assignments at one care unit at a time. An order is for one care unit; order for "
+                       "the next care unit in a new order.",
+    "Bocka i rutan ovanför för att avsluta det du har skrivit, eller töm fältet.":
+        "Tick the box above to end what you have written, or empty the field.",
     "Välj vårdenhet.": "Choose care unit.", "Välj attestant i listan.": "Choose an approver in the list.",
     "Välj %(kind)s.": "Choose %(kind)s.", "Välj %(kinds)s eller %(last)s.": "Choose %(kinds)s or %(last)s.",
     "Välj %(label)s.": "Choose %(label)s.", "Välj %(label)s för %(item)s.": "Choose %(label)s for %(item)s.",
@@ -484,6 +490,12 @@ EN = {
     "utförd igen.": "%(item)s was registered for the user at the same time by another order. Reload the page and mark "
                     "the line as done again.",
     "Komplettering är redan begärd.": "Additional information has already been requested.",
+    "Att komplettera": "Additional information to provide",
+    "Markera alla": "Select all",
+    "Välj en annan attestant än den nuvarande.": "Choose an approver other than the current one.",
+    "Ekonomisk attestant": "Financial approver", "Attestant och ekonomisk attestant": "Approver and financial approver",
+    "Den här delegeringen slutar gälla i dag och kan inte förlängas efteråt:":
+        "This delegation stops applying today and cannot be extended afterwards:",
     "Beställningen har status %(status)s och utförs inte längre.":
         "The order has the status %(status)s and is no longer being carried out.",
     "Skriv vad som behöver kompletteras.": "Write what additional information is needed.",
@@ -562,12 +574,11 @@ EN = {
     "Namn, VGR-ID, HSA-id eller personnummer": "Name, VGR-ID, HSA-ID or personal identity number",
     "Namn, VGR-ID eller HSA-id": "Name, VGR-ID or HSA-ID", "Beställning": "Order form",
     "Rensa sökningen": "Clear the search", "Första sidan": "First page", "Sista sidan": "Last page",
+    "Totalt %(total)s st.": "Total %(total)s.", "Totalt fler än %(total)s st.": "Total more than %(total)s.",
     "Totalt fler än %(total)s st. Sida %(page)s.": "Total more than %(total)s. Page %(page)s.",
     "Totalt fler än %(total)s st. Sista sidan.": "Total more than %(total)s. Last page.",
     "Totalt fler än %(total)s st. Sida %(page)s från slutet.":
         "Total more than %(total)s. Page %(page)s from the end.",
-    "Sida %(page)s finns inte. Listan har %(pages)s sidor.":
-        "Page %(page)s does not exist. The list has %(pages)s pages.",
     "Sida %(page)s kan inte visas direkt. Bläddra med Nästa sida, gå till Sista sidan eller begränsa sökningen.":
         "Page %(page)s cannot be shown directly. Use Next page, go to Last page or narrow the search.",
     "Ingen person med detta personnummer finns i KiV.": "No person with this personal identity number is in KiV.",
@@ -687,6 +698,9 @@ EN = {
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
 EN_PLURAL = {
+    "Sida %(page)s finns inte. Listan har %(num)s sida.":
+        ("Page %(page)s does not exist. The list has %(num)s page.",
+         "Page %(page)s does not exist. The list has %(num)s pages."),
     "%(num)s delegering är förlängd till %(date)s.":
         ("%(num)s delegation extended to %(date)s.", "%(num)s delegations extended to %(date)s."),
     "%(num)s delegering är borttagen och gäller inte längre.":

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 WAITING = OrderStatus.VANTAR_PA_ATTEST.value
 COMMENT_MAX = 2000
 KEEP_ONE = N_("Minst en behörighet måste finnas kvar. Avslå beställningen i stället.")
+SAME_ATTESTANT = N_("Välj en annan attestant än den nuvarande.")
 
 
 def get_order(session: Session, number: str) -> Order:
@@ -229,6 +230,9 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
                                                     today=today)}
         if attestant_id not in allowed:
             errors["attestant_id"] = N_("Välj attestant i listan.")
+        elif attestant_id == order.attestant_id:
+            # Nothing to change: "bytt" and a second "Attestant bytt" in the history would say otherwise.
+            errors["attestant_id"] = SAME_ATTESTANT
     if errors:
         raise ValidationFailed(errors)
     previous = order.attestant_id

@@ -23,13 +23,13 @@ from datetime import date, datetime, time, timezone
 from itertools import product
 from typing import NamedTuple
 
-from sqlalchemy import String, bindparam, exists, false, func, literal, or_, select, true
+from sqlalchemy import String, and_, bindparam, exists, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from .. import authz
 from ..authz import Actor
 from ..labels import _N
-from ..models import Credential, Order, OrderAttestStep, OrderLine, OrderStatus
+from ..models import STEP_WAITING, Credential, Order, OrderAttestStep, OrderLine, OrderStatus
 from .keyset import KeysetList, Range, keyset_page
 from .list_rows import order_rows
 from .paging import COUNT_CAP, PROBED_COUNT_CAP, Page, PageRequest
@@ -279,10 +279,37 @@ def all_orders(session: Session, actor: Actor, flt: OrderFilter, request: PageRe
     return _list(session, actor, _ranges(session, scopes, flt), request or PageRequest(), size)
 
 
+def _attestable(actor: Actor) -> tuple:
+    """The conditions of ``authz.may_attest`` on the orders waiting for the actor, in SQL: the attest list,
+    its count and Godkänn flera på en gång show exactly the orders the actor may open and decide.
+
+    The waiting step is the actor's and its rule is met: ``area``, an L/R attestant delegation of the actor
+    covering the order's förvaltning + område (+ verksamhet); ``unit``, a U attestant delegation for its
+    vårdenhet; ``plugin``, the step's attestant, whom the catalogue's plugin named when the order was made
+    (asking the plugin again per order would cost a statement per row; the attest page asks, authz.may_attest).
+    Never the orderer or the end user. An order whose attestant lost the delegation (ended, or never had
+    one, as in the demo's random attestants) no longer lists as theirs only to answer 403 when opened.
+    """
+    areas = [and_(Order.forvaltning_id == d.forvaltning_id, Order.omrade_id == d.omrade_id,
+                  *([Order.enhet_id == d.enhet_id] if d.enhet_id is not None else []))
+             for d in actor.area_attestant]
+    units = sorted({d.enhet_id for d in actor.unit_attestant if d.enhet_id is not None})
+    rules = [OrderAttestStep.rule == "plugin"]
+    if areas:
+        rules.append(and_(OrderAttestStep.rule == "area", or_(*areas)))
+    if units:
+        rules.append(and_(OrderAttestStep.rule == "unit", Order.enhet_id.in_(units)))
+    step = exists().where(OrderAttestStep.order_id == Order.id, OrderAttestStep.status == STEP_WAITING,
+                          OrderAttestStep.attestant_id == actor.id, or_(*rules))
+    return (Order.orderer_id != actor.id, Order.end_user_id != actor.id, step)
+
+
 def orders_to_attest(session: Session, actor: Actor, request: PageRequest | None = None,
                      size: int = PAGE_SIZE) -> Page:
-    """Orders waiting for the actor's attest, newest first: one range of (attestant_id, status, created_at, id)."""
-    where = (Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
+    """Orders the actor may attest now, newest first: one range of (attestant_id, status, created_at, id),
+    narrowed to the orders whose waiting step's rule the actor meets (``_attestable``)."""
+    where = (Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
+             *_attestable(actor))
     spec = KeysetList(entity=Order, key=SORT_KEY, ranges=(Range(where),), shape=order_rows)
     return keyset_page(session, spec, request or PageRequest(), size)
 
@@ -314,16 +341,18 @@ MANY_BATCH = 1000
 
 
 def waiting_count(session: Session, actor: Actor, cap: int = COUNT_CAP) -> int:
-    """How many orders wait for the actor's attest, counted up to ``cap + 1`` (an index range)."""
+    """How many orders the actor may attest now, counted up to ``cap + 1`` (an index range)."""
     waiting = (select(Order.id).where(Order.attestant_id == actor.id,
-                                      Order.status == OrderStatus.VANTAR_PA_ATTEST.value).limit(cap + 1))
+                                      Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
+                                      *_attestable(actor)).limit(cap + 1))
     return session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
 
 
 def waiting_for(session: Session, actor: Actor, *, ids: list[int] | None = None, limit: int = 10_000) -> list[Order]:
-    """Orders waiting for the actor's attest (optionally only the given ids), oldest first, with their people
+    """Orders the actor may attest now (optionally only the given ids), oldest first, with their people
     and lines loaded (Godkänn markerade: constant queries however many)."""
-    stmt = (select(Order).where(Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value)
+    stmt = (select(Order).where(Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
+                                *_attestable(actor))
             .options(joinedload(Order.end_user), joinedload(Order.orderer), selectinload(Order.lines),
                      selectinload(Order.attest_steps))
             .order_by(Order.created_at, Order.id).limit(limit))

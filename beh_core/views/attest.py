@@ -30,22 +30,44 @@ def index():
                            kinds=KIND_LABELS), 404 if page.missing else 200
 
 
+def _after_decision():
+    """Where a decision leads: the attest list while the user may still see it, else the start page.
+
+    The route rule asks again with rights read after the decision: someone who attests only at a step a
+    plugin names them for (an ekonomisk attest, no attest delegation) may open the list only while such
+    a step waits for them, so after their last one the list would answer Åtkomst nekad under the flash.
+    """
+    rt, actor = runtime(), current_actor()
+    fresh = authz.load_actor(get_session(), actor.person, actor.today, rt.config, portal=rt)
+    return redirect(url_for("attest.index") if authz.allows(fresh, "attest") else url_for("start.index"))
+
+
 class ManyForm(InputForm):
-    """Godkänn markerade: the ticked orders."""
+    """Godkänn markerade: the ticked orders and the button pressed (Godkänn markerade, Markera alla)."""
 
     order = IdListField()
+    action = TrimmedStringField()
 
 
 @bp.route("/alla", methods=["GET", "POST"])
 @requires("attest")
 def many():
-    """Godkänn markerade: every order waiting for me in one list; one signature approves the ticked ones."""
+    """Godkänn markerade: every order waiting for me in one list; one signature approves the ticked ones.
+
+    Nothing is ticked until the attestant ticks it ("Markera de beställningar du vill godkänna"): Markera alla
+    is a button of its own that shows the list again with every box ticked, and approves nothing.
+    """
     db, rt, actor = get_session(), runtime(), current_actor()
     errors: dict[str, str] = {}
     form = ManyForm()
+    ticked: set[int] = set()
+    tick_all = False
     if request.method == "POST" and not form.validate():
         errors = field_errors(form)
+    elif request.method == "POST" and form.action.data == "markera_alla":
+        tick_all = True
     elif request.method == "POST":
+        ticked = set(form.order.data or [])
         chosen = waiting_for(db, actor, ids=form.order.data or [])
         try:
             if len(chosen) != len(form.order.data or []):
@@ -60,12 +82,14 @@ def many():
             errors = failed.errors
         else:
             flash(gettext("%(num)s beställningar är godkända.", num=len(chosen)), "info")
-            return redirect(url_for("attest.index"))
+            return _after_decision()
     # The oldest batch only: a page of thousands of rows is neither fast nor something anyone reads through.
     orders = waiting_for(db, actor, limit=MANY_BATCH)
     waiting = waiting_count(db, actor) if len(orders) == MANY_BATCH else len(orders)
+    if tick_all:
+        ticked = {o.id for o in orders}
     return render_template("attest/many.html", orders=orders, errors=errors, kinds=KIND_LABELS,
-                           waiting=min(waiting, COUNT_CAP), capped=waiting > COUNT_CAP,
+                           waiting=min(waiting, COUNT_CAP), capped=waiting > COUNT_CAP, ticked=ticked,
                            signing=signing.signing_required(rt.config))
 
 
@@ -88,7 +112,10 @@ def _order_for_attest(number: str):
     if authz.may_attest(actor, order):
         return order
     was_theirs = order.attestant_id == actor.id or any(step.attestant_id == actor.id for step in order.attest_steps)
-    if was_theirs and authz.may_view_order(actor, order):
+    # Still waiting at their step, yet not theirs to decide (their own order, no delegation covering it):
+    # "väntar inte längre" would be untrue, so Åtkomst nekad as for anyone else.
+    still_theirs = order.status == attest_ops.WAITING and order.attestant_id == actor.id
+    if was_theirs and not still_theirs and authz.may_view_order(actor, order):
         flash(gettext("Beställning %(number)s väntar inte längre på din attest.", number=order.number), "info")
         abort(redirect(url_for("orders.show", number=order.number), 303))
     abort(403)
@@ -121,7 +148,7 @@ def order(number: str):
                 attest_ops.decide(db, rt, actor, order, approve=action == "approve", comment=comment)
                 flash(gettext("Beställning %(number)s är godkänd.", number=order.number) if action == "approve"
                       else gettext("Beställning %(number)s är avslagen.", number=order.number), "info")
-                return redirect(url_for("attest.index"))
+                return _after_decision()
             abort(400)
         except ValidationFailed as failed:
             errors = failed.errors

@@ -22,6 +22,7 @@ CARD_KEY = "card"  # set for SITHS card sessions: the page watches the card
 # moving on after signing); whichever page the browser lands on, the login page still says why.
 CARD_END_REASONS = {"card_removed": "borttaget", "agent_unreachable": "agent"}
 ENDED_KEY = "card_session_ended"
+LANGUAGE_KEY = "lang"  # the language chosen with ?lang= (beh_core._select_locale): kept across login and logout
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -52,6 +53,18 @@ def _safe_next(target: str | None) -> str:
     return safe_next(target, url_for("start.index"))
 
 
+def clear_session() -> None:
+    """Empty the Flask session but keep the chosen language.
+
+    Login, Logga ut and an ended session start a new, empty session (nothing of the earlier person may
+    remain); the language is the browser's choice, not the person's, so English stays English.
+    """
+    language = session.get(LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language
+
+
 def start_session(person: Person, method: str, *, session_method: str | None = None,
                   certificate_sha256: str | None = None) -> None:
     """Log the person in: a new Flask session, a new server-side session record and the login audit event.
@@ -59,7 +72,7 @@ def start_session(person: Person, method: str, *, session_method: str | None = N
     ``method`` is the audited login method ("demo", "siths"); ``session_method`` what the
     record keeps ("demo", "challenge", "mtls"); card logins pass the certificate fingerprint.
     """
-    session.clear()
+    clear_session()
     db = get_session()
     sid = sessions.open_session(db, person, session_method or method, certificate_sha256)
     audit.record(db, person, "login", "person", person.vgr_id, method=method)
@@ -133,7 +146,7 @@ def _refuse_ended_session():
     if actor is None:
         sid = session.pop(SESSION_KEY, None)  # already ended: nothing to end on the way out
         logout_user()
-        session.clear()
+        clear_session()
         ended_by_card = session_ended_by_card(sid)
         if ended_by_card:
             session[ENDED_KEY] = ended_by_card
@@ -198,6 +211,6 @@ def logout():
         audit.record(db, person, "logout", "person", person.vgr_id, reason="logout")
         db.commit()
     logout_user()
-    session.clear()
+    clear_session()
     flash(gettext("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))

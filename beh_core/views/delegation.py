@@ -251,7 +251,9 @@ def confirm_end():
                      start=d.valid_from.isoformat(), end=d.valid_to.isoformat()) for d in rows]
     return render_template(
         "confirm.html", title=ngettext("Ta bort %(num)s delegering?", "Ta bort %(num)s delegeringar?", len(rows)),
-        text=gettext("Dessa delegeringar slutar gälla i dag och kan inte förlängas efteråt:"), items=items,
+        # The two texts as the dialog of Hantera delegeringar has them (one msgid each, in number with the title).
+        text=gettext("Den här delegeringen slutar gälla i dag och kan inte förlängas efteråt:") if len(rows) == 1
+        else gettext("Dessa delegeringar slutar gälla i dag och kan inte förlängas efteråt:"), items=items,
         action_url=url_for("delegation.manage"),
         hidden=[("action", "ta_bort")] + [("valda", d.id) for d in rows] + list(filters.items()),
         confirm_label=gettext("Ta bort"), cancel_url=url_for("delegation.manage", **filters))

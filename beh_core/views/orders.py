@@ -64,6 +64,8 @@ def _filter(args) -> tuple[OrderFilter, dict[str, str]]:
         dates[name] = parse_date(typed)
         if typed and dates[name] is None:
             errors[name] = gettext("Ange datum som ÅÅÅÅ-MM-DD.")
+    if dates["fran"] and dates["till"] and dates["till"] < dates["fran"]:  # would find nothing, unexplained
+        errors["till"] = gettext("Till kan inte vara tidigare än Från.")
     catalogue = args.get("katalog", "")
     return OrderFilter(
         number=(args.get("ordernummer") or "").strip(),

@@ -33,7 +33,7 @@ from .access import current_actor, public, requires, runtime
 from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
 from .messages import message_text, translated
 from .auth import (CARD_END_REASONS, CARD_KEY, ENDED_KEY, _on_logout, _safe_next,  # noqa: F401 - _on_logout: tests
-                   end_current_session, start_session)
+                   clear_session, end_current_session, start_session)
 
 bp = Blueprint("siths", __name__)
 
@@ -202,7 +202,7 @@ def card_removed():
     if session.get(CARD_KEY) and current_user.is_authenticated:
         end_current_session(current_user._get_current_object(), reason)
         logout_user()
-        session.clear()
+        clear_session()  # the language chosen stays
         session[ENDED_KEY] = CARD_END_REASONS[reason]
     return jsonify(redirect=url_for("auth.login", kort=CARD_END_REASONS[reason]))
 

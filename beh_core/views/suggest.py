@@ -62,7 +62,8 @@ def kostnadsstallen():
     found = directory.search_kostnadsstallen(text, limit=KOSTNADSSTALLE_LIMIT)
     people = directory.persons(k.ansvarig_id for k in found if k.ansvarig_id)
     return jsonify(suggestions=[
-        {"value": k.code, "label": f"{k.code} {k.name}",
+        # KiV's name often holds the number itself ("Kostnadsställe 60055 …"): said once.
+        {"value": k.code, "label": k.name if k.code in (k.name or "").split() else f"{k.code} {k.name}",
          "detail": gettext("Ansvarig: %(name)s", name=people[k.ansvarig_id].display)
          if k.ansvarig_id in people else gettext("Ingen ansvarig")}
         for k in found])
