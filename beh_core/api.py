@@ -23,9 +23,9 @@ from .services.events import (ALL_EVENTS, LINE_FULFILLED, LINE_FULFILMENT_FAILED
 from .services.keyset import KeysetList, Range, keyset_page
 from .services.order_info import LineInfo, OrderContext, OrderInfo
 from .services.paging import Page, PageRequest
-from .iso_dates import parse_date
+from .iso_dates import latest_start, parse_date
 from .log_masking import mask_text as mask_personnummer_text
-from .services.ordering import START_DATE_MAX_DAYS, START_TOO_LATE
+from .services.ordering import START_TOO_LATE
 from .services.person_suggest import PersonSuggestion
 from .web import (Conflict, DateField, Forbidden, IdField, IdListField, InputForm, LineInput, NotFound,
                   OrderRequest, TextAreaField, TextListField, TrimmedStringField, ValidationFailed, create_orders, current_actor, db_session,
@@ -54,7 +54,7 @@ __all__ = [
     # building blocks for a plugin's own pages
     "requires", "public", "current_actor", "runtime", "db_session", "directory", "find_person", "may_order",
     "may_order_at", "may_order_for", "suggest_persons", "orderable_units", "OrderRequest", "LineInput",
-    "validate_order", "create_orders", "START_DATE_MAX_DAYS", "START_TOO_LATE", "parse_date",
+    "validate_order", "create_orders", "latest_start", "START_TOO_LATE", "parse_date",
     "mask_personnummer_text",
     "draft_start", "draft_data", "draft_save", "draft_discard",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",

@@ -39,7 +39,8 @@ class Field:
     :param help: a hint shown under the field.
     :param max_length: longest accepted text.
     :param secret: a feedback value (password) that is encrypted at rest and shown only to the orderer.
-    :param kinds: the order kinds the field applies to (an order-level field may apply to Förändring only).
+    :param kinds: the order kinds the field applies to (an order-level field may apply to Förändring only;
+        a feedback field, e.g. the login of a new account, to Nyupplägg only: ``CatalogItem.feedback_for``).
     """
 
     name: str
@@ -206,6 +207,11 @@ class CatalogItem:
     def is_local(self) -> bool:
         """Ordered within listed förvaltningar: a person holds it once per förvaltning."""
         return bool(self.forvaltningar)
+
+    def feedback_for(self, kind: str) -> tuple[Field, ...]:
+        """The feedback fields the Service Desk fills in for an order of the kind (each field's ``kinds``):
+        the login of a new account is asked for at Nyupplägg, not at a change of level."""
+        return tuple(spec for spec in self.feedback_fields if kind in spec.kinds)
 
     def field(self, name: str) -> Field | None:
         """The declared field with the name, or None."""

@@ -21,3 +21,12 @@ def parse_date(text: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def latest_start(today: date) -> date:
+    """The last start date an order may have: the same day a year after ``today`` (28 February for 29
+    February). An order waits for its attest and fulfilment, not for years."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)

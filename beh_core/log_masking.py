@@ -15,9 +15,10 @@ import logging
 import re
 
 # Whatever may stand between the date and the last four digits, as typed or as it stands in an address (an
-# access log line): hyphens and dashes, underscores, spaces, plus, and their URL encodings (19800101%2D1234,
-# 19800101+-+1234, 19800101%20%E2%80%93%201234). The portal itself reads such forms as a personnummer.
-_SEP = r"(?:[-+_\s\u2010-\u2015\u2212]|%2[bBdD0]|%5[fF]|%[eE]2%80%9[0-5]|%[eE]2%88%92){0,6}"
+# access log line): hyphens and dashes, underscores, dots, slashes, spaces, plus, and their URL encodings
+# (19800101%2D1234, 19800101+-+1234, 19800101%20%E2%80%93%201234). The portal reads some of these forms as a
+# personnummer, and the rest are one still.
+_SEP = r"(?:[-+_./\s\u2010-\u2015\u2212]|%2[bBdD0eEfF]|%5[fF]|%[eE]2%80%9[0-5]|%[eE]2%88%92){0,6}"
 # ÅÅÅÅMMDDNNNN (12 digits, day + 60 for a samordningsnummer) and ÅÅMMDD-NNNN (10 digits, date-shaped).
 PNR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}[01]\d[0-9]\d)" + _SEP + r"\d{4}(?!\d)")
 SHORT_PNR_RE = re.compile(r"(?<!\d)(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01]))"

@@ -338,7 +338,7 @@ EN = {
         "The text contains characters that are not allowed (such as control characters). Remove them and try again.",
     "Ogiltigt val. Välj i listan.": "Invalid choice. Choose from the list.",
     "Ange datum som ÅÅÅÅ-MM-DD.": "Enter the date as YYYY-MM-DD.",
-    "Till kan inte vara tidigare än Från.": "To cannot be earlier than From.",
+    "Beställd till kan inte vara tidigare än Beställd från.": "Ordered to cannot be earlier than Ordered from.",
     "Texten får vara högst %(max)s tecken.": "The text may be at most %(max)s characters.",
 
     # --- Issue 11 (manual 004): TJÄNSTER, MIN DATA, Arbetsuppgifter, suggestions while typing -----------

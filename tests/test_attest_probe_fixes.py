@@ -129,6 +129,9 @@ def test_efter_sista_ekonomiska_attesten_hamnar_man_på_startsidan(region, login
     assert landed.status_code == 200
     page = text_of(landed)
     assert f"Beställning {usertjanst.number} är godkänd." in page and "Åtkomst nekad" not in page
+    # Their link in the mail still leads somewhere: the order's page, saying it no longer waits for them.
+    again = browser.get(f"/attest/{usertjanst.number}")
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/bestallningar/{usertjanst.number}")
 
 
 def test_efter_beslut_med_fler_kvar_hamnar_man_på_attestlistan(region, login):

@@ -111,7 +111,9 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
         Probe("POST", "L A D D D D D D", "L D D D D D D D", args=ORDER, data=lambda o, me: {"action": "refresh"})]),
     # --- attest: the assigned attestant with an active attestant delegation ----------
     "attest.index": ("attest", [Probe("GET", ATTEST_RULE)]),
-    "attest.order": ("attest", [
+    # The order decides: anyone logged in reaches the view, only the waiting step's attestant passes
+    # (an attestant whose last step is decided is led to the order's page instead).
+    "attest.order": ("logged_in", [
         Probe("GET", "L D A D D D D D", "L D D D D D D D", args=ORDER),
         # Avslå without a comment: the attestant gets the form back, everyone else is refused.
         Probe("POST", "L D A D D D D D", "L D D D D D D D", args=ORDER,

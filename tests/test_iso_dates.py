@@ -15,3 +15,11 @@ def test_ett_datum_skrivet_åååå_mm_dd_läses():
                                    "2026-11-29T10:00", "", None, "i morgon"])
 def test_andra_former_läses_inte_som_datum(typed):
     assert parse_date(typed) is None
+
+
+def test_senaste_startdatum_är_samma_dag_nästa_år():
+    from beh_core.iso_dates import latest_start
+
+    assert latest_start(date(2026, 11, 29)) == date(2027, 11, 29)
+    assert latest_start(date(2027, 3, 1)) == date(2028, 3, 1)  # across a leap day: still the same day
+    assert latest_start(date(2028, 2, 29)) == date(2029, 2, 28)

@@ -29,7 +29,8 @@ def test_personnummer_med_mellanslag_och_streck_i_en_adress_maskeras():
     date_part, last = pnr[:8], pnr[8:]
     for written in (f"{date_part}+-+{last}", f"{date_part}%20-%20{last}", f"{date_part}%20%20{last}",
                     f"{date_part}%E2%80%93{last}", f"{date_part} – {last}", f"{date_part}%2D{last}",
-                    f"{date_part[2:]}+-+{last}", f"{date_part}_{last}", f"{date_part}%5F{last}"):
+                    f"{date_part[2:]}+-+{last}", f"{date_part}_{last}", f"{date_part}%5F{last}",
+                    f"{date_part}/{last}", f"{date_part}.{last}", f"{date_part}%2F{last}"):
         line = f'"GET /bestallningar/mina?slutanvandare={written} HTTP/1.1" 303'
         masked = mask_text(line)
         assert last not in masked.split("slutanvandare=")[1], written

@@ -67,8 +67,13 @@ def test_startdatum_mer_än_ett_år_fram(region, orderer):
     page = text_of(review(orderer, **fields, start_date="9999-12-31"))
     assert "Startdatum kan vara högst ett år fram i tiden." in page and 'value="9999-12-31"' in page
     assert no_orders(region)
-    in_a_year = (TODAY + timedelta(days=365)).isoformat()
-    assert review(orderer, **fields, start_date=in_a_year).status_code == 302  # a year ahead is fine
+    from beh_core.iso_dates import latest_start
+
+    day_after = (latest_start(TODAY) + timedelta(days=1)).isoformat()  # a year and a day: refused
+    assert "Startdatum kan vara högst ett år fram i tiden." in text_of(review(orderer, **fields, start_date=day_after))
+    assert no_orders(region)
+    in_a_year = latest_start(TODAY).isoformat()
+    assert review(orderer, **fields, start_date=in_a_year).status_code == 302  # the same day next year is fine
     assert not no_orders(region)
 
 

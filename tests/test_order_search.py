@@ -105,7 +105,7 @@ def test_okänt_personnummer_och_felaktigt_datum_sägs_vid_fältet(region, login
     assert "Ange datum som ÅÅÅÅ-MM-DD." in body
     assert 'value="förra våren"' in body  # what the user typed stays
     backwards = browser.get("/bestallningar/alla?fran=2026-06-01&till=2026-05-01")
-    assert backwards.status_code == 400 and "Till kan inte vara tidigare än Från." in text_of(backwards)
+    assert backwards.status_code == 400 and "Beställd till kan inte vara tidigare än Beställd från." in text_of(backwards)
     assert 'value="2026-05-01"' in text_of(backwards)
 
 

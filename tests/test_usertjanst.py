@@ -190,7 +190,12 @@ def attest_and_fulfil(region, login, end: date | None = None) -> HeldPermission:
     desk = login("lensa1")
     assert order.number in text_of(desk.get("/servicedesk/"))
     line = order.lines[0]
-    assert desk.post(f"/servicedesk/{order.number}/rad/{line.id}", {}).status_code == 302
+    # A new account: Utförd asks for its login first (Återkoppling), then carries it out.
+    refused = desk.post(f"/servicedesk/{order.number}/rad/{line.id}", {})
+    assert refused.status_code == 400 and "Fyll i Användarnamn." in text_of(refused)
+    assert desk.post(f"/servicedesk/{order.number}/rad/{line.id}",
+                     {f"line{line.id}.anvandarnamn": "perwi1", f"line{line.id}.losenord": "Vinter-2026!"}
+                     ).status_code == 302
     region.expire_all()
     assert region.get(Order, order.id).status == OrderStatus.AVSLUTAD.value
     held = region.scalar(select(HeldPermission).where(HeldPermission.person_id == perwi1.id,
@@ -256,3 +261,9 @@ def test_ett_personnummer_i_sökfältet_sparas_inte_i_utkastet(region, login):
     drafts = " ".join(str(d.data) for d in region.scalars(select(OrderDraft)))
     assert perwi1.personnummer not in drafts and perwi1.vgr_id in drafts
     assert perwi1.personnummer not in text_of(orderer.get(BASE + "/"))  # nor when the page is opened again
+    # Nobody found, or a label in front: the typed text is kept for the field, its personnummer masked.
+    for typed in (f"pnr: {perwi1.personnummer}", "199001011234"):
+        orderer.post(BASE + "/", {"q": typed, "action": "fortsatt"})
+        region.expire_all()
+        drafts = " ".join(str(d.data) for d in region.scalars(select(OrderDraft)))
+        assert typed not in drafts and typed[-4:] not in drafts.split("typed")[-1], drafts

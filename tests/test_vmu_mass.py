@@ -93,6 +93,8 @@ def test_massbeställning_av_1000_rader_med_varje_slags_fel(app, region, login, 
     start_page = text_of(browser.get("/"))
     assert "/bestallningar/mina?katalog=vmu\"" in start_page and "katalog=vmu_flera" not in start_page
     assert "Totalt 0 st." not in text_of(browser.get("/bestallningar/mina?katalog=vmu"))
+    old_link = text_of(browser.get("/bestallningar/mina?katalog=vmu_flera"))  # a kept bookmark
+    assert "Totalt 0 st." not in old_link and 'value="vmu_flera"' not in old_link  # no such Beställning option
     first_page = text_of(browser.get("/vmu/flera/klar"))
     shown = re.search(r"(c\d+)</a> – <a[^>]*>(c\d+)</a>", first_page)
     assert shown, first_page
@@ -325,7 +327,8 @@ def test_ett_personnummer_som_inte_kan_läsas_visas_och_sparas_maskerat(app, reg
     staff = new_staff(region, e1, 1)[0]
     number = staff.personnummer
     typed = [f"{number[:8]}\u2013{number[8:]}", f"{number[:8]}-{number[8:]}x", f"{number};", f"PNR {number}",
-             f"{number[:8]}_{number[8:]}", f"{number[2:8]}-{number[8:]}"]
+             f"{number[:8]}_{number[8:]}", f"{number[:8]}/{number[8:]}", f"{number[:8]}.{number[8:]}",
+             f"{number[2:8]}-{number[8:]}"]
     browser = login(orderer.vgr_id)
     assert browser.post("/vmu/flera", mass_form(e1, attestant, typed)).status_code == 302
     whole = re.compile(re.escape(number[2:8]) + r"\D{0,5}" + number[8:])  # the date, anything, the last four

@@ -185,10 +185,10 @@ def _fire_done(rt: "Runtime", order: Order, line: OrderLine, actor, completed: b
 
 # --- Service Desk ----------------------------------------------------------------
 
-def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: int) -> dict[str, str]:
-    """Check the feedback fields typed for a line; returns {form key: Swedish message}."""
+def check_feedback(item: CatalogItem | None, values: dict[str, str], line_id: int, kind: str) -> dict[str, str]:
+    """Check the feedback fields typed for a line of an order of ``kind``; returns {form key: Swedish message}."""
     errors: dict[str, str] = {}
-    for spec in item.feedback_fields if item else ():
+    for spec in item.feedback_for(kind) if item else ():
         value = (values.get(spec.name) or "").strip()
         key = f"line{line_id}.{spec.name}"
         if spec.required and not value:
@@ -223,7 +223,7 @@ def mark_line_done(session: Session, rt: "Runtime", actor: Actor, order: Order, 
     if line.status == LINE_DONE:
         raise Conflict(N_("%(item)s är redan utförd.", item=line.item_name))
     item = rt.registry.get(line.item_key)
-    errors = check_feedback(item, feedback, line.id)
+    errors = check_feedback(item, feedback, line.id, order.kind)
     if errors:
         raise ValidationFailed(errors)
     # Locks in the order of fulfil_automatic_line: fulfilment record (if any), line, order.
@@ -245,7 +245,7 @@ def _complete_line(session: Session, rt: "Runtime", order: Order, line: OrderLin
                    feedback: dict[str, str], today: date, *, actor: Actor | None = None,
                    record: LineFulfilment | None = None) -> bool:
     """Record a done line: feedback (secret values encrypted), held permission, order status, completion mail."""
-    specs = {spec.name: spec for spec in (item.feedback_fields if item else ())}
+    specs = {spec.name: spec for spec in (item.feedback_for(order.kind) if item else ())}
     plain = {k: v.strip() for k, v in feedback.items() if k in specs and not specs[k].secret and v and v.strip()}
     secret = {k: v.strip() for k, v in feedback.items() if k in specs and specs[k].secret and v and v.strip()}
     record = record or session.scalar(select(LineFulfilment).where(LineFulfilment.line_id == line.id))

@@ -9,7 +9,7 @@ the consumed draft (a draft is turned into orders exactly once). The event
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -40,8 +40,6 @@ ORDER_NUMBER_OFFSET = 100000
 FREE_TEXT_MAX = 2000
 NO_LINES = N_("Beställningen innehåller inga behörigheter. Välj minst en behörighet.")
 INCOMPLETE = N_("Beställningen är ofullständig. Börja om från steg 1.")
-# How far ahead a start date may lie: an order waits for its attest and fulfilment, not for years.
-START_DATE_MAX_DAYS = 366
 START_TOO_LATE = N_("Startdatum kan vara högst ett år fram i tiden.")
 
 
@@ -357,7 +355,7 @@ def _dates(catalogue: Catalogue, request: OrderRequest, today: date, errors: dic
         errors["start_date"] = N_("Ange startdatum enligt formatet ÅÅÅÅ-MM-DD.")
     elif start < today:
         errors["start_date"] = N_("Startdatum kan inte vara tidigare än dagens datum.")
-    elif start > today + timedelta(days=START_DATE_MAX_DAYS):
+    elif start > iso_dates.latest_start(today):
         errors["start_date"] = START_TOO_LATE
     end = parse_date(request.end_date)
     if (request.end_date or "").strip():

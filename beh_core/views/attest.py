@@ -8,6 +8,7 @@ from .. import authz
 from ..db import get_session
 from ..labels import KIND_LABELS
 from ..messages import N_
+from ..models import STEP_APPROVED, STEP_REJECTED
 from ..services import attest as attest_ops
 from ..services import signing, signing_batch
 from ..services.errors import ValidationFailed
@@ -66,6 +67,8 @@ def many():
         errors = field_errors(form)
     elif request.method == "POST" and form.action.data == "markera_alla":
         tick_all = True
+    elif request.method == "POST" and form.action.data not in ("godkann", ""):  # "": Enter in an older page
+        abort(400)
     elif request.method == "POST":
         ticked = set(form.order.data or [])
         chosen = waiting_for(db, actor, ids=form.order.data or [])
@@ -111,18 +114,20 @@ def _order_for_attest(number: str):
     actor = current_actor()
     if authz.may_attest(actor, order):
         return order
-    was_theirs = order.attestant_id == actor.id or any(step.attestant_id == actor.id for step in order.attest_steps)
-    # Still waiting at their step, yet not theirs to decide (their own order, no delegation covering it):
-    # "väntar inte längre" would be untrue, so Åtkomst nekad as for anyone else.
-    still_theirs = order.status == attest_ops.WAITING and order.attestant_id == actor.id
-    if was_theirs and not still_theirs and authz.may_view_order(actor, order):
+    theirs = order.attestant_id == actor.id or any(step.attestant_id == actor.id for step in order.attest_steps)
+    # "No longer waits for you" only when true: their step is decided, or the order no longer waits at all.
+    # A step still ahead of them, or one waiting that they may not decide (their own order, no delegation
+    # covering it), is Åtkomst nekad as for anyone else.
+    decided = any(step.attestant_id == actor.id and step.status in (STEP_APPROVED, STEP_REJECTED)
+                  for step in order.attest_steps)
+    if theirs and (decided or order.status != attest_ops.WAITING) and authz.may_view_order(actor, order):
         flash(gettext("Beställning %(number)s väntar inte längre på din attest.", number=order.number), "info")
         abort(redirect(url_for("orders.show", number=order.number), 303))
     abort(403)
 
 
 @bp.route("/<number>", methods=["GET", "POST"])
-@requires("attest")
+@requires("logged_in")  # the order decides (_order_for_attest): a link kept after one's last attest still leads on
 def order(number: str):
     """Attest av beställning c…: remove lines, then Godkänn or Avslå (Kommentar vid avslag)."""
     db, rt = get_session(), runtime()

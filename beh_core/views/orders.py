@@ -65,11 +65,11 @@ def _filter(args) -> tuple[OrderFilter, dict[str, str]]:
         if typed and dates[name] is None:
             errors[name] = gettext("Ange datum som ÅÅÅÅ-MM-DD.")
     if dates["fran"] and dates["till"] and dates["till"] < dates["fran"]:  # would find nothing, unexplained
-        errors["till"] = gettext("Till kan inte vara tidigare än Från.")
-    catalogue = args.get("katalog", "")
+        errors["till"] = gettext("Beställd till kan inte vara tidigare än Beställd från.")
+    catalogue = rt.registry.catalogue(args.get("katalog", ""))
     return OrderFilter(
         number=(args.get("ordernummer") or "").strip(),
-        catalogue=catalogue if rt.registry.catalogue(catalogue) else "",
+        catalogue=catalogue.orders_key if catalogue else "",  # a mass order page's orders are its catalogue's
         status=args.get("status", "") if args.get("status") in STATUS_LABELS else "",
         kind=args.get("typ", "") if args.get("typ") in KIND_LABELS else "",
         end_user=(args.get("slutanvandare") or "").strip()[:100], orderer=(args.get("bestallare") or "").strip()[:100],
@@ -126,7 +126,7 @@ def _render_list(mode: str, endpoint: str, args: dict[str, str], errors: dict[st
         "orders/list.html", page=page or Page([], 0, 1, 1), mode=mode, statuses=STATUS_LABELS, kinds=KIND_LABELS,
         args=args, errors=errors, endpoint=endpoint,
         # Called only when Sökalternativ is rendered (a search, or the first page of a kept panel).
-        catalogue_options=lambda: [(c.key, gettext(c.title)) for c in rt.registry.catalogues],
+        catalogue_options=lambda: [(c.key, gettext(c.title)) for c in rt.registry.catalogues if not c.orders_in],
         system_options=lambda: [(name, name) for name, _keys in servicedesk_queue.systems_for_filter(rt.registry)])
     return html, status
 

@@ -111,7 +111,7 @@ def line_done(number: str, line_id: int):
     prefix = f"line{line_id}."
     line = next((candidate for candidate in order.lines if candidate.id == line_id), None)
     item = runtime().registry.get(line.item_key) if line is not None and line.item_key else None
-    multiline = {spec.name for spec in (item.feedback_fields if item else ()) if spec.type == "textarea"}
+    multiline = {spec.name for spec in (item.feedback_for(order.kind) if item else ()) if spec.type == "textarea"}
     # The line's feedback fields as posted, each checked by the input layer before the item's own rules.
     form = runtime_form({name: TextAreaField() if name[len(prefix):] in multiline else StringField()
                          for name in posted_names(prefix)})
@@ -136,7 +136,7 @@ def _without_secrets(order, line_id: int, typed: dict[str, str], errors: dict[st
     line = next((candidate for candidate in order.lines if candidate.id == line_id), None)
     item = runtime().registry.get(line.item_key) if line is not None and line.item_key else None
     errors, kept = dict(errors), dict(typed)
-    for spec in (item.feedback_fields if item else ()):
+    for spec in (item.feedback_for(order.kind) if item else ()):
         if not spec.secret:
             continue
         if (kept.pop(spec.name, "") or "").strip():

@@ -44,6 +44,9 @@ def data(settings) -> rules.Data:
     return rules.load_data(settings.get("DATA_DIR"))
 
 
+NEW_ONLY = frozenset({NYUPPLAGG})  # the login of a new account: asked for at Nyupplägg only
+
+
 def service_item(levels: tuple[rules.Level, ...]) -> CatalogItem:
     """Användartjänst: one item, the level is its field."""
     return CatalogItem(
@@ -54,9 +57,10 @@ def service_item(levels: tuple[rules.Level, ...]) -> CatalogItem:
         fields=(Field(rules.LEVEL_FIELD, "Nivå", type="select", required=True,
                       choices=tuple((level.key, level.name) for level in levels)),),
         # Återkoppling: the login of a new account goes to the beställare (the password encrypted, shown
-        # only to them); not required, as a change of level has no new login to send.
-        feedback_fields=(Field("anvandarnamn", "Användarnamn", max_length=100),
-                         Field("losenord", "Tillfälligt lösenord", secret=True, max_length=100)),
+        # only to them), required at Nyupplägg; a change of level has no new login to send.
+        feedback_fields=(Field("anvandarnamn", "Användarnamn", required=True, max_length=100, kinds=NEW_ONLY),
+                         Field("losenord", "Tillfälligt lösenord", secret=True, required=True, max_length=100,
+                               kinds=NEW_ONLY)),
         fulfilment="manual")
 
 

@@ -13,8 +13,8 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from beh_core.api import (DELEGATION_AREA, START_DATE_MAX_DAYS, Directory, EngagementInfo, HeldPermissionInfo,
-                          KostnadsstalleInfo, parse_date)
+from beh_core.api import (DELEGATION_AREA, Directory, EngagementInfo, HeldPermissionInfo,
+                          KostnadsstalleInfo, latest_start, parse_date)
 
 CATALOGUE = "usertjanst"
 ITEM = "usertjanst"  # one item: the level is its field, so a person holds one användartjänst at most
@@ -196,7 +196,7 @@ def dates_problems(start_text: str, end_text: str, engagement: EngagementInfo | 
         problems["start_date"] = _N("Ange startdatum enligt formatet ÅÅÅÅ-MM-DD."), {}
     elif start is not None and start < today:
         problems["start_date"] = _N("Startdatum kan inte vara tidigare än dagens datum."), {}
-    elif start is not None and (start - today).days > START_DATE_MAX_DAYS:  # told here, not first at Skicka
+    elif start is not None and start > latest_start(today):  # told here, not first at Skicka
         problems["start_date"] = _N("Startdatum kan vara högst ett år fram i tiden."), {}
     if end_text.strip() and end is None:
         problems["end_date"] = _N("Ange slutdatum enligt formatet ÅÅÅÅ-MM-DD."), {}

@@ -119,7 +119,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             return redirect(url_for("usertjanst.start"))
         query = form.q.data
         if _refused(form):  # told at the field with the typed text; nothing is searched
-            flow.set_errors(draft, "identitet", _refused(form), {"q": query})
+            flow.set_errors(draft, "identitet", _refused(form), {"q": mask_personnummer_text(query)})
             flow.save(draft)
             return redirect(url_for("usertjanst.start"))
         chosen = _chosen(form, query)
@@ -132,7 +132,8 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             flow.set_errors(draft, "identitet", {"q": (_N("Skriv början av eller hela VGR-ID, namn, HSA-id "
                                                             "eller personnummer."), {})}, {"q": query})
         elif not (hits := suggest_persons(rules.CATALOGUE, query, limit=2)):
-            flow.set_errors(draft, "identitet", {"q": _nobody(query)}, {"q": query})
+            # What was typed comes back in the field through the draft: a personnummer in it, masked.
+            flow.set_errors(draft, "identitet", {"q": _nobody(query)}, {"q": mask_personnummer_text(query)})
             draft.pop("search", None)
         elif mask_personnummer_text(query) != query:
             # A personnummer is never kept in the draft: the person it names is searched by VGR-ID instead.

@@ -12,10 +12,11 @@ import csv
 import io
 import re
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from beh_core.api import (NYUPPLAGG, START_DATE_MAX_DAYS, START_TOO_LATE, Directory, LineInput, N_, OrderRequest,
-                          PersonInfo, UnitInfo, ValidationFailed, mask_personnummer_text, parse_date)
+from beh_core.api import (NYUPPLAGG, START_TOO_LATE, Directory, LineInput, N_, OrderRequest,
+                          PersonInfo, UnitInfo, ValidationFailed, latest_start, mask_personnummer_text,
+                          parse_date)
 
 from .uppdrag import CATALOGUE, Uppdrag, offered_at
 
@@ -194,7 +195,7 @@ def check_choices(*, units: list[UnitInfo], unit_id: int | None, uppdrag: tuple[
     else:
         if day < today:
             errors["start_date"] = N_("Startdatum kan inte vara tidigare än dagens datum.")
-        elif day > today + timedelta(days=START_DATE_MAX_DAYS):
+        elif day > latest_start(today):
             errors["start_date"] = START_TOO_LATE
     return errors
 
