@@ -405,15 +405,20 @@ def delegations_filter(actor: Actor):
     return or_(*clauses) if clauses else false()
 
 
-def delegations_filter_in(actor: Actor, scope: str, forvaltning_id: int, omrade_id: int):
+def delegations_filter_in(actor: Actor, scope: str, forvaltning_id: int, omrade_id: int) -> tuple[str, Any]:
     """``delegations_filter`` for the delegations of one scope, förvaltning and område: the same rule,
     written so the database can read the område's delegations in index order and check the rest on them
-    (an OR over every scope the actor heads hides the order from the planner)."""
+    (an OR over every scope the actor heads hides the order from the planner).
+
+    Returns (its shape, the clause): ``"all"``, ``"none"``, or ``"units"``, the units the actor heads as the
+    named parameter ``chef_enhet_ids`` (a statement built with it can be kept and run for another actor
+    with their own value)."""
     if scope == SCOPE_AREA:
-        return true() if (forvaltning_id, omrade_id) in actor.chef_scopes else false()
+        return ("all", true()) if (forvaltning_id, omrade_id) in actor.chef_scopes else ("none", false())
     if scope == SCOPE_UNIT and actor.chef_enhet_ids:
-        return Delegation.enhet_id.in_(sorted(actor.chef_enhet_ids))
-    return false()
+        return "units", Delegation.enhet_id.in_(bindparam("chef_enhet_ids", sorted(actor.chef_enhet_ids),
+                                                          expanding=True))
+    return "none", false()
 
 
 def require(allowed: bool, message: str = N_("Du saknar behörighet för detta.")) -> None:

@@ -592,7 +592,6 @@ EN = {
         "Select the orders you want to approve. To reject an order or remove a line, open it and approve it on its own.",
     "Du signerar alla markerade beställningar med en signering.": "You sign all selected orders with one signature.",
     "Godkänn %(number)s": "Approve %(number)s",
-    "%(num)s beställningar är godkända.": "%(num)s orders have been approved.",
     "Signering av %(num)s beställningar": "Signing of %(num)s orders",
     "Beställningar som signeras": "Orders being signed",
     "Klicka på Signera beställningarna för att signera och godkänna alla med ditt SITHS-kort.":
@@ -698,6 +697,7 @@ EN = {
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
 EN_PLURAL = {
+    "%(num)s beställning är godkänd.": ("%(num)s order has been approved.", "%(num)s orders have been approved."),
     "Sida %(page)s finns inte. Listan har %(num)s sida.":
         ("Page %(page)s does not exist. The list has %(num)s page.",
          "Page %(page)s does not exist. The list has %(num)s pages."),

@@ -53,6 +53,7 @@ def test_godkänn_markerade_utan_markering_säger_det_vid_fältet(region, login)
     assert response.status_code == 200
     page = text_of(response)
     assert '<p class="beh-error" id="err-order">Markera de beställningar som ska godkännas.</p>' in page
+    assert page.count('id="error-summary"') == 1  # one error box, announced once
     assert 'aria-describedby="err-order"' in page
     assert _statuses(region, orders) == [WAITING] * 2
 

@@ -284,3 +284,24 @@ def test_sök_befintlig_delegering_på_vgr_id_visar_aktiva_och_inaktiva_med_dele
     assert "Område Medicin" not in sarbe1  # SU is outside her units
     assert "Ingen person med detta VGR-ID finns i KiV." in text_of(chef.get("/delegeringar/sok?vgr_id=finnsej9"))
     assert "Ange VGR-ID." in text_of(chef.get("/delegeringar/sok?vgr_id="))
+
+
+def test_u_delegeringar_visas_bara_för_chefens_egna_vårdenheter_också_när_satsen_återanvänds(region, login):
+    """Hantera delegeringar's statement is built once and run with each chef's own units (a named parameter):
+    two chefs of the same område, one after the other, each see the U delegations of their own units only."""
+    from beh_core.services import paging
+    from vmu_helpers import u_delegation
+
+    mine, theirs = unit(region, "NH-O1-E1"), unit(region, "NH-O1-E2")
+    assert mine.chef_id == person(region, "marho1").id and theirs.chef_id not in (None, mine.chef_id)
+    first, second = fresh_people(region, 2)
+    u_delegation(region, first, mine, bestallare=True)
+    u_delegation(region, second, theirs, attestant=True)
+    key = scope_key(region, "NH-O1")
+    for _ in range(2):  # the second round runs the kept statement for both
+        hers = text_of(login("marho1").get(f"/delegeringar/hantera?typ=enhet&omrade={key}&status=alla"))
+        other_chef = region.get(Person, theirs.chef_id).vgr_id
+        his = text_of(login(other_chef).get(f"/delegeringar/hantera?typ=enhet&omrade={key}&status=alla"))
+        assert f'data-label="VGR-ID">{first.vgr_id}</td>' in hers and second.vgr_id not in hers
+        assert f'data-label="VGR-ID">{second.vgr_id}</td>' in his and first.vgr_id not in his
+    assert ("hantera", "alla", "units") in paging._KEPT_PAGES

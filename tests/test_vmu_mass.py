@@ -348,3 +348,13 @@ def test_utan_vald_vårdenhet_sägs_välj_vårdenhet(app, region, login, orderer
     page = text_of(login(orderer.vgr_id).post("/vmu/flera", form))
     assert "Välj vårdenhet." in page and 'id="err-enhet_id"' in page
     assert "Du har ingen beställardelegering" not in page
+
+
+def test_ett_tomt_formulär_säger_alla_fel_på_en_gång_i_en_felruta(app, region, login, orderer_world):
+    page = text_of(login("sarbe1").post("/vmu/flera", {"enhet_id": "", "uppdrag": "", "attestant_id": "",
+                                                       "start_date": "", "identiteter": ""}))
+    for message in ("Välj vårdenhet.", "Välj vårdmedarbetaruppdrag.", "Välj attestant i listan.", "Ange startdatum.",
+                    "Ange minst en identitet, en per rad."):
+        assert message in page, message
+    assert page.count('id="error-summary"') == 1
+    assert orders_of(region) == 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Date, Integer, String, and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
 
@@ -245,13 +245,16 @@ def create_delegations(session: Session, actor: Actor, data: DelegationInput,
 
 # --- Visa/hantera delegeringar and Sök befintlig delegering ------------------------
 
-def _page(session: Session, stmt, page: int, size: int) -> Page:
+def _page(session: Session, ids, page: int, size: int, *, keep: tuple | None = None,
+          values: dict | None = None) -> Page:
     """One page of delegations: the ids first (sorted, narrow), then those rows with their people and units,
-    as plain rows in the same statement (the page only shows them)."""
-    return paginate_ids(session, Delegation, stmt, page, size, delegation_rows)
+    as plain rows in the same statement (the page only shows them). ``ids`` builds the select of the ids;
+    ``keep``/``values``: see ``paging.paginate_ids``."""
+    return paginate_ids(session, Delegation, ids, page, size, delegation_rows, keep=keep, values=values)
 
 
-def _status_clause(status: str, today: date):
+def _status_clause(status: str, today):
+    """Alla (None), Aktiv or Inaktiv on ``today`` (a date or a named parameter)."""
     if status == "aktiv":
         return _active_clause(today)
     if status == "inaktiv":
@@ -267,15 +270,25 @@ def list_delegations(session: Session, actor: Actor, *, scope: str, scope_key: s
     if pair is None or scope not in SCOPE_LABELS:
         raise ValidationFailed({"scope_key": N_("Välj förvaltning och område.")})
     authz.require(authz.may_delegate_lr(actor, *pair), N_("Du kan bara se delegeringar inom dina enheter."))
-    # By Efternamn from the delegations' own copies of the names (ix_delegations_scope_name): the page
-    # is read in index order, not sorted from every delegation of the område joined to its person.
-    stmt = (select(Delegation.id)
-            .where(Delegation.scope == scope, Delegation.forvaltning_id == pair[0], Delegation.omrade_id == pair[1],
-                   authz.delegations_filter_in(actor, scope, *pair))
-            .order_by(Delegation.person_last_name_lc, Delegation.person_first_name_lc, Delegation.valid_from.desc(),
-                      Delegation.id))
-    clause = _status_clause(status, today)
-    return _page(session, stmt if clause is None else stmt.where(clause), page, size)
+    shape, rule = authz.delegations_filter_in(actor, scope, *pair)
+    status = status if status in ("aktiv", "inaktiv") else "alla"
+
+    def ids():
+        # By Efternamn from the delegations' own copies of the names (ix_delegations_scope_name): the page
+        # is read in index order, not sorted from every delegation of the område joined to its person. Every
+        # value is a named parameter: the statement is built once per shape and kept (paging.paginate_ids).
+        stmt = (select(Delegation.id)
+                .where(Delegation.scope == bindparam("scope", type_=String),
+                       Delegation.forvaltning_id == bindparam("forvaltning_id", type_=Integer),
+                       Delegation.omrade_id == bindparam("omrade_id", type_=Integer), rule)
+                .order_by(Delegation.person_last_name_lc, Delegation.person_first_name_lc,
+                          Delegation.valid_from.desc(), Delegation.id))
+        clause = _status_clause(status, bindparam("today", type_=Date))
+        return stmt if clause is None else stmt.where(clause)
+
+    values = {"scope": scope, "forvaltning_id": pair[0], "omrade_id": pair[1], "today": today,
+              **({"chef_enhet_ids": sorted(actor.chef_enhet_ids)} if shape == "units" else {})}
+    return _page(session, ids, page, size, keep=("hantera", status, shape), values=values)
 
 
 def search_delegations(session: Session, actor: Actor, vgr_id: str, page: int = 1,
@@ -290,7 +303,7 @@ def search_delegations(session: Session, actor: Actor, vgr_id: str, page: int = 
         raise ValidationFailed({"vgr_id": N_("Ingen person med detta VGR-ID finns i KiV.")})
     stmt = (select(Delegation.id).where(Delegation.person_id == person.id, authz.delegations_filter(actor))
             .order_by(Delegation.valid_to.desc(), Delegation.id.desc()))
-    return person, _page(session, stmt, page, size)
+    return person, _page(session, lambda: stmt, page, size)
 
 
 def _chosen(session: Session, actor: Actor, ids: list[int]) -> list[Delegation]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from sqlalchemy import Select, func, literal, select, true
+from sqlalchemy import Integer, Select, bindparam, func, literal, select, true
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -104,27 +104,34 @@ def paginate(session: Session, stmt: Select, page: int, size: int, *order_by, ca
     return Page(rows, total, page, pages, capped, missing=page != asked, asked=asked if page != asked else None)
 
 
-def paginate_ids(session: Session, entity, ids: Select, page: int, size: int, shape: "RowShape", *,
-                 cap: int = COUNT_CAP) -> Page:
+# Statements of ``paginate_ids`` kept between requests, by the caller's key (a handful of shapes per list).
+_KEPT_PAGES: dict[tuple, Select] = {}
+KEPT_PAGES_MAX = 256
+
+
+def paginate_ids(session: Session, entity, ids: Callable[[], Select], page: int, size: int, shape: "RowShape", *,
+                 cap: int = COUNT_CAP, keep: tuple | None = None, values: Mapping[str, Any] | None = None) -> Page:
     """A short list, ids first, in one statement: the capped count, the page's ids (a narrow query in
-    ``ids``' order: a select of ``entity.id`` with its WHERE and ORDER BY) and the rows of those ids only.
+    the order of ``ids()``: a select of ``entity.id`` with its WHERE and ORDER BY) and the rows of those ids.
 
     The rows are what ``shape`` (a ``keyset.RowShape``) makes of plain values: no mapped objects for a
     page that is only shown, and its joins read 25 rows, not every row the sort reads.
+
+    ``keep``: a key for the shape of ``ids()`` whose every value is a named parameter given in ``values``.
+    The whole statement is then built once per process and run with this request's values (building it
+    cost more Python than running it); a statement holding any value of its own is never kept, so no
+    value of one request can reach another's.
     """
-    order = list(ids._order_by_clauses)
-    counted = select(func.count().label("n")).select_from(
-        ids.order_by(None).limit(cap + 1).subquery("counted")).subquery("total")
+    stmt = _KEPT_PAGES.get(keep) if keep is not None else None
+    if stmt is None:
+        stmt = _ids_page_statement(entity, ids(), shape, cap)
+        if keep is not None and _only_named(stmt, {*(values or {}), "page_offset", "page_size", "count_limit"}):
+            if len(_KEPT_PAGES) >= KEPT_PAGES_MAX:
+                _KEPT_PAGES.clear()
+            _KEPT_PAGES[keep] = stmt
     asked = max(1, page)
-    numbered = ids.add_columns(func.row_number().over(order_by=order).label("pos")) \
-        .offset((asked - 1) * size or None).limit(size).subquery("page_ids")
-    table = entity.__table__
-    rows_of_page = numbered.join(table, table.c.id == numbered.c[0])
-    for target, onclause in shape.joins:
-        rows_of_page = rows_of_page.outerjoin(target, onclause)
     found = session.connection().execute(
-        select(counted.c.n, *shape.columns).select_from(counted).outerjoin(rows_of_page, true())
-        .order_by(numbered.c.pos)).all()
+        stmt, {**(values or {}), "page_offset": (asked - 1) * size, "page_size": size, "count_limit": cap + 1}).all()
     shown = [shape.make(tuple(row[1:])) for row in found if row[1] is not None]
     total = found[0][0] if found else 0
     capped = total > cap
@@ -133,6 +140,29 @@ def paginate_ids(session: Session, entity, ids: Select, page: int, size: int, sh
     if not shown and asked > 1:
         return Page([], total, pages, pages, capped, missing=True, asked=asked)
     return Page(shown, total, asked, pages, capped)
+
+
+def _ids_page_statement(entity, ids: Select, shape: "RowShape", cap: int) -> Select:
+    """The statement of :func:`paginate_ids`: its page and the count's limit are the parameters ``page_offset``,
+    ``page_size`` and ``count_limit``."""
+    order = list(ids._order_by_clauses)
+    counted = select(func.count().label("n")).select_from(
+        ids.order_by(None).limit(bindparam("count_limit", type_=Integer)).subquery("counted")).subquery("total")
+    numbered = ids.add_columns(func.row_number().over(order_by=order).label("pos")) \
+        .offset(bindparam("page_offset", type_=Integer)).limit(bindparam("page_size", type_=Integer)) \
+        .subquery("page_ids")
+    table = entity.__table__
+    rows_of_page = numbered.join(table, table.c.id == numbered.c[0])
+    for target, onclause in shape.joins:
+        rows_of_page = rows_of_page.outerjoin(target, onclause)
+    return (select(counted.c.n, *shape.columns).select_from(counted).outerjoin(rows_of_page, true())
+            .order_by(numbered.c.pos))
+
+
+def _only_named(stmt: Select, names: set[str]) -> bool:
+    """Is every value in the statement one of the named parameters (nothing of this request kept in it)?"""
+    cache_key = stmt._generate_cache_key()
+    return cache_key is not None and all(bind.key in names for bind in cache_key.bindparams)
 
 
 # --- Cursors: the sort key of the row next to a page, in the address ------------------------

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from .. import authz
 from ..db import get_session
@@ -84,7 +84,8 @@ def many():
         except ValidationFailed as failed:
             errors = failed.errors
         else:
-            flash(gettext("%(num)s beställningar är godkända.", num=len(chosen)), "info")
+            flash(ngettext("%(num)s beställning är godkänd.", "%(num)s beställningar är godkända.", len(chosen)),
+                  "info")
             return _after_decision()
     # The oldest batch only: a page of thousands of rows is neither fast nor something anyone reads through.
     orders = waiting_for(db, actor, limit=MANY_BATCH)
@@ -93,6 +94,7 @@ def many():
         ticked = {o.id for o in orders}
     return render_template("attest/many.html", orders=orders, errors=errors, kinds=KIND_LABELS,
                            waiting=min(waiting, COUNT_CAP), capped=waiting > COUNT_CAP, ticked=ticked,
+                           tick_all=tick_all, error_targets={"order": "orders"},
                            signing=signing.signing_required(rt.config))
 
 

@@ -172,19 +172,18 @@ def check_rows(directory: Directory, texts: list[str], *, unit: UnitInfo, item_k
 def check_choices(*, units: list[UnitInfo], unit_id: int | None, uppdrag: tuple[Uppdrag, ...], item_key: str,
                   attestants: list[PersonInfo], attestant_id: int | None, start: str, today: date,
                   actor_id: int) -> dict[str, str]:
-    """The choices made once for the whole list: vårdenhet, uppdrag, attestant, startdatum."""
+    """The choices made once for the whole list: vårdenhet, uppdrag, attestant, startdatum; every problem at
+    once (one message per submit had the beställare send the form five times)."""
     errors: dict[str, str] = {}
     unit = next((u for u in units if u.id == unit_id), None)
     if unit_id is None:
         errors["enhet_id"] = N_("Välj vårdenhet.")
-        return errors
-    if unit is None:
+    elif unit is None:
         errors["enhet_id"] = N_("Du har ingen beställardelegering för denna vårdenhet.")
-        return errors
     chosen = next((u for u in uppdrag if u.item_key == item_key), None)
     if chosen is None:
         errors["uppdrag"] = N_("Välj vårdmedarbetaruppdrag.")
-    elif not offered_at(chosen, unit):
+    elif unit is not None and not offered_at(chosen, unit):
         errors["uppdrag"] = N_("Administration spärr och logg kan bara beställas vid en privat vårdgivare.")
     if attestant_id not in {a.id for a in attestants if a.id != actor_id}:
         errors["attestant_id"] = N_("Välj attestant i listan.")

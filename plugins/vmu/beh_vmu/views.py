@@ -79,12 +79,13 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
             rows = mass.read_list(form.identiteter.data or "", data)
         except ValidationFailed as failed:
             errors.update(failed.errors)
-        if not errors:
-            actor = current_actor()
-            errors.update(mass.check_choices(
-                units=units, unit_id=form.enhet_id.data, uppdrag=uppdrag, item_key=form.uppdrag.data,
-                attestants=attestants.get(form.enhet_id.data, []), attestant_id=form.attestant_id.data,
-                start=values.get("start_date", ""), today=actor.today, actor_id=actor.id))
+        actor = current_actor()
+        choices_refused = mass.check_choices(
+            units=units, unit_id=form.enhet_id.data, uppdrag=uppdrag, item_key=form.uppdrag.data,
+            attestants=attestants.get(form.enhet_id.data, []), attestant_id=form.attestant_id.data,
+            start=values.get("start_date", ""), today=actor.today, actor_id=actor.id)
+        # Every field's problem at once; a field the input layer refused keeps that message.
+        errors.update({name: message for name, message in choices_refused.items() if name not in errors})
         if errors:
             return form_page(values, errors, 400 if "enhet_id" in errors else 200)
         unit = next(u for u in units if u.id == form.enhet_id.data)
