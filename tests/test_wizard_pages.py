@@ -86,7 +86,8 @@ def test_felsammanfattningen_länkar_till_fälten_som_operationerna_nämner(regi
     assert summary_links(page) == {}
     omrade, enhet = first_unit(region, "SU", "Område Medicin")
     page = text_of(review(orderer, omrade_id=omrade, enhet_id=enhet, start_date=""))
-    assert summary_links(page) == {"Ange startdatum.": "start_date"}
+    # Every field's problem at once: the start date and the attestant not chosen.
+    assert summary_links(page) == {"Ange startdatum.": "start_date", "Välj attestant i listan.": "attestant_id"}
     page = text_of(review(orderer, omrade_id=omrade, enhet_id=enhet, start_date=TODAY.isoformat()))
     assert summary_links(page) == {"Välj attestant i listan.": "attestant_id"}
 

@@ -295,12 +295,21 @@ def validate_order(session: Session, rt: "Runtime", actor: Actor, request: Order
     errors.update(validate_lines(session, rt, actor, catalogue=catalogue, end_user=end_user,
                                  forvaltning=forvaltning if catalogue.delegation != "enhet" else None,
                                  kind=request.kind, lines=request.lines, today=today, batch=batch))
+    place_and_lines_ok = not errors
     start, end = _dates(catalogue, request, today, errors)
     context = order_context(session, actor, catalogue.key, request.kind, end_user, forvaltning, today)
     resolved = order_fields(rt, catalogue, context)
     values = {f.name: (request.fields.get(f.name) or "").strip() for f in resolved}
     errors.update(check_values(resolved, values))
     _check_akut(rt, catalogue, request, errors)
+    if errors and place_and_lines_ok:
+        # Only dates, order fields or Akut are wrong: the attestants of the delegation steps are told too, so
+        # one Skicka shows every field's problem (their candidates do not depend on those values).
+        lines = [_order_line(session, rt, request, line, position, forvaltning, context)
+                 for position, line in enumerate(request.lines)]
+        info = _draft_info(actor, end_user, catalogue, request, forvaltning, omrade, enhet, start or today, end,
+                           values, lines)
+        _steps(session, rt, catalogue, request, info, today, errors, batch=batch, rules=("area", "unit"))
     if errors:
         return errors, None
     lines = [_order_line(session, rt, request, line, position, forvaltning, context)
@@ -414,14 +423,18 @@ def _draft_info(actor, end_user, catalogue, request, forvaltning, omrade, enhet,
 
 
 def _steps(session: Session, rt: "Runtime", catalogue: Catalogue, request: OrderRequest, info: OrderInfo,
-           today: date, errors: dict, batch: Batch | None = None) -> list[tuple[AttestStep, Person]]:
-    """The attestant of every step: chosen by the beställare among the candidates, or the single candidate.
+           today: date, errors: dict, batch: Batch | None = None,
+           rules: tuple[str, ...] | None = None) -> list[tuple[AttestStep, Person]]:
+    """The attestant of every step (only the steps of ``rules``, when given): chosen by the beställare among
+    the candidates, or the single candidate.
 
     In a batch the candidates of an area/unit step are looked up once per place (the plugin rule may
     depend on the order, so it is asked every time).
     """
     chosen = []
     for position, step in enumerate(catalogue.attest_steps):
+        if rules is not None and step.rule not in rules:
+            continue
         key = step_field(position)
         if batch is not None and step.rule in ("area", "unit"):
             where = (step.rule, info.omrade_id, info.enhet_id)
