@@ -410,14 +410,14 @@ def delegations_filter_in(actor: Actor, scope: str, forvaltning_id: int, omrade_
     written so the database can read the område's delegations in index order and check the rest on them
     (an OR over every scope the actor heads hides the order from the planner).
 
-    Returns (its shape, the clause): ``"all"``, ``"none"``, or ``"units"``, the units the actor heads as the
-    named parameter ``chef_enhet_ids`` (a statement built with it can be kept and run for another actor
-    with their own value)."""
+    Returns (its shape, the clause): ``"all"``, ``"none"``, or ``"units"``: the units the actor heads are then
+    the named parameter ``chef_enhet_ids``, without a value of its own, which the caller passes
+    (``sorted(actor.chef_enhet_ids)``): a statement built with it can be kept and run for another actor."""
     if scope == SCOPE_AREA:
         return ("all", true()) if (forvaltning_id, omrade_id) in actor.chef_scopes else ("none", false())
     if scope == SCOPE_UNIT and actor.chef_enhet_ids:
-        return "units", Delegation.enhet_id.in_(bindparam("chef_enhet_ids", sorted(actor.chef_enhet_ids),
-                                                          expanding=True))
+        # No value of this actor in the clause: the caller gives it (a kept statement asks for it every time).
+        return "units", Delegation.enhet_id.in_(bindparam("chef_enhet_ids", expanding=True))
     return "none", false()
 
 

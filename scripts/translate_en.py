@@ -492,6 +492,8 @@ EN = {
     "Komplettering är redan begärd.": "Additional information has already been requested.",
     "Att komplettera": "Additional information to provide",
     "Markera alla": "Select all",
+    "Du kan inte attestera %(numbers)s. Öppna beställningen för att se varför. Inget är godkänt.":
+        "You cannot approve %(numbers)s. Open the order to see why. Nothing has been approved.",
     "Välj en annan attestant än den nuvarande.": "Choose an approver other than the current one.",
     "Ekonomisk attestant": "Financial approver", "Attestant och ekonomisk attestant": "Approver and financial approver",
     "Den här delegeringen slutar gälla i dag och kan inte förlängas efteråt:":

@@ -210,3 +210,21 @@ def test_attestlistan_för_en_ekonomisk_attestant_läser_indexintervall(app, reg
         assert _whole_reads(app, _sent(app, browser, url)) == [], url
     johek1 = login("johek1")
     assert _whole_reads(app, _sent(app, johek1, "/attest/alla")) == []
+
+
+def test_godkänn_markerade_namnger_en_beställning_som_delegeringen_inte_täcker(region, login):
+    """The list shows orders by the kind of the attestant's delegations; one in an område their delegation
+    does not cover is named at the table, and nothing is approved (not a bare Åtkomst nekad for all)."""
+    from beh_core.models import Forvaltning, Omrade
+
+    inside = _orders_for_johek1(region, 1)[0]
+    rh = region.scalar(select(Omrade).join(Forvaltning).where(Forvaltning.code == "RH").order_by(Omrade.id).limit(1))
+    outside = make_order(region, orderer=person(region, "sarbe1"), end_user=person_without_permissions(region),
+                         attestant=person(region, "johek1"), forvaltning_code="RH", omrade_name=rh.name)
+    attestant = login("johek1")
+    attestant.get("/attest/alla")
+    response = attestant.post("/attest/alla", {"action": "godkann", "order": [inside.id, outside.id]})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert f"Du kan inte attestera {outside.number}." in page and "Inget är godkänt." in page
+    assert _statuses(region, [inside, outside]) == [WAITING] * 2

@@ -127,7 +127,8 @@ EXPECTED: dict[str, tuple[str, list[Probe]]] = {
     "siths.sign": ("attest", [
         Probe("GET", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"}),
         Probe("POST", "L D N N D D D D", args=lambda o, me: {"number": o.order, "nonce": "x"})]),
-    "siths.signed": ("attest", [Probe("GET", "L D N N D D D D", "L D N N D D D D", args=ORDER)]),
+    # The signature decides: only its signer sees it (an ekonomisk attestant's last one too), others get 404.
+    "siths.signed": ("logged_in", [Probe("GET", "L N N N N N N N", "L N N N N N N N", args=ORDER)]),
     "siths.receipt": ("logged_in", [Probe("GET", "L N N N D D N N", "L D D D D D N N", args=ORDER)]),
     # --- Återkoppling and e-mailed links: the orderer / the addressee only -----------
     "feedback.show": ("feedback", [Probe("GET", "L A D D D D D D", "L D D D D D D D", args=ORDER)]),

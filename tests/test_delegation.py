@@ -305,3 +305,24 @@ def test_u_delegeringar_visas_bara_för_chefens_egna_vårdenheter_också_när_sa
         assert f'data-label="VGR-ID">{first.vgr_id}</td>' in hers and second.vgr_id not in hers
         assert f'data-label="VGR-ID">{second.vgr_id}</td>' in his and first.vgr_id not in his
     assert ("hantera", "alla", "units") in paging._KEPT_PAGES
+
+
+def test_en_sats_som_bär_ett_eget_värde_sparas_aldrig(region):
+    """A statement whose parameter has a value of its own (a chef's units) is run but never kept: run again
+    for another chef without that value it would use the first chef's."""
+    from sqlalchemy import bindparam
+
+    from beh_core.services import paging
+    from beh_core.services.list_rows import delegation_rows
+
+    def ids(units):
+        return lambda: (select(Delegation.id).where(Delegation.enhet_id.in_(units)).order_by(Delegation.id))
+
+    own = bindparam("chef_enhet_ids", [1], expanding=True)
+    paging.paginate_ids(region, Delegation, ids(own), 1, 10, delegation_rows, keep=("test", "own"),
+                        values={"chef_enhet_ids": [1]})
+    assert ("test", "own") not in paging._KEPT_PAGES
+    named = bindparam("chef_enhet_ids", expanding=True)
+    paging.paginate_ids(region, Delegation, ids(named), 1, 10, delegation_rows, keep=("test", "named"),
+                        values={"chef_enhet_ids": [1]})
+    assert ("test", "named") in paging._KEPT_PAGES

@@ -347,7 +347,9 @@ def waiting_for(session: Session, actor: Actor, *, ids: list[int] | None = None,
     and lines loaded (Godkänn markerade: constant queries however many)."""
     stmt = (select(Order).where(Order.attestant_id == actor.id, Order.status == OrderStatus.VANTAR_PA_ATTEST.value,
                                 *_attestable(actor))
-            .options(joinedload(Order.end_user), joinedload(Order.orderer), selectinload(Order.lines),
+            # forvaltning and enhet: the mails of Godkänn markerade name them (no statement per order)
+            .options(joinedload(Order.end_user), joinedload(Order.orderer), joinedload(Order.forvaltning),
+                     joinedload(Order.enhet), selectinload(Order.lines),
                      selectinload(Order.attest_steps))
             .order_by(Order.created_at, Order.id).limit(limit))
     if ids is not None:

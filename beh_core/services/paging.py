@@ -117,10 +117,10 @@ def paginate_ids(session: Session, entity, ids: Callable[[], Select], page: int,
     The rows are what ``shape`` (a ``keyset.RowShape``) makes of plain values: no mapped objects for a
     page that is only shown, and its joins read 25 rows, not every row the sort reads.
 
-    ``keep``: a key for the shape of ``ids()`` whose every value is a named parameter given in ``values``.
-    The whole statement is then built once per process and run with this request's values (building it
-    cost more Python than running it); a statement holding any value of its own is never kept, so no
-    value of one request can reach another's.
+    ``keep``: a key for the shape of ``ids()`` whose every value is a named parameter without a value of its
+    own, given in ``values``. The whole statement is then built once per process and run with this
+    request's values (building it cost more Python than running it); a statement holding any value of its
+    own is never kept, so no value of one request can reach another's.
     """
     stmt = _KEPT_PAGES.get(keep) if keep is not None else None
     if stmt is None:
@@ -160,9 +160,11 @@ def _ids_page_statement(entity, ids: Select, shape: "RowShape", cap: int) -> Sel
 
 
 def _only_named(stmt: Select, names: set[str]) -> bool:
-    """Is every value in the statement one of the named parameters (nothing of this request kept in it)?"""
+    """Is every value in the statement one of the named parameters, without a value of its own (nothing of
+    this request kept in it: run again without that name, the statement fails instead of using it)?"""
     cache_key = stmt._generate_cache_key()
-    return cache_key is not None and all(bind.key in names for bind in cache_key.bindparams)
+    return cache_key is not None and all(bind.key in names and bind.value is None and bind.callable is None
+                                         for bind in cache_key.bindparams)
 
 
 # --- Cursors: the sort key of the row next to a page, in the address ------------------------

@@ -17,7 +17,7 @@ import secrets
 from typing import TYPE_CHECKING, Mapping
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from siths import SithsError, build_receipt, canonical_document, verify_signed_document
 
@@ -94,7 +94,10 @@ def pending_many(session: Session, actor: Actor, nonce: str, config: Mapping) ->
     max_age = dt.timedelta(seconds=int(config.get("SITHS_SIGNING_MAX_AGE", 600)))
     if utcnow() - as_utc(batch.created_at) > max_age:
         raise Conflict(N_("Tiden för signeringen har gått ut. Gå tillbaka till beställningen och försök igen."))
-    by_id = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(batch.order_ids)))}
+    # What the signing page and the decisions' mails show, loaded with the orders (no statement per order).
+    by_id = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_(batch.order_ids)).options(
+        joinedload(Order.end_user), joinedload(Order.orderer), joinedload(Order.forvaltning), joinedload(Order.enhet),
+        selectinload(Order.lines), selectinload(Order.attest_steps))).unique()}
     return batch, [by_id[i] for i in batch.order_ids if i in by_id]
 
 

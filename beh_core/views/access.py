@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, request, url_for
 from flask_login import current_user
 
 from .. import authz
@@ -24,14 +24,25 @@ def runtime(app: Flask | None = None) -> Runtime:
     return (app or current_app).extensions[RUNTIME_KEY]
 
 
-def current_actor() -> Actor:
-    """The Actor of the logged-in user, cached for the request."""
+def current_actor(fresh: bool = False) -> Actor:
+    """The Actor of the logged-in user, cached for the request (``fresh``: read again, after a change of
+    the user's rights in this request)."""
+    if fresh:
+        g.pop("beh_actor", None)
     if "beh_actor" not in g:
         rt = runtime()
         g.beh_actor = authz.load_actor(get_session(), current_user._get_current_object(), config=rt.config,
                                        portal=rt, remote_addr=request.remote_addr)
     return g.beh_actor
 
+
+
+def after_decision_url() -> str:
+    """Where an attest decision (signed or not) leads: the attest list while the user may still see it, else
+    the start page. Someone who attests only at a step a plugin names them for (an ekonomisk attest, no
+    attest delegation) may open the list only while such a step waits for them: after their last one the
+    list would answer Åtkomst nekad under the message that the order is approved."""
+    return url_for("attest.index") if authz.allows(current_actor(fresh=True), "attest") else url_for("start.index")
 
 def requires(rule: str):
     """Decorate a view: log-in required and the named route rule must allow the actor (else 403)."""

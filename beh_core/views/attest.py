@@ -14,7 +14,7 @@ from ..services import signing, signing_batch
 from ..services.errors import ValidationFailed
 from ..services.order_queries import MANY_BATCH, STATUS_LABELS, orders_to_attest, waiting_count, waiting_for
 from ..services.paging import COUNT_CAP
-from .access import current_actor, order_or_abort, read_only, requires, runtime
+from .access import after_decision_url, current_actor, order_or_abort, read_only, requires, runtime
 from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors, page_request
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
@@ -29,18 +29,6 @@ def index():
                             page_request())
     return render_template("attest/list.html", page=page, statuses=STATUS_LABELS,
                            kinds=KIND_LABELS), 404 if page.missing else 200
-
-
-def _after_decision():
-    """Where a decision leads: the attest list while the user may still see it, else the start page.
-
-    The route rule asks again with rights read after the decision: someone who attests only at a step a
-    plugin names them for (an ekonomisk attest, no attest delegation) may open the list only while such
-    a step waits for them, so after their last one the list would answer Åtkomst nekad under the flash.
-    """
-    rt, actor = runtime(), current_actor()
-    fresh = authz.load_actor(get_session(), actor.person, actor.today, rt.config, portal=rt)
-    return redirect(url_for("attest.index") if authz.allows(fresh, "attest") else url_for("start.index"))
 
 
 class ManyForm(InputForm):
@@ -77,6 +65,12 @@ def many():
                 # Decided, withdrawn or given to another attestant meanwhile: nothing is approved.
                 raise ValidationFailed({"order": N_("Någon av de markerade beställningarna väntar inte längre på "
                                                     "din attest. Inget är godkänt. Markera på nytt.")})
+            # The list shows what the attestant can decide by the kind of their delegations; one whose
+            # delegation does not cover that very order is named here, not a bare Åtkomst nekad for all.
+            refused = [order.number for order in chosen if not authz.may_attest(actor, order)]
+            if refused:
+                raise ValidationFailed({"order": N_("Du kan inte attestera %(numbers)s. Öppna beställningen för att "
+                                                    "se varför. Inget är godkänt.", numbers=", ".join(refused))})
             if signing.signing_required(rt.config):
                 batch = signing_batch.prepare_many(db, actor, chosen)
                 return redirect(url_for("siths.sign_many", nonce=batch.nonce))
@@ -86,7 +80,7 @@ def many():
         else:
             flash(ngettext("%(num)s beställning är godkänd.", "%(num)s beställningar är godkända.", len(chosen)),
                   "info")
-            return _after_decision()
+            return redirect(after_decision_url())
     # The oldest batch only: a page of thousands of rows is neither fast nor something anyone reads through.
     orders = waiting_for(db, actor, limit=MANY_BATCH)
     waiting = waiting_count(db, actor) if len(orders) == MANY_BATCH else len(orders)
@@ -155,7 +149,7 @@ def order(number: str):
                 attest_ops.decide(db, rt, actor, order, approve=action == "approve", comment=comment)
                 flash(gettext("Beställning %(number)s är godkänd.", number=order.number) if action == "approve"
                       else gettext("Beställning %(number)s är avslagen.", number=order.number), "info")
-                return _after_decision()
+                return redirect(after_decision_url())
             abort(400)
         except ValidationFailed as failed:
             errors = failed.errors

@@ -14,7 +14,7 @@ import base64
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect,
                    render_template, request, session, url_for)
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -29,7 +29,7 @@ from ..security_headers import peer_address
 from ..services import signing, signing_batch, siths_login
 from ..services.errors import NotFound, ValidationFailed
 from ..services.order_queries import STATUS_LABELS, load_order
-from .access import current_actor, public, requires, runtime
+from .access import after_decision_url, current_actor, public, requires, runtime
 from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
 from .messages import message_text, translated
 from .auth import (CARD_END_REASONS, CARD_KEY, ENDED_KEY, _on_logout, _safe_next,  # noqa: F401 - _on_logout: tests
@@ -265,8 +265,9 @@ def sign_many(nonce: str):
         except ValidationFailed as exc:
             error = " ".join(translated(exc.errors).values())
         else:
-            flash(gettext("%(num)s beställningar är godkända.", num=len(orders)), "info")
-            return redirect(url_for("attest.index"))
+            flash(ngettext("%(num)s beställning är godkänd.", "%(num)s beställningar är godkända.", len(orders)),
+                  "info")
+            return redirect(after_decision_url())
         return render_template("siths/sign_many.html", orders=orders, pending=None, error=error), 400
     return render_template("siths/sign_many.html", orders=orders, pending=batch, error=error,
                            document_text=batch.document.decode("utf-8"),
@@ -274,7 +275,7 @@ def sign_many(nonce: str):
 
 
 @bp.get("/attest/<number>/signerad")
-@requires("attest")
+@requires("logged_in")  # the signature decides (its signer only): an ekonomisk attestant's last one leads here too
 def signed(number: str):
     """Nu är signeringen klar: the result, with Stäng fönster."""
     db = get_session()
@@ -282,7 +283,7 @@ def signed(number: str):
     row = signing.signature_of(db, order)
     if row is None or row.signer_id != current_actor().id or not authz.may_view_order(current_actor(), order):
         raise NotFound("Det finns ingen signering av dig för beställningen.")
-    return render_template("siths/signed.html", order=order, signature=row,
+    return render_template("siths/signed.html", order=order, signature=row, after=after_decision_url(),
                            statuses=STATUS_LABELS, kinds=KIND_LABELS)
 
 

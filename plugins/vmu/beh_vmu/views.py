@@ -87,7 +87,8 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
         # Every field's problem at once; a field the input layer refused keeps that message.
         errors.update({name: message for name, message in choices_refused.items() if name not in errors})
         if errors:
-            return form_page(values, errors, 400 if "enhet_id" in errors else 200)
+            # 400 for a vårdenhet posted that is not one of the user's (a forged form), not for one not chosen
+            return form_page(values, errors, 400 if "enhet_id" in errors and form.enhet_id.data is not None else 200)
         unit = next(u for u in units if u.id == form.enhet_id.data)
         checked = mass.check_rows(directory(), rows, unit=unit, item_key=form.uppdrag.data,
                                   attestant_id=form.attestant_id.data)
