@@ -320,6 +320,11 @@ class CatalogueRegistry:
         """The catalogue with the key, or None."""
         return self._catalogues.get(key or "")
 
+    def unit_label(self, key: str | None) -> str:
+        """What the unit of an order of the catalogue is called (Swedish msgid; Verksamhet when it is gone)."""
+        catalogue = self.catalogue(key)
+        return catalogue.unit_label if catalogue else N_("Verksamhet")
+
     @property
     def catalogues(self) -> list[Catalogue]:
         """Every catalogue, as the start page shows them."""

@@ -59,7 +59,7 @@ def enqueue_mail(session: Session, rt: "Runtime", *, to: Person, subject: str, t
     link = links.link_url(rt.config, to.id, link_path) if link_path else None
     body = rt.render(_template_path(template), **{**context, "to": to, "link": link,
                                                    "catalogue_title": _catalogue_title(rt),
-                                                   "unit_label": _unit_label(rt)})
+                                                   "unit_label": rt.registry.unit_label})
     domain = (rt.config.get("MAIL_FROM", "").rsplit("@", 1)[-1].strip(" >")) or "beh.local"
     message = OutboxMessage(
         to_person_id=to.id, to_address=to.email, subject=subject[:250], body=body, template=template[:80],
@@ -76,13 +76,6 @@ def _catalogue_title(rt: "Runtime"):
         catalogue = rt.registry.catalogue(key)
         return catalogue.title if catalogue else key
     return title
-
-
-def _unit_label(rt: "Runtime"):
-    def unit_label(key: str) -> str:
-        catalogue = rt.registry.catalogue(key)
-        return catalogue.unit_label if catalogue else "Verksamhet"
-    return unit_label
 
 
 # --- Sending -------------------------------------------------------------------

@@ -29,12 +29,8 @@ def register_views(app: Flask) -> None:
         catalogue = runtime().registry.catalogue(key)
         return gettext(catalogue.title) if catalogue else key
 
-    def unit_label(key: str) -> str:
-        catalogue = runtime().registry.catalogue(key)
-        return gettext(catalogue.unit_label) if catalogue else gettext("Verksamhet")
-
     app.jinja_env.globals["catalogue_title"] = catalogue_title
-    app.jinja_env.globals["unit_label"] = unit_label
+    app.jinja_env.globals["unit_label"] = lambda key: gettext(runtime().registry.unit_label(key))
     auth.init_app(app)
     template_helpers.init_app(app)
     messages.init_app(app)
