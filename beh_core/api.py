@@ -29,7 +29,7 @@ from .services.ordering import START_TOO_LATE
 from .services.person_suggest import PersonSuggestion
 from .web import (Conflict, DateField, Forbidden, IdField, IdListField, InputForm, LineInput, NotFound,
                   OrderRequest, TextAreaField, TextListField, TrimmedStringField, ValidationFailed, create_orders, current_actor, db_session,
-                  directory, draft_data, draft_discard, draft_save, draft_start, field_errors, find_person, from_query,
+                  directory, draft_data, draft_discard, draft_save, draft_sent, draft_start, field_errors, find_person, from_query,
                   may_order, may_order_at, may_order_for, orderable_units, public, requires, runtime, runtime_form,
                   suggest_persons, validate_order, valid_data)
 
@@ -56,7 +56,7 @@ __all__ = [
     "may_order_at", "may_order_for", "suggest_persons", "orderable_units", "OrderRequest", "LineInput",
     "validate_order", "create_orders", "latest_start", "START_TOO_LATE", "parse_date",
     "mask_personnummer_text",
-    "draft_start", "draft_data", "draft_save", "draft_discard",
+    "draft_start", "draft_data", "draft_save", "draft_discard", "draft_sent",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
     # the input layer: every form a plugin's view reads (control characters refused at the field)
     "InputForm", "TrimmedStringField", "TextAreaField", "IdField", "IdListField", "DateField", "TextListField", "field_errors", "from_query",

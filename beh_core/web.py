@@ -105,9 +105,18 @@ def create_orders(requests: list[OrderRequest], *, catalogue: str | None = None,
     draft = _draft(catalogue) if catalogue else None
     made = ordering.create_orders(get_session(), runtime(), current_actor(), requests, draft=draft,
                                   one_mail=one_mail, attest_link=attest_link)
-    if catalogue:
-        _forget(catalogue)
+    # The sent draft stays named in the browser's session: a second Skicka (Back, another tab) finds it and
+    # is told the orders' numbers (``draft_sent``) instead of starting over; a new draft replaces it.
     return [OrderInfo.of(order) for order in made]
+
+
+def draft_sent(catalogue: str) -> ordering.AlreadySubmitted | None:
+    """When the user's draft of the catalogue was already sent: the AlreadySubmitted naming its orders
+    (``number``, ``count``, ``last``, ``message``), for a Skicka that finds no unsent draft; else None."""
+    draft = _draft(catalogue)
+    if draft is None or draft.order_id is None:
+        return None
+    return ordering.already_submitted(get_session(), draft)
 
 
 def _draft(catalogue: str):

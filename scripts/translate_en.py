@@ -213,6 +213,13 @@ EN = {
     "Beställning %(number)s är avslagen.": "Order %(number)s is rejected.",
     "%(error)s Kontakta Service Desk.": "%(error)s Contact the Service Desk.",
     "Lösenordsuppgifterna är borttagna.": "The password details have been removed.",
+    "Lösenordsuppgifterna är redan borttagna.": "The password details have already been removed.",
+    "Beställningen är redan makulerad.": "The order has already been cancelled.",
+    "Beställning %(number)s väntar inte längre på attest. Attestanten kan inte bytas.":
+        "Order %(number)s is no longer waiting for approval. The approver cannot be changed.",
+    "Attestanten har redan bytts till %(name)s, i en annan flik eller av någon annan. Välj på nytt om du vill byta igen.":
+        "The approver has already been changed to %(name)s, in another tab or by someone else. Choose again if you "
+        "want to change it once more.",
     "Kompletteringen är skickad. Beställning %(number)s är tillbaka hos Service Desk.":
         "The additional information has been sent. Order %(number)s is back with the Service Desk.",
     "Beställning %(number)s är makulerad.": "Order %(number)s is withdrawn.",

@@ -228,3 +228,33 @@ def test_godkänn_markerade_namnger_en_beställning_som_delegeringen_inte_täcke
     page = text_of(response)
     assert f"Du kan inte attestera {outside.number}." in page and "Inget är godkänt." in page
     assert _statuses(region, [inside, outside]) == [WAITING] * 2
+
+
+def test_byt_attestant_i_två_flikar_den_andra_får_veta_vem_som_attesterar_nu(region, login):
+    """Both tabs show johek1; the first changes to perwi1, the second (still showing johek1) asks for marho1:
+    nothing changes the second time and the page says who attests now. The replaced attestant's mail link
+    leads to the order's page: it no longer waits for them."""
+    order = _orders_for_johek1(region, 1)[0]
+    johek1, perwi1 = person(region, "johek1"), person(region, "perwi1")
+    first, second = login("sarbe1"), login("sarbe1")
+    url = f"/bestallningar/{order.number}/byt-attestant"
+    for tab in (first, second):
+        assert f'name="shown_attestant_id" value="{johek1.id}"' in text_of(tab.get(url))
+    choice = {"action": "ok", "omrade_id": order.omrade_id, "enhet_id": order.enhet_id, "shown_attestant_id": johek1.id}
+    assert first.post(url, {**choice, "attestant_id": perwi1.id}).status_code == 302
+    refused = second.post(url, {**choice, "attestant_id": johek1.id})
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert ("Attestanten har redan bytts till Per Wikström (perwi1), i en annan flik eller av någon annan."
+            in page) and 'id="err-attestant_id"' in page
+    assert f'name="shown_attestant_id" value="{perwi1.id}"' in page  # the next OK is about perwi1
+    region.expire_all()
+    assert region.get(Order, order.id).attestant_id == perwi1.id
+    assert region.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "order.attestant_changed")) == 1
+    old = login("johek1")
+    answer = old.get(f"/attest/{order.number}")
+    assert answer.status_code == 303
+    assert f"Beställning {order.number} väntar inte längre på din attest." in text_of(old.get(answer.headers["Location"]))
+    assert old.post(f"/attest/{order.number}", {"action": "godkann"}).status_code == 303
+    region.expire_all()
+    assert region.get(Order, order.id).status == WAITING

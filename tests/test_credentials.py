@@ -88,7 +88,9 @@ def test_ta_bort_lösenordsuppgifter_två_gånger_tar_bort_en_gång_och_loggas_e
     page = orderer.get(f"/aterkoppling/{order.number}")  # two tabs with the same page
     assert "Ta bort lösenordsuppgifter" in text_of(page)
     assert orderer.post(f"/aterkoppling/{order.number}/ta-bort-losenord", {"bekraftad": "1"}).status_code == 302
+    assert "Lösenordsuppgifterna är borttagna." in text_of(orderer.get(f"/aterkoppling/{order.number}"))
     assert orderer.post(f"/aterkoppling/{order.number}/ta-bort-losenord", {"bekraftad": "1"}).status_code == 302
+    assert "Lösenordsuppgifterna är redan borttagna." in text_of(orderer.get(f"/aterkoppling/{order.number}"))
     region.expire_all()
     assert region.scalar(select(func.count(Credential.id))) == 0
     [event] = region.scalars(select(AuditEvent).where(AuditEvent.action == "credentials.deleted")).all()

@@ -172,6 +172,9 @@ def test_komplettering_fram_och_tillbaka(app, region, login, smtp):
                                 {"answer": "Avdelning 12"}).status_code == 403
     answered = orderer.post(f"/aterkoppling/{order.number}/komplettering", {"answer": "Avdelning 12"})
     assert answered.status_code == 302
+    # A second answer (a double click, another tab) is told there is nothing left to answer, not "no right"
+    again = orderer.post(f"/aterkoppling/{order.number}/komplettering", {"answer": "Avdelning 12"})
+    assert again.status_code == 409 and "Det finns ingen komplettering att svara på." in text_of(again)
     region.expire_all()
     assert region.get(Order, order.id).status == OrderStatus.ATTESTERAD.value
     page = text_of(desk.get(f"/servicedesk/{order.number}"))
@@ -190,6 +193,15 @@ def test_beställaren_makulerar_före_attest_men_inte_efter(app, region, login, 
     assert orderer.post(f"/aterkoppling/{order.number}/makulera", {"bekraftad": "1"}).status_code == 302
     region.expire_all()
     assert region.get(Order, order.id).status == OrderStatus.MAKULERAD.value
+    # Makulera again (another tab) and Byt attestant after it: told what happened, not "no right"
+    again = orderer.post(f"/aterkoppling/{order.number}/makulera", {"bekraftad": "1"})
+    assert again.status_code == 409 and "Beställningen är redan makulerad." in text_of(again)
+    confirm = orderer.get(f"/aterkoppling/{order.number}/makulera")
+    assert "Beställningen är redan makulerad." in text_of(orderer.get(confirm.headers["Location"]))
+    change = orderer.get(f"/bestallningar/{order.number}/byt-attestant")
+    assert change.status_code == 302
+    assert (f"Beställning {order.number} väntar inte längre på attest. Attestanten kan inte bytas."
+            in text_of(orderer.get(change.headers["Location"])))
     assert "Makulerad" in text_of(orderer.get(f"/bestallningar/{order.number}"))
     # The attestant's link now leads to the order's page, which says it no longer waits for them.
     attestant = login("johek1")

@@ -24,7 +24,8 @@ from beh_core.models import SCOPE_AREA, SCOPE_UNIT, AuditEvent, Delegation, Enhe
 from beh_core.services import attest as attest_ops
 from beh_core.services import delegation as delegation_ops
 from beh_core.services import fulfilment
-from helpers import Browser, make_config, make_order, person, person_without_permissions, text_of
+from helpers import (Browser, choose_systems, first_unit, forvaltning_id, make_config, make_order, person,
+                     person_without_permissions, start_wizard, text_of)
 from test_fulfil_support import approve, place
 
 TODAY = date.today()
@@ -366,3 +367,38 @@ def test_en_databas_som_väljer_en_förlorare_räknas_som_förlorad_kapplöpning
     assert len(errors) == 1 and getattr(errors[0].orig, "sqlstate", None) == "40P01"
     assert lost_race(errors[0])
     assert not lost_race(RuntimeError("a programming error is not a race"))
+
+
+# --- e. The same order sent from two tabs at once ----------------------------------------
+
+@pytest.mark.parametrize("round_", range(3))
+def test_samma_beställning_från_två_flikar_samtidigt_ger_en_beställning(app, region, monkeypatch, round_):
+    """Manual 000: a system that is already ordered for the user and not finished cannot be ordered again.
+    Two tabs (two logins, two drafts) that press Skicka at the same moment for the same user and system
+    give one order; the other tab is told the system is already ordered. The first is held while it checks,
+    so the second really arrives before the first has saved."""
+    from beh_core.services import ordering
+
+    end_user = person_without_permissions(region)
+    attestant = person(region, "johek1")
+    omrade, enhet = first_unit(region, "SU", "Område Medicin")
+    tabs = browsers(app, "sarbe1", "sarbe1")
+    for tab in tabs:
+        start_wizard(tab, end_user, forvaltning_id(region, "SU"))
+        choose_systems(tab, "local", {})
+        choose_systems(tab, "regional", {"lr.esmaker": {}})
+    slow_after(monkeypatch, ordering, "validate_order", 0.4)
+    fields = {"omrade_id": omrade, "enhet_id": enhet, "attestant_id": attestant.id,
+              "start_date": TODAY.isoformat(), "action": "submit"}
+    responses = together(*[lambda tab=tab: tab.post("/lr/granska", fields) for tab in tabs])
+    no_server_errors(responses)
+    region.expire_all()
+    orders = region.scalars(select(Order).where(Order.end_user_id == end_user.id)).all()
+    assert len(orders) == 1
+    assert region.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "order.created", AuditEvent.object_id == orders[0].number)) == 1
+    places = sorted(r.headers["Location"] for r in responses)
+    assert places == ["/lr/granska", f"/lr/klar/{orders[0].number}"]
+    loser = tabs[[r.headers["Location"] for r in responses].index("/lr/granska")]
+    page = text_of(loser.get("/lr/granska"))  # Post/Redirect/Get: the errors are shown on Granska
+    assert f"esMaker är redan beställd för användaren och inte klar ({orders[0].number})." in page

@@ -6,6 +6,7 @@ fails, never skips, when the server is unreachable).
 """
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -24,8 +25,8 @@ PG_ADMIN_URL = os.environ.get("BEH_TEST_PG_ADMIN_URL", "postgresql+psycopg://pos
 
 
 @pytest.fixture
-def smtp():
-    server = SmtpServer(delay=0.01).start()  # a little slow, so both senders are busy at once
+def smtp(request):
+    server = SmtpServer(delay=getattr(request, "param", 0.01)).start()  # a little slow: both senders busy at once
     yield server
     server.stop()
 
@@ -33,7 +34,7 @@ def smtp():
 @pytest.fixture
 def pg_app(request, tmp_path, smtp):
     """An app on PostgreSQL with the demo region, whatever BEH_TEST_DB says."""
-    settings = {**smtp_settings(smtp), "MAIL_BATCH_SIZE": 3}
+    settings = {**smtp_settings(smtp), "MAIL_BATCH_SIZE": 3, **getattr(request, "param", {})}
     if os.environ.get("BEH_TEST_DB") == "postgresql":
         app = create_app(make_config(request.getfixturevalue("migrated"), tmp_path, **settings))
         own = None
@@ -64,14 +65,19 @@ def pg_app(request, tmp_path, smtp):
         admin.dispose()
 
 
-def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app, smtp):
-    database = get_database(pg_app)
-    with pg_app.app_context(), database.sessionmaker() as session:
+def enqueue(app, count: int) -> None:
+    database = get_database(app)
+    with app.app_context(), database.sessionmaker() as session:
         people = list(session.scalars(select(Person).order_by(Person.id).limit(40)))
-        for n in range(120):
-            enqueue_mail(session, pg_app.extensions["beh_runtime"], to=people[n % len(people)],
+        for n in range(count):
+            enqueue_mail(session, app.extensions["beh_runtime"], to=people[n % len(people)],
                          subject=f"Meddelande {n}", template="mail/_footer.txt", context={}, link_path="/")
         session.commit()
+
+
+def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app, smtp):
+    database = get_database(pg_app)
+    enqueue(pg_app, 120)
 
     reports, errors = {}, []
 
@@ -91,5 +97,36 @@ def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app
     assert len(subjects) == 120 and len(set(subjects)) == 120
     assert reports["sändare-1"].sent > 0 and reports["sändare-2"].sent > 0
     assert reports["sändare-1"].sent + reports["sändare-2"].sent == 120
+    with database.sessionmaker() as session:
+        assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
+@pytest.mark.parametrize("smtp", [0.05], indirect=True)
+@pytest.mark.parametrize("pg_app", [{"MAIL_BATCH_SIZE": 48, "MAIL_LEASE_SECONDS": 1}], indirect=True)
+def test_en_sats_som_tar_längre_tid_än_leasen_skickas_ändå_bara_en_gång(pg_app, smtp):
+    """A slow relay: 48 messages at 50 ms take 2.4 s, the lease taken for the batch is 1 s. A second sender
+    that starts after 1.5 s finds the batch's last messages "abandoned" and takes them; the first sender
+    renews its claim before each message, sees it lost and leaves them: every message goes out once."""
+    database = get_database(pg_app)
+    enqueue(pg_app, 48)
+    reports, errors = {}, []
+
+    def sender(name: str, wait: float) -> None:
+        time.sleep(wait)
+        try:
+            reports[name] = run_sender(database, pg_app.config, worker=name)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender, args=("först", 0)), threading.Thread(target=sender, args=("sen", 1.5))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    subjects = [m["Subject"] for m in smtp.inbox.messages]
+    assert len(subjects) == 48 and len(set(subjects)) == 48
+    assert reports["sen"].sent > 0  # the second sender did take over part of the batch
+    assert reports["först"].sent + reports["sen"].sent == 48
     with database.sessionmaker() as session:
         assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}

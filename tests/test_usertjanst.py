@@ -86,6 +86,10 @@ def test_beställning_med_bytt_kostnadsställe_nivå_lagd_till_borttagen_och_til
     assert ["Kostnadsställe", "69002"] in order.fields_shown and ["Orsak", "Ny roll eller nytt uppdrag"] in order.fields_shown
     assert order.lines[0].shown == [["Nivå", "Användartjänst Avancerad"]]
     assert order.start_date == TODAY and order.end_date is None  # a started engagement without an end date
+    # Back and Skicka again (or a double click): nothing more is ordered, and the first order is named
+    again, page = send(orderer)
+    assert again == path and f"Beställningen är redan skickad. Ditt ordernummer är {order.number}." in page
+    assert orders(region) == before + 1
 
 
 def test_förvalet_lifecare_light_fylls_i_och_enkel_markeras(region, login):

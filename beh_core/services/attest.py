@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from ..messages import N_
 from .. import audit, authz
 from ..authz import Actor
-from ..models import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, Enhet, Omrade, Order, OrderLine,
-                      OrderStatus, Person, utcnow)
+from ..models import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, AuditEvent, Enhet, Omrade, Order,
+                      OrderLine, OrderStatus, Person, utcnow)
 from . import attest_rules, events, mail
 from .errors import Conflict, NotFound, ValidationFailed
 from .order_info import OrderInfo
@@ -207,11 +207,21 @@ def attestant_choices(session: Session, rt: "Runtime", order: Order, *, omrade_i
 
 
 def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order, *, omrade_id: int | None,
-                     enhet_id: int | None, attestant_id: int | None, today: date | None = None) -> Order:
-    """Byt attestant while the order waits: choose område and verksamhet (L/R) and a new attestant."""
+                     enhet_id: int | None, attestant_id: int | None, today: date | None = None,
+                     shown_attestant_id: int | None = None) -> Order:
+    """Byt attestant while the order waits: choose område and verksamhet (L/R) and a new attestant.
+
+    ``shown_attestant_id``: the attestant the orderer's page named. When another tab or person changed it
+    since, nothing is changed and the orderer is told who attests now (the last of two Byt would otherwise
+    silently replace the first, whose attestant already has the mail).
+    """
     authz.require(authz.may_change_attestant(actor, order), N_("Attestant kan bara bytas av beställaren före attest."))
     today = today or actor.today
     step = order.current_step
+    if shown_attestant_id is not None and shown_attestant_id != order.attestant_id:
+        raise ValidationFailed({"attestant_id": N_(
+            "Attestanten har redan bytts till %(name)s, i en annan flik eller av någon annan. Välj på nytt om du "
+            "vill byta igen.", name=person_name(session, order.attestant_id))})
     errors: dict[str, str] = {}
     if step.rule == "area":
         omrade = session.get(Omrade, omrade_id) if omrade_id else None
@@ -250,6 +260,14 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
     session.commit()
     events.fire(rt, events.ORDER_ATTESTANT_CHANGED, order, actor)
     return order
+
+
+def was_replaced_attestant(session: Session, order: Order, person_id: int) -> bool:
+    """Was the person the order's attestant until the orderer changed it (Byt attestant)?"""
+    changes = session.scalars(select(AuditEvent.details).where(
+        AuditEvent.object_type == "order", AuditEvent.object_id == order.number,
+        AuditEvent.action == "order.attestant_changed"))
+    return any((details or {}).get("previous_attestant_id") == person_id for details in changes)
 
 
 def person_name(session: Session, person_id: int) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ..messages import N_, label
+from ..messages import Message, N_, label
 from .. import audit, authz
 from ..authz import Actor
 from ..catalogue import CatalogItem, FulfilmentResult
@@ -300,6 +300,9 @@ def open_komplettering(session: Session, order: Order) -> Komplettering | None:
 
 def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: Order, answer: str) -> Komplettering:
     """The orderer answers the komplettering; the order goes back to the Service Desk queue."""
+    if order.orderer_id == actor.id and order.status != OrderStatus.KOMPLETTERING.value:
+        # The orderer's second answer (a double click, another tab): the first one was taken, not a lack of rights.
+        raise Conflict(N_("Det finns ingen komplettering att svara på."))
     authz.require(authz.may_answer_komplettering(actor, order), N_("Bara beställaren kan svara på kompletteringen."))
     answer = (answer or "").strip()
     if not answer:
@@ -325,10 +328,17 @@ def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: O
     return request
 
 
+def withdraw_refusal(order: Order) -> Message:
+    """Why the orderer cannot withdraw the order (it no longer waits for attest)."""
+    if order.status == OrderStatus.MAKULERAD.value:
+        return N_("Beställningen är redan makulerad.")
+    return N_("Beställningen kan bara makuleras innan den är attesterad.")
+
+
 def withdraw_order(session: Session, rt: "Runtime", actor: Actor, order: Order) -> Order:
     """Makulera: the orderer withdraws the order before attest; the attestant is told."""
     if order.orderer_id == actor.id and order.status != OrderStatus.VANTAR_PA_ATTEST.value:
-        raise Conflict(N_("Beställningen kan bara makuleras innan den är attesterad."))
+        raise Conflict(withdraw_refusal(order))
     authz.require(authz.may_withdraw(actor, order), N_("Bara beställaren kan makulera beställningen."))
     # Racing the attestant's decision: whichever commits first wins, the other gets Conflict.
     set_order_status(session, order, expected={OrderStatus.VANTAR_PA_ATTEST.value},

@@ -136,10 +136,24 @@ def _finish(database: Database, message: OutboxMessage, worker: str, config: dic
                   "claimed_by": None, "claimed_until": None, "last_error": error[:2000]}
     # Outbox bookkeeping: no audit event (see the module docstring).
     with database.sessionmaker() as session, session.begin():
-        session.execute(update(OutboxMessage).where(
+        kept = session.execute(update(OutboxMessage).where(
             OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker,
-            OutboxMessage.status == OUTBOX_SENDING).values(**values))
-    return values["status"]
+            OutboxMessage.status == OUTBOX_SENDING).values(**values)).rowcount
+    return values["status"] if kept == 1 else LOST_CLAIM
+
+
+def _renew(database: Database, message: OutboxMessage, worker: str, lease: int, now: datetime) -> bool:
+    """Extend this sender's claim on the message just before it is sent; False when the claim is gone.
+
+    A batch sent through a slow relay can outlast the lease taken for the whole batch; another sender may
+    then take the rest as a crashed sender's. Renewing per message (a compare-and-set on the claimant)
+    means a message is sent only by the sender that holds it at that moment, the lease counting from now.
+    """
+    start = max(now, utcnow())
+    with database.sessionmaker() as session, session.begin():
+        return session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker,
+            OutboxMessage.status == OUTBOX_SENDING).values(claimed_until=start + timedelta(seconds=lease))).rowcount == 1
 
 
 def _permanent(error: smtplib.SMTPException) -> bool:
@@ -182,6 +196,9 @@ def smtp_connection(config: dict) -> smtplib.SMTP:
     return smtp
 
 
+LOST_CLAIM = "lost"  # _finish: another sender had taken the message over (its lease had run out)
+
+
 def send_pending(database: Database, config: dict, *, worker: str | None = None,
                  now: datetime | None = None) -> SendReport:
     """Claim one batch of due messages, deliver them over SMTP and record the outcome."""
@@ -204,8 +221,11 @@ def send_pending(database: Database, config: dict, *, worker: str | None = None,
         smtp = smtp_connection(config)
     except (OSError, smtplib.SMTPException) as error:
         connection_error = f"SMTP-servern svarar inte: {error}"
+    lease = int(config.get("MAIL_LEASE_SECONDS", 300))
     for message in claimed:
         error, permanent = connection_error, False
+        if not _renew(database, message, worker, lease, now):
+            continue  # the lease ran out during this batch and another sender has the message now
         if not message.to_address:
             error, permanent = "Mottagaren saknar e-postadress i katalogen.", True
         elif error is None:

@@ -24,6 +24,7 @@ from ..models import (STEP_LATER, STEP_WAITING, Enhet, Forvaltning, HeldPermissi
                       OrderAttestStep, OrderDraft, OrderLine, OrderStatus, Person, utcnow)
 from . import attest_rules, events, mail
 from .directory import has_engagement_for
+from .directory_bulk import chunks
 from .directory_api import Directory, ForvaltningInfo, PersonInfo, held_info
 from ..messages import Message, N_, join, label
 from .errors import Conflict, ValidationFailed
@@ -484,15 +485,45 @@ def _consume_draft(session: Session, draft: OrderDraft | None) -> None:
                             .values(updated_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     if taken != 1:
         session.rollback()
-        row = session.execute(select(OrderDraft.order_id, OrderDraft.order_count).where(OrderDraft.id == draft.id)).first()
-        if not row or not row.order_id:
-            raise AlreadySubmitted("", 1)
-        # The draft's orders: the first one, and the orderer's next ones of the catalogue made with it (one
-        # transaction), so a second Skicka shows the same "c100213 – c100215" as the first.
-        numbers = session.scalars(select(Order.number).where(
-            Order.orderer_id == draft.person_id, Order.catalogue == draft.catalogue, Order.id >= row.order_id)
-            .order_by(Order.id).limit(max(1, row.order_count or 1))).all()
-        raise AlreadySubmitted(numbers[0] if numbers else "", row.order_count or 1, numbers[-1] if numbers else "")
+        raise already_submitted(session, draft)
+
+
+def already_submitted(session: Session, draft: OrderDraft) -> AlreadySubmitted:
+    """The AlreadySubmitted of a draft that was sent (a double click, another tab, Back and Skicka again):
+    the first and last of the orders made from it, so a second Skicka shows what the first one did."""
+    row = session.execute(select(OrderDraft.order_id, OrderDraft.order_count).where(OrderDraft.id == draft.id)).first()
+    if not row or not row.order_id:
+        return AlreadySubmitted("", 1)
+    # The draft's first order, and the orderer's next ones of the same catalogue (the draft's own name may
+    # differ: a mass order's draft makes orders of the catalogue it orders from), made in one transaction.
+    first_catalogue = select(Order.catalogue).where(Order.id == row.order_id).scalar_subquery()
+    numbers = session.scalars(select(Order.number).where(
+        Order.orderer_id == draft.person_id, Order.catalogue == first_catalogue, Order.id >= row.order_id)
+        .order_by(Order.id).limit(max(1, row.order_count or 1))).all()
+    return AlreadySubmitted(numbers[0] if numbers else "", row.order_count or 1, numbers[-1] if numbers else "")
+
+
+def _lock_end_users(session: Session, end_user_ids: list[int | None]) -> None:
+    """Hold the end users' rows until the commit, so the checks below see every order sent before.
+
+    "An unfinished order for the same thing blocks a second one" is read, then written: two tabs sending
+    the same order at once would both read "nothing unfinished" and both insert. The second now waits
+    here until the first commits and then reads its order (READ COMMITTED: each statement sees what is
+    committed). PostgreSQL: ``FOR NO KEY UPDATE``, in id order so two mass orders cannot deadlock, and
+    without blocking the foreign-key checks of rows that merely name the person. SQLite: a no-op UPDATE
+    of the same rows takes the database's write lock, which serializes the writers the same way.
+    """
+    ids = sorted({i for i in end_user_ids if i})
+    if not ids:
+        return
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for part in chunks(ids):
+        if sqlite:
+            session.execute(update(Person).where(Person.id.in_(part)).values(active=Person.active)
+                            .execution_options(synchronize_session=False))
+        else:
+            session.execute(select(Person.id).where(Person.id.in_(part)).order_by(Person.id)
+                            .with_for_update(key_share=True)).all()
 
 
 def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, *,
@@ -516,6 +547,7 @@ def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[
     """
     today = today or actor.today
     _consume_draft(session, draft)
+    _lock_end_users(session, [r.end_user_id for r in requests])
     # A mass order: what the requests share is looked up once; nothing is flushed between the checks.
     batch = prefetch(session, (r.end_user_id for r in requests)) if len(requests) > 1 else None
     checked: list[Prepared] = []

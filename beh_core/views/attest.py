@@ -111,14 +111,18 @@ def _order_for_attest(number: str):
     if authz.may_attest(actor, order):
         return order
     theirs = order.attestant_id == actor.id or any(step.attestant_id == actor.id for step in order.attest_steps)
-    # "No longer waits for you" only when true: their step is decided, or the order no longer waits at all.
-    # A step still ahead of them, or one waiting that they may not decide (their own order, no delegation
-    # covering it), is Åtkomst nekad as for anyone else.
+    # "No longer waits for you" only when true: their step is decided, the order no longer waits at all, or
+    # the orderer gave it to another attestant (Byt attestant: the mail's link still leads here). A step
+    # still ahead of them, or one waiting that they may not decide (their own order, no delegation covering
+    # it), is Åtkomst nekad as for anyone else.
     decided = any(step.attestant_id == actor.id and step.status in (STEP_APPROVED, STEP_REJECTED)
                   for step in order.attest_steps)
-    if theirs and (decided or order.status != attest_ops.WAITING) and authz.may_view_order(actor, order):
+    replaced = not theirs and attest_ops.was_replaced_attestant(get_session(), order, actor.id)
+    if (theirs and (decided or order.status != attest_ops.WAITING)) or replaced:
         flash(gettext("Beställning %(number)s väntar inte längre på din attest.", number=order.number), "info")
-        abort(redirect(url_for("orders.show", number=order.number), 303))
+        target = url_for("orders.show", number=order.number) if authz.may_view_order(actor, order) \
+            else after_decision_url()
+        abort(redirect(target, 303))
     abort(403)
 
 

@@ -11,6 +11,7 @@ from ..db import get_session
 from ..services import credentials, fulfilment, links
 from ..services.errors import ValidationFailed
 from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
+from .messages import message_text
 from .order_context import fulfilment_context
 
 bp = Blueprint("feedback", __name__)
@@ -117,8 +118,10 @@ def delete_credentials(number: str):
     order = _own_order(number)
     if not _confirmed():
         return redirect(url_for("feedback.confirm_delete_credentials", number=number))
-    credentials.delete_credentials(get_session(), current_actor(), order)
-    flash(gettext("Lösenordsuppgifterna är borttagna."), "info")
+    if credentials.delete_credentials(get_session(), current_actor(), order):
+        flash(gettext("Lösenordsuppgifterna är borttagna."), "info")
+    else:  # a second click, another tab: nothing was left to delete
+        flash(gettext("Lösenordsuppgifterna är redan borttagna."), "info")
     return redirect(url_for("feedback.show", number=number))
 
 
@@ -146,7 +149,7 @@ def confirm_withdraw(number: str):
     """The confirmation page of Makulera: the order and its lines."""
     order = _own_order(number)
     if not authz.may_withdraw(current_actor(), order):
-        flash(gettext("Beställningen kan bara makuleras innan den är attesterad."), "error")
+        flash(message_text(fulfilment.withdraw_refusal(order)), "error")
         return redirect(url_for("orders.show", number=number))
     return render_template(
         "confirm.html", title=gettext("Makulera beställning %(number)s?", number=order.number),

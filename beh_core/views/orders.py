@@ -51,6 +51,7 @@ class ChangeAttestantForm(InputForm):
     omrade_id = IdField()
     enhet_id = IdField()
     attestant_id = IdField()
+    shown_attestant_id = IdField()  # the attestant the page named as Nuvarande attestant
     action = TrimmedStringField()
 
 
@@ -172,6 +173,11 @@ def change_attestant(number: str):
     order = _visible_order(number)
     actor = current_actor()
     if not authz.may_change_attestant(actor, order):
+        if order.orderer_id == actor.id and order.status != attest_ops.WAITING:
+            # A second tab, an old link: the order was decided or withdrawn meanwhile; say so on its page.
+            flash(gettext("Beställning %(number)s väntar inte längre på attest. Attestanten kan inte bytas.",
+                          number=order.number), "info")
+            return redirect(url_for("orders.show", number=number))
         abort(403)
     by_area = order.current_step.rule == "area"
     posted = ChangeAttestantForm(formdata=request.values)
@@ -188,7 +194,8 @@ def change_attestant(number: str):
         errors = field_errors(posted)
     elif request.method == "POST":
         try:
-            attest_ops.change_attestant(db, rt, actor, order, **form)
+            attest_ops.change_attestant(db, rt, actor, order, **form,
+                                        shown_attestant_id=valid_data(posted)["shown_attestant_id"])
         except ValidationFailed as failed:
             errors = failed.errors
         else:

@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, IdField, InputForm, TextListField,
                           TrimmedStringField, ValidationFailed, create_orders, current_actor, directory,
-                          draft_discard, field_errors, find_person, from_query, mask_personnummer_text,
+                          draft_discard, draft_sent, field_errors, find_person, from_query, mask_personnummer_text,
                           may_order_for, requires, runtime_form, suggest_persons, valid_data)
 
 from . import flow, rules
@@ -390,10 +390,16 @@ def make_blueprint(data: rules.Data) -> Blueprint:
     def choose_post(catalogue: str):
         """Lägg till, Ta bort, Föregående, Skicka."""
         draft = flow.load()
-        need_person(draft)
         form = ChooseForm()
         form.validate()
         action, values = _action(form, ""), valid_data(form)
+        if not draft and action == "skicka":
+            sent = draft_sent(rules.CATALOGUE)  # a second Skicka (Back, a double click): what the first made
+            if sent is not None:
+                flash(sent.message, "info")
+                return redirect(url_for("usertjanst.done", number=sent.number) if sent.number
+                                else url_for("start.index"))
+        need_person(draft)
         back = url_for("usertjanst.choose", sok=values["sok"] or None, forfin=values["forfin"] or None)
         if action.startswith("add:"):
             level = data.level(action.split(":", 1)[1])

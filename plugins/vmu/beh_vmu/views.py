@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
 from beh_core.api import (N_, Conflict, DateField, IdField, InputForm, TextAreaField, TrimmedStringField,
-                          ValidationFailed, create_orders, current_actor, directory, draft_data, draft_discard,
+                          ValidationFailed, create_orders, current_actor, directory, draft_data, draft_discard, draft_sent,
                           draft_start, field_errors, requires)
 
 from . import mass
@@ -121,7 +121,12 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
     def send(catalogue: str):
         """Skicka beställning: one order per valid row, all in one transaction, one mail to the attestant."""
         draft = draft_data(MASS_CATALOGUE)
-        if request.form.get("action") == "andra" or not draft or "rows" not in draft:
+        if request.form.get("action") == "andra":
+            return redirect(url_for("vmu.mass_order"))
+        if not draft:
+            sent = draft_sent(MASS_CATALOGUE)  # a second Skicka (Back, a double click): what the first one made
+            return _sent_already(sent) if sent is not None else redirect(url_for("vmu.mass_order"))
+        if "rows" not in draft:
             return redirect(url_for("vmu.mass_order"))
         rows = [mass.Row.from_dict(r) for r in draft["rows"]]
         requests = mass.requests_for(rows, unit_id=draft["enhet_id"], item_key=draft["uppdrag"],
@@ -139,15 +144,20 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
                                                 "params": getattr(m, "params", {})} for m in failed.errors.values()]}
             return redirect(url_for("vmu.review"))
         except Conflict as conflict:  # sent already (a double click): show what was made, as the first Skicka did
-            number = getattr(conflict, "number", "")
-            if not number:  # lost a race to another Skicka or tab: say so, and where the orders are
-                flash(conflict.message, "info")
-                return redirect(url_for("orders.mine"))
-            session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": number,
-                                 "last": getattr(conflict, "last", "") or number}
-            return redirect(url_for("vmu.done"))
+            return _sent_already(conflict)
         # The order numbers of one transaction, first and last (the session cookie cannot hold 10,000 numbers).
         session[DONE_KEY] = {"count": len(made), "first": made[0].number, "last": made[-1].number}
+        return redirect(url_for("vmu.done"))
+
+    def _sent_already(conflict: Conflict):
+        """The page after a Skicka of a list that was sent already: the first Skicka's order numbers."""
+        number = getattr(conflict, "number", "")
+        if not number:  # lost a race to another Skicka or tab: say so, and where the orders are
+            flash(conflict.message, "info")
+            return redirect(url_for("orders.mine"))
+        flash(N_("Listan är redan skickad. Inga nya beställningar är gjorda."), "info")
+        session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": number,
+                             "last": getattr(conflict, "last", "") or number}
         return redirect(url_for("vmu.done"))
 
     @bp.get("/flera/klar", defaults=HERE)
