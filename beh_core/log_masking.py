@@ -19,18 +19,22 @@ import re
 # (19800101%2D1234, 19800101+-+1234, 19800101%20%E2%80%93%201234). The portal reads some of these forms as a
 # personnummer, and the rest are one still.
 _SEP = r"(?:[-+_./\s\u2010-\u2015\u2212]|%2[bBdD0eEfF]|%5[fF]|%[eE]2%80%9[0-5]|%[eE]2%88%92){0,6}"
+# Between the parts of the date: the same, fewer (1987-06-12-0014 and 1987 06 12 0014 are read as one number by
+# the portal's searches, so they are one in a log too).
+_DATE_SEP = _SEP.replace("{0,6}", "{0,3}")
 # ÅÅÅÅMMDDNNNN (12 digits, day + 60 for a samordningsnummer) and ÅÅMMDD-NNNN (10 digits, date-shaped).
-PNR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2}[01]\d[0-9]\d)" + _SEP + r"\d{4}(?!\d)")
-SHORT_PNR_RE = re.compile(r"(?<!\d)(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01]))"
-                          + _SEP + r"\d{4}(?!\d)")
+PNR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})" + _DATE_SEP + r"([01]\d)" + _DATE_SEP + r"([0-9]\d)"
+                    + _SEP + r"\d{4}(?!\d)")
+SHORT_PNR_RE = re.compile(r"(?<!\d)(\d{2})" + _DATE_SEP + r"(0[1-9]|1[0-2])" + _DATE_SEP
+                          + r"(0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])" + _SEP + r"\d{4}(?!\d)")
 HANDLER_LOGGERS = ("", "werkzeug", "gunicorn", "gunicorn.access", "gunicorn.error", "sqlalchemy", "beh_core",
                    "flask.app", "alembic")
 
 
 def mask_text(text: str) -> str:
     """Replace every personnummer-shaped number by its birth date and ****."""
-    text = PNR_RE.sub(lambda m: f"{m.group(1)}-****", text)
-    return SHORT_PNR_RE.sub(lambda m: f"{m.group(1)}-****", text)
+    text = PNR_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}-****", text)
+    return SHORT_PNR_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}-****", text)
 
 
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -95,22 +95,51 @@ def test_ett_oväntat_fel_ger_en_svensk_sida_och_ingen_spårutskrift(app, region
     assert "internal detail" not in page and "Traceback" not in page
 
 
+def _ordered_for(region, vgr_id: str):
+    """sarbe1 has ordered for the person (Mina identiteter lists them)."""
+    end_user = person(region, vgr_id)
+    make_order(region, orderer=person(region, "sarbe1"), end_user=end_user, attestant=person(region, "johek1"),
+               forvaltning_code="NH", omrade_name="Område Norr")
+    return end_user
+
+
 def test_mina_identiteter_byter_personnummer_mot_vgr_id_i_adressen(region, login):
     browser = login("sarbe1")
-    eriny1 = person(region, "eriny1")
+    eriny1 = _ordered_for(region, "eriny1")
+    pnr = eriny1.personnummer
     browser.get("/mina-identiteter")
-    response = browser.post("/mina-identiteter", {"sok": eriny1.personnummer})
-    assert response.status_code == 303
-    location = response.headers["Location"]
-    assert location.endswith("/mina-identiteter?sok=eriny1")
-    assert eriny1.personnummer[:8] not in location
+    # However the number is typed: with or without dashes, dashes in the date, the 10-digit form
+    for typed in (pnr, f"{pnr[:8]}-{pnr[8:]}", f"{pnr[:4]}-{pnr[4:6]}-{pnr[6:8]}-{pnr[8:]}", f"{pnr[2:8]}-{pnr[8:]}",
+                  f"{pnr[:4]} {pnr[4:6]} {pnr[6:8]} {pnr[8:]}"):
+        response = browser.post("/mina-identiteter", {"sok": typed})
+        assert response.status_code == 303, typed
+        location = response.headers["Location"]
+        assert location.endswith("/mina-identiteter?sok=eriny1"), (typed, location)
+        assert pnr[8:] not in location
+
+
+def test_mina_identiteter_namnger_bara_den_man_har_beställt_för(region, login):
+    """A personnummer of someone in KiV the user never ordered for gets the same answer as a number nobody has:
+    otherwise the search would tell anyone whose every personnummer is, a number at a time."""
+    browser = login("andlu1")
+    johek1 = person(region, "johek1")
+    browser.get("/mina-identiteter")
+    for typed in (johek1.personnummer, "19000101-0008"):
+        response = browser.post("/mina-identiteter", {"sok": typed})
+        assert response.status_code == 200, typed
+        page = text_of(response)
+        assert "Ingen identitet hittades." in page and "johek1" not in page and "Ekström" not in page
+    response = browser.get(f"/mina-identiteter?sok={johek1.personnummer}")
+    assert response.status_code == 303 and "johek1" not in response.headers["Location"]
 
 
 def test_mina_identiteter_visar_aldrig_ett_personnummer_från_adressen(region, login):
     browser = login("sarbe1")
-    eriny1 = person(region, "eriny1")
-    response = browser.get(f"/mina-identiteter?sok={eriny1.personnummer}")
-    assert response.status_code == 303 and eriny1.personnummer[:8] not in response.headers["Location"]
+    eriny1 = _ordered_for(region, "eriny1")
+    for typed in (eriny1.personnummer, f"{eriny1.personnummer[:4]}-{eriny1.personnummer[4:6]}-"
+                  f"{eriny1.personnummer[6:8]}-{eriny1.personnummer[8:]}", eriny1.personnummer[2:]):
+        response = browser.get(f"/mina-identiteter?sok={typed}")
+        assert response.status_code == 303 and eriny1.personnummer[8:] not in response.headers["Location"], typed
     unknown = browser.get("/mina-identiteter?sok=19000101-0008")
     assert unknown.status_code == 303 and "19000101" not in unknown.headers["Location"]
 

@@ -90,9 +90,22 @@ def test_personnummer_skickas_med_post_och_syns_aldrig_i_adressen(region, login,
 
 def test_personnummer_i_en_gammal_adress_byts_mot_vgr_id(region, login, orders):
     _, eriny1, _ = orders
-    response = login("sarbe1").get("/bestallningar/alla?slutanvandare=" + eriny1.personnummer)
-    assert response.status_code == 303
-    assert eriny1.personnummer not in response.headers["Location"]
+    pnr = eriny1.personnummer
+    browser = login("sarbe1")
+    # However it is typed: dashes in the date too, spaces, the 10-digit form; the list and the queue alike
+    for typed in (pnr, f"{pnr[:4]}-{pnr[4:6]}-{pnr[6:8]}-{pnr[8:]}", f"{pnr[:4]}+{pnr[4:6]}+{pnr[6:8]}+{pnr[8:]}",
+                  f"{pnr[2:8]}-{pnr[8:]}"):
+        response = browser.get("/bestallningar/alla?slutanvandare=" + typed)
+        assert response.status_code == 303, typed
+        assert pnr[8:] not in response.headers["Location"] and "slutanvandare=eriny1" in response.headers["Location"]
+    desk = login("lensa1")
+    response = desk.get(f"/servicedesk/?person={pnr[:4]}-{pnr[4:6]}-{pnr[6:8]}-{pnr[8:]}")
+    assert response.status_code in (302, 303) and pnr[8:] not in response.headers["Location"]
+    assert "person=eriny1" in response.headers["Location"]
+    # A part of the masked digits is no person either: told at the field, never carried into the address
+    partial = browser.get("/bestallningar/alla?slutanvandare=" + pnr[:11])
+    assert partial.status_code == 400 and "Location" not in partial.headers
+    assert "Personnumret ska anges med 12 siffror enligt formatet ÅÅÅÅMMDDNNNN." in text_of(partial)
 
 
 def test_okänt_personnummer_och_felaktigt_datum_sägs_vid_fältet(region, login, orders):

@@ -363,3 +363,28 @@ def test_ett_tomt_formulär_säger_alla_fel_på_en_gång_i_en_felruta(app, regio
         assert message in page, message
     assert page.count('id="error-summary"') == 1
     assert orders_of(region) == 0
+
+
+def test_en_lista_med_ett_födelsedatums_alla_personnummer_visas_inte_rad_för_rad(app, region, login, orderer_world):
+    """Every possible personnummer of one birth date (the masked part is shown on every page) in one list:
+    shown row by row, the one row that names someone would tell whose number it is. More than a handful of
+    personnummer that nobody has refuses the list at the field, naming no one and keeping nothing."""
+    from beh_core.identifiers import luhn_check_digit
+
+    e1, orderer, attestant = orderer_world
+    target = person(region, "eriny1")
+    birth = target.personnummer[:8]
+    numbers = [f"{birth}{serial:03d}{luhn_check_digit(birth[2:] + f'{serial:03d}')}" for serial in range(1000)]
+    assert target.personnummer in numbers
+    browser = login(orderer.vgr_id)
+    browser.get("/vmu/flera")
+    response = browser.post("/vmu/flera", mass_form(e1, attestant, numbers))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "999 personnummer i listan finns inte i KiV (högst 20 får saknas)." in page
+    assert target.vgr_id not in page and target.last_name not in page
+    assert browser.get("/vmu/flera/granska").headers["Location"].endswith("/vmu/flera")  # nothing checked is kept
+    # A list with a few typos is still shown row by row
+    few = [target.personnummer] + [n for n in numbers if n != target.personnummer][:20]
+    assert browser.post("/vmu/flera", mass_form(e1, attestant, few)).status_code == 302
+    assert target.vgr_id in text_of(browser.get("/vmu/flera/granska"))

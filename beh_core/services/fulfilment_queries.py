@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import AuditEvent, Komplettering, LineFulfilment, Order
-from .paging import Page
+from .paging import Page, page_offset
 
 def order_history(session: Session, order: Order, page: int = 1, size: int = 50) -> Page:
     """The order's audit events (who did what, when), oldest first, with their actors."""
@@ -16,7 +16,7 @@ def order_history(session: Session, order: Order, page: int = 1, size: int = 50)
     pages = max(1, math.ceil(total / size))
     page = min(max(1, page), pages)
     rows = list(session.scalars(select(AuditEvent).where(where).options(joinedload(AuditEvent.actor))
-                                .order_by(AuditEvent.at, AuditEvent.id).offset((page - 1) * size).limit(size)))
+                                .order_by(AuditEvent.at, AuditEvent.id).offset(page_offset(page, size)).limit(size)))
     return Page(rows, total, page, pages)
 
 

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from ..authz import Actor
 from ..identifiers import mask_personnummer
 from ..models import HeldPermission, OrderedFor, Person
-from .paging import COUNT_CAP, Page
+from .errors import ValidationFailed
+from .paging import COUNT_CAP, Page, page_offset
+from .person_match import persons_matching
 from .person_suggest import key_clause
 
 
@@ -45,12 +47,28 @@ def _page(session: Session, pairs, page: int, size: int) -> tuple[int, list]:
     total = select(func.count().label("n")).select_from(pairs.limit(COUNT_CAP + 1).subquery("counted")) \
         .subquery("total")
     shown = pairs.order_by(OrderedFor.last_ordered_at.desc(), OrderedFor.person_id.desc()) \
-        .offset((page - 1) * size).limit(size).subquery("shown")
+        .offset(page_offset(page, size)).limit(size).subquery("shown")
     rows = session.execute(
         select(total.c.n, Person, shown.c.last).select_from(total)
         .outerjoin(shown.join(Person, Person.id == shown.c.person_id), true())
         .order_by(shown.c.last.desc(), Person.id.desc())).all()
     return (rows[0][0] if rows else 0), [(person, last) for _n, person, last in rows]
+
+
+def vgr_id_ordered_for(session: Session, actor: Actor, typed: str) -> str | None:
+    """The VGR-ID of the person a typed personnummer names, if the actor has ordered for them; else None.
+
+    Mina identiteter searches only the persons the beställare ordered for. Naming anyone else in KiV here
+    would answer "whose is this number?" for every personnummer, a number at a time.
+    """
+    try:
+        ids = persons_matching(session, typed, "sok")
+    except ValidationFailed:  # a date that does not exist or a wrong check digit: nobody has it
+        return None
+    if not ids:
+        return None
+    return session.scalar(select(Person.vgr_id).join(OrderedFor, OrderedFor.person_id == Person.id).where(
+        OrderedFor.orderer_id == actor.id, Person.id.in_(ids)).limit(1))
 
 
 def my_identities(session: Session, actor: Actor, text: str = "", page: int = 1, size: int = 15,

@@ -29,6 +29,16 @@ COUNT_CAP = 1000
 PROBED_COUNT_CAP = 150
 LAST = -1  # PageRequest.number of "Sista sidan"
 MAX_PAGE_NUMBER = 10_000_000
+MAX_OFFSET = 2**31 - 1  # PostgreSQL's OFFSET parameter is an integer: a larger one is an error, not an empty page
+
+
+def page_offset(page: int, size: int) -> int:
+    """The OFFSET of page ``page`` (1-based) of ``size`` rows, at most what the database takes.
+
+    A page number that fits an integer can still give an offset that does not (sida=85899347 of 25 rows);
+    such a page lies far beyond every list, so the largest offset gives the same answer: no rows.
+    """
+    return min((max(1, page) - 1) * size, MAX_OFFSET)
 
 
 @dataclass
@@ -100,7 +110,7 @@ def paginate(session: Session, stmt: Select, page: int, size: int, *order_by, ca
     if asked > pages and not capped:
         return Page([], total, pages, pages, capped, missing=True, asked=asked)
     page = min(asked, pages)
-    rows = list(session.scalars(stmt.order_by(*order_by).offset((page - 1) * size).limit(size)).unique())
+    rows = list(session.scalars(stmt.order_by(*order_by).offset(page_offset(page, size)).limit(size)).unique())
     return Page(rows, total, page, pages, capped, missing=page != asked, asked=asked if page != asked else None)
 
 
@@ -131,7 +141,7 @@ def paginate_ids(session: Session, entity, ids: Callable[[], Select], page: int,
             _KEPT_PAGES[keep] = stmt
     asked = max(1, page)
     found = session.connection().execute(
-        stmt, {**(values or {}), "page_offset": (asked - 1) * size, "page_size": size, "count_limit": cap + 1}).all()
+        stmt, {**(values or {}), "page_offset": page_offset(asked, size), "page_size": size, "count_limit": cap + 1}).all()
     shown = [shape.make(tuple(row[1:])) for row in found if row[1] is not None]
     total = found[0][0] if found else 0
     capped = total > cap

@@ -24,7 +24,8 @@ from .errors import ValidationFailed
 
 PERSON_LIMIT = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
-_PNR = re.compile(r"^\d{8}[-+]?\d{4}$", re.ASCII)
+_SEPARATORS = re.compile(r"[-+\s]")  # as the suggestions read a typed number: 1987-06-12-0014, 870612 0014
+BIRTH_DATE_DIGITS = 8  # ÅÅÅÅMMDD: what every page shows of a personnummer
 _HSA = re.compile(r"^se\d", re.IGNORECASE | re.ASCII)
 TOO_MANY = N_("Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
               "eller ange VGR-ID.")
@@ -64,10 +65,10 @@ def persons_matching(session: Session, typed: str, field: str, *, limit: int = P
     value = (typed or "").strip()
     compact = value.replace(" ", "")
     try:
-        if _PNR.match(compact):
-            ids = list(session.scalars(select(Person.id).where(
-                Person.personnummer == normalise_personnummer(compact))))
-            return ids
+        digits = _digits(value)
+        if digits is not None and len(digits) > BIRTH_DATE_DIGITS:
+            return list(session.scalars(select(Person.id).where(
+                Person.personnummer.in_(personnummer_readings(digits)))))
         if _HSA.match(compact) and "-" in compact:
             hsa = normalise_hsa_id(compact)
             return list(session.scalars(select(Person.id).where(Person.hsa_id.in_({hsa, hsa.upper()}))))
@@ -86,9 +87,34 @@ def persons_matching(session: Session, typed: str, field: str, *, limit: int = P
     return ids
 
 
+def _digits(typed: str) -> str | None:
+    """The typed text without separators when it is only digits (a number typed any way), else None."""
+    compact = _SEPARATORS.sub("", typed or "")
+    return compact if compact and compact.isascii() and compact.isdigit() else None
+
+
+def personnummer_readings(digits: str) -> list[str]:
+    """The 12-digit personnummer a typed number may be: itself (12 digits), or a 10-digit ÅÅMMDDNNNN in
+    either century; InvalidIdentifier when none of them is a valid personnummer."""
+    if len(digits) == 10:
+        valid = []
+        for century in ("19", "20"):
+            try:
+                valid.append(normalise_personnummer(century + digits))
+            except InvalidIdentifier:
+                continue
+        if valid:
+            return valid
+        normalise_personnummer("19" + digits)  # raises the reason: a date that does not exist, the check digit
+    return [normalise_personnummer(digits)]
+
+
 def is_personnummer(typed: str) -> bool:
-    """Does the text look like a personnummer (it must then never travel in a URL)?"""
-    return bool(_PNR.match((typed or "").replace(" ", "")))
+    """Does the text hold more of a personnummer than its birth date (then it must never travel in a URL or a
+    log)? Digits typed any way: 198706120014, 19870612-0014, 1987-06-12-0014, 870612-0014, or a part of them
+    that goes past the birth date."""
+    digits = _digits(typed)
+    return digits is not None and len(digits) > BIRTH_DATE_DIGITS
 
 
 def vgr_id_of_personnummer(session: Session, typed: str, field: str) -> str | None:

@@ -11,10 +11,9 @@ from flask_login import current_user
 
 from .. import authz
 from ..db import get_session
-from ..services.identities import my_identities
+from ..services.identities import my_identities, vgr_id_ordered_for
 from ..services.paging import Page
-from ..services.errors import ValidationFailed
-from ..services.person_match import is_personnummer, vgr_id_of_personnummer
+from ..services.person_match import is_personnummer
 from .access import current_actor, read_only, requires, runtime
 from .forms import (SEARCH_TEXT_MAX, InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_number,
                     valid_data)
@@ -67,10 +66,8 @@ def identities():
     text = valid_data(form)["sok"] or ""
     db = get_session()
     if is_personnummer(text):
-        try:
-            vgr_id = vgr_id_of_personnummer(db, text, "sok")
-        except ValidationFailed:  # a date that does not exist or a wrong check digit: nobody has it
-            vgr_id = None
+        # Only someone the user ordered for is named: for anyone else, as for nobody, "Ingen identitet hittades".
+        vgr_id = vgr_id_ordered_for(db, current_actor(), text)
         if vgr_id is not None:
             return redirect(url_for("my_data.identities", sok=vgr_id), 303)
         if request.method == "GET":  # typed into the address: never shown back from there

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from beh_core.api import (DELEGATION_AREA, Directory, EngagementInfo, HeldPermissionInfo,
-                          KostnadsstalleInfo, latest_start, parse_date)
+                          KostnadsstalleInfo, latest_start, mask_personnummer_text, parse_date)
 
 CATALOGUE = "usertjanst"
 ITEM = "usertjanst"  # one item: the level is its field, so a person holds one användartjänst at most
@@ -152,8 +152,9 @@ def kostnadsstalle_problem(directory: Directory, code: str, orderer_id: int, end
         return _N("Kostnadsstället får vara högst %(max)s tecken."), {"max": KOSTNADSSTALLE_MAX}
     found = directory.kostnadsstalle(code)
     if found is None:
+        # The code is said back as typed, but a personnummer typed into the wrong field is masked here too.
         return (_N("Kostnadsställe %(code)s finns inte i KiV. Kontrollera numret eller sök fram kostnadsstället."),
-                {"code": code})
+                {"code": mask_personnummer_text(code)})
     return responsible_problem(found, orderer_id, end_user_id)
 
 

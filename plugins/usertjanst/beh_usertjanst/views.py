@@ -187,9 +187,11 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         return redirect(url_for("usertjanst.start") if held else url_for("usertjanst.costs"))
 
     def _nobody(query: str):
-        """Why nobody was found: the exact key of someone the beställare may not order for, or nothing at all."""
+        """Why nobody was found: the exact VGR-ID or HSA-id of someone the beställare may not order for, or
+        nothing at all. A personnummer of someone outside the delegations is "nobody" too: naming them would
+        tell anyone whose a personnummer is (VGR-ID and HSA-id name a person on every page anyway)."""
         person = None
-        for field in ("vgr_id", "hsa_id", "personnummer"):
+        for field in ("vgr_id", "hsa_id"):
             try:
                 person = find_person(field, query)
                 break

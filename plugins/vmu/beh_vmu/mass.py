@@ -24,6 +24,11 @@ MAX_ROWS = 10_000
 MAX_FILE_BYTES = 2_000_000
 TEMPLATE_CSV = "identitet\n19121212-1212\nSE2321000131-P000000123456\neriny1\n"
 NOTHING_TO_ORDER = N_("Ingen rad kan beställas. Ändra listan och kontrollera igen.")
+NOBODY = N_("Ingen person med denna identitet finns i KiV.")
+# At most this many rows of personnummer that nobody in KiV has: a list of a birth date's thousand possible
+# numbers would otherwise say, by which row names someone, whose number is which (a beställare's own list
+# has a typo or two, not hundreds).
+UNKNOWN_PERSONNUMMER_MAX = 20
 _NUMBERISH = re.compile(r"^[\d\s+-]+$")
 
 
@@ -150,7 +155,7 @@ def check_rows(directory: Directory, texts: list[str], *, unit: UnitInfo, item_k
         elif text in malformed:
             row.problem = malformed[text]
         elif person is None:
-            row.problem = N_("Ingen person med denna identitet finns i KiV.")
+            row.problem = NOBODY
         elif person.id in seen_person:
             row.problem = N_("Dubblett: samma person som rad %(row)s.", row=seen_person[person.id])
         elif not person.active or person.id not in engaged:
@@ -167,6 +172,18 @@ def check_rows(directory: Directory, texts: list[str], *, unit: UnitInfo, item_k
             seen_person.setdefault(person.id, number)
         rows.append(row)
     return rows
+
+
+def too_many_unknown(rows: list[Row], texts: list[str]) -> ValidationFailed | None:
+    """The refusal of a whole list in which more than ``UNKNOWN_PERSONNUMMER_MAX`` personnummer name nobody;
+    None otherwise. Such a list is not shown row by row (that would answer whose each number is)."""
+    unknown = sum(1 for row, text in zip(rows, texts) if getattr(row.problem, "msgid", None) == NOBODY.msgid
+                  and _NUMBERISH.match(text.strip()) and len(re.sub(r"\D", "", text)) > 8)
+    if unknown <= UNKNOWN_PERSONNUMMER_MAX:
+        return None
+    return ValidationFailed({"identiteter": N_(
+        "%(count)s personnummer i listan finns inte i KiV (högst %(max)s får saknas). Rätta listan och "
+        "kontrollera igen.", count=unknown, max=UNKNOWN_PERSONNUMMER_MAX)})
 
 
 def check_choices(*, units: list[UnitInfo], unit_id: int | None, uppdrag: tuple[Uppdrag, ...], item_key: str,

@@ -92,6 +92,9 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
         unit = next(u for u in units if u.id == form.enhet_id.data)
         checked = mass.check_rows(directory(), rows, unit=unit, item_key=form.uppdrag.data,
                                   attestant_id=form.attestant_id.data)
+        refused = mass.too_many_unknown(checked, rows)
+        if refused is not None:  # told at the list, nothing shown row by row and nothing kept
+            return form_page(values, refused.errors)
         draft_start(MASS_CATALOGUE, {"enhet_id": unit.id, "uppdrag": form.uppdrag.data,
                                      "attestant_id": form.attestant_id.data,
                                      "start_date": form.start_date.data.isoformat(),
