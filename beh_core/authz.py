@@ -29,7 +29,7 @@ from .messages import N_
 from .models import SCOPE_AREA, SCOPE_UNIT, Delegation, Enhet, Forvaltning, Omrade, Order, OrderStatus, Person
 
 if TYPE_CHECKING:
-    from .models import OrderAttestStep
+    from .models import Engagement, OrderAttestStep
 
 
 class Forbidden(Exception):
@@ -460,8 +460,23 @@ def may_withdraw(actor: Actor, order: Order) -> bool:
 
 # --- Att avsluta (issue 14; docs/directory-sync.md) ------------------------------------
 
-def may_see_leaver(actor: Actor, enhet: Enhet) -> bool:
-    """The unit's verksamhetschef, or a beställare whose active delegation covers the unit (L/R its område, U it)."""
+def is_leaver(engagement: "Engagement", today: date) -> bool:
+    """Is the engagement one of Att avsluta's: has it ended (its end date has passed)?
+
+    The same rule as the list's ``Engagement.end_date < today`` (services/leavers.py): an engagement still
+    running, or ending today or later, is nobody's leaver, so its page does not exist (404, as an unknown id).
+    """
+    return engagement.end_date is not None and engagement.end_date < today
+
+
+def may_see_leaver(actor: Actor, engagement: "Engagement", today: date | None = None) -> bool:
+    """Att avsluta for one engagement: only an ended one (``is_leaver``), and only for its unit's
+    verksamhetschef or a beställare whose active delegation covers the unit (L/R its område, U it)."""
+    # The ended check is part of the rule, not only of the page: without it a beställare read what any
+    # working colleague at the unit holds (an outside probe opened 195 active engagements).
+    if not is_leaver(engagement, today or actor.today):
+        return False
+    enhet = engagement.enhet
     return (
         enhet.id in actor.chef_enhet_ids
         or any(d.omrade_id == enhet.omrade_id and d.enhet_id in (None, enhet.id) for d in actor.area_bestallare)

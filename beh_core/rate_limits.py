@@ -19,16 +19,21 @@ The counters live in ``RATELIMIT_STORAGE_URI``: ``memory://`` (the default:
 demo, tests, a single process) or ``redis://host:6379/0`` in production,
 where several workers must share them (docs/operations.md). The client
 address is the proxy-corrected one (``security_headers.TrustedProxyFix``).
-Too many requests get a Swedish 429 page (or JSON for the challenge).
+Too many requests get a Swedish 429 page (or JSON for the challenge) saying how long to wait, with the
+same wait in seconds in a Retry-After header. Flask-Limiter's own headers stay off: they read the storage
+on every limited request; the wait is read only when a limit is breached.
 """
 from __future__ import annotations
 
 import functools
+import math
+import time
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext
-from flask_limiter import Limiter
+from flask_babel import gettext, ngettext
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
+from limits import parse_many
 
 EXTENSION_KEY = "beh_limiter"
 # scope -> (config key of the limit, key function name, endpoints, methods)
@@ -38,7 +43,19 @@ def _is_search() -> bool:
     if request.method == "POST":
         return True
     return any((request.args.get(name) or "").strip()
-               for name in ("fornamn", "efternamn", "vgr_id", "slutanvandare", "bestallare"))
+               for name in ("fornamn", "efternamn", "vgr_id", "slutanvandare", "bestallare", "sok", "person"))
+
+
+SEARCH_SCOPE = "search"
+RATE_SCOPE_ATTRIBUTE = "beh_rate_scope"
+
+
+def person_search(view):
+    """Decorate a view (outermost) that searches persons: it shares the search budget (``RATE_LIMIT_SEARCH``)
+    with the core's searches; its POSTs count. For plugins, whose endpoints the core does not name: a search
+    that answered freely would tell, a number at a time, whose a personnummer is."""
+    setattr(view, RATE_SCOPE_ATTRIBUTE, SEARCH_SCOPE)
+    return view
 
 
 # scope -> (setting, counted per, endpoints, methods); every endpoint of a scope shares its budget.
@@ -46,7 +63,8 @@ LIMITED: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     "login": ("RATE_LIMIT_LOGIN", "address",
               ("auth.demo_login", "siths.login", "siths.login_client_certificate"), ("POST",)),
     "siths_challenge": ("RATE_LIMIT_SITHS_CHALLENGE", "address", ("siths.challenge",), ("POST",)),
-    "search": ("RATE_LIMIT_SEARCH", "user", ("wizard.search", "delegation.new", "orders.mine", "orders.all_"),
+    "search": ("RATE_LIMIT_SEARCH", "user", ("wizard.search", "delegation.new", "orders.mine", "orders.all_",
+                                             "my_data.identities", "servicedesk.queue"),
                ("POST", "GET")),
     "suggest": ("RATE_LIMIT_SUGGEST", "user", ("suggest.persons", "suggest.kostnadsstallen"), ("POST",)),
 }
@@ -77,17 +95,56 @@ KEY_FUNCTIONS = {"address": client_address, "user": user_or_address}
 
 
 def _too_many(error):
-    message = gettext("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")
+    """The 429 answer: the Swedish page (or JSON for the scripts) saying how long to wait, and Retry-After."""
+    seconds = _seconds_to_wait(error)
+    if seconds is None:  # a 429 that no limit of ours raised: nothing known about the wait
+        message = gettext("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")
+    elif seconds <= 120:
+        message = ngettext("Du har gjort för många försök på kort tid. Försök igen om %(num)s sekund.",
+                           "Du har gjort för många försök på kort tid. Försök igen om %(num)s sekunder.", seconds)
+    else:  # an hour's budget: "60 minuter" reads better than "3600 sekunder"; rounded up, never too early
+        minutes = -(-seconds // 60)
+        message = ngettext("Du har gjort för många försök på kort tid. Försök igen om %(num)s minut.",
+                           "Du har gjort för många försök på kort tid. Försök igen om %(num)s minuter.", minutes)
     if wants_json():
-        response = jsonify(error="rate_limited", message=message, message_sv=message)
+        response = jsonify(error="rate_limited", message=message, message_sv=message, retry_after=seconds)
     else:
         response = current_app.make_response(
             render_template("error.html", title=_N("För många försök"), message=message))
     response.status_code = 429
-    retry = getattr(error, "retry_after", None)
+    retry = seconds or getattr(error, "retry_after", None)
     if retry:
         response.headers["Retry-After"] = str(retry)
     return response
+
+
+def _seconds_to_wait(error) -> int | None:
+    """Whole seconds until the breached limit lets a request of this client through again, or None.
+
+    Asked only when a limit is breached, so the storage is read only on a 429 (Flask-Limiter's own headers
+    would read it on every limited request). Flask-Limiter stops at the first limit breached, the shortest
+    window; every limit of the same scope that is spent too (the hour's next to the minute's) is asked as
+    well, so the wait promised is never shorter than the real one.
+    """
+    if not isinstance(error, RateLimitExceeded):
+        return None
+    limiter: Limiter = current_app.extensions[EXTENSION_KEY]
+    breached = limiter.current_limit
+    if breached is None or not breached.breached:
+        return None
+    items = [breached.limit]
+    scope = error.limit.scope if isinstance(error.limit.scope, str) else None
+    if scope in LIMITED:
+        items += [item for item in parse_many(current_app.config[LIMITED[scope][0]]) if item != breached.limit]
+    try:
+        resets = [stats.reset_time for stats in (limiter.limiter.get_window_stats(item, *breached.request_args)
+                                                 for item in items) if stats.remaining <= 0]
+    except Exception:  # noqa: BLE001 - storage gone (Redis restarting): still the 429, without a wait
+        current_app.logger.warning("rate limit storage unreadable for the 429's Retry-After", exc_info=True)
+        return None
+    if not resets:  # freed meanwhile (the window moved on since the check): the next second
+        return 1
+    return max(1, math.ceil(max(resets) - time.time()))
 
 
 def _N(text: str) -> str:  # noqa: N802 - marks a msgid that error.html translates
@@ -113,7 +170,10 @@ def init_app(app: Flask) -> Limiter:
                       strategy="moving-window", headers_enabled=False)
     limiter.init_app(app)
     app.extensions[EXTENSION_KEY] = limiter
+    marked = {scope: tuple(endpoint for endpoint, view in app.view_functions.items()
+                           if getattr(view, RATE_SCOPE_ATTRIBUTE, None) == scope) for scope in LIMITED}
     for scope, (setting, key, endpoints, methods) in LIMITED.items():
+        endpoints = endpoints + tuple(e for e in marked[scope] if e not in endpoints)  # plugins' (person_search)
         counts = COUNTS_WHEN.get(scope)
         shared = limiter.shared_limit(lambda setting=setting: current_app.config[setting], scope=scope,
                                       key_func=KEY_FUNCTIONS[key], methods=list(methods),

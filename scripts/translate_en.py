@@ -213,6 +213,11 @@ EN = {
     "Beställning %(number)s är avslagen.": "Order %(number)s is rejected.",
     "%(error)s Kontakta Service Desk.": "%(error)s Contact the Service Desk.",
     "Lösenordsuppgifterna är borttagna.": "The password details have been removed.",
+    "Välj ett system i listan.": "Choose a system from the list.",
+    "Välj en beställning i listan.": "Choose an order form from the list.",
+    "Välj en status i listan.": "Choose a status from the list.",
+    "Välj en typ i listan.": "Choose a type from the list.",
+    "Välj en förvaltning i listan.": "Choose an administration from the list.",
     "Lösenordsuppgifterna är redan borttagna.": "The password details have already been removed.",
     "Beställningen är redan makulerad.": "The order has already been cancelled.",
     "Beställning %(number)s väntar inte längre på attest. Attestanten kan inte bytas.":
@@ -706,6 +711,12 @@ EN = {
 
 # Messages with a plural form (ngettext): Swedish singular msgid -> (English singular, English plural).
 EN_PLURAL = {
+    "Du har gjort för många försök på kort tid. Försök igen om %(num)s sekund.":
+        ("You have made too many attempts in a short time. Try again in %(num)s second.",
+         "You have made too many attempts in a short time. Try again in %(num)s seconds."),
+    "Du har gjort för många försök på kort tid. Försök igen om %(num)s minut.":
+        ("You have made too many attempts in a short time. Try again in %(num)s minute.",
+         "You have made too many attempts in a short time. Try again in %(num)s minutes."),
     "%(num)s beställning är godkänd.": ("%(num)s order has been approved.", "%(num)s orders have been approved."),
     "Sida %(page)s finns inte. Listan har %(num)s sida.":
         ("Page %(page)s does not exist. The list has %(num)s page.",

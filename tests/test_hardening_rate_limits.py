@@ -102,3 +102,69 @@ def test_gränserna_och_lagringen_kommer_från_inställningarna(app):
     limiter = app.extensions["beh_limiter"]
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     assert type(limiter.storage).__name__ == "MemoryStorage"
+
+
+def retry_after(response) -> int:
+    """The Retry-After header in seconds (the only form the portal sends)."""
+    return int(response.headers["Retry-After"])
+
+
+def test_429_säger_hur_länge_man_ska_vänta_i_sidan_och_i_retry_after(app, region):
+    browser = from_address(app, "192.0.2.50")
+    for _ in range(3):
+        allowed = browser.post("/login/demo", {"vgr_id": "finnsej9"})
+        # Flask-Limiter's headers are not on every response (they cost time on each request).
+        assert "Retry-After" not in allowed.headers and not any(name.startswith("X-RateLimit") for name, _ in allowed.headers)
+    refused = browser.post("/login/demo", {"vgr_id": "sarbe1"})
+    assert refused.status_code == 429
+    seconds = retry_after(refused)
+    assert 50 <= seconds <= 60  # "3 per minute": the oldest of the three attempts frees its place within a minute
+    assert f"Försök igen om {seconds} sekunder." in text_of(refused)
+    assert "Vänta en stund" not in text_of(refused)  # the page says how long instead
+
+
+def test_429_för_skriptens_anrop_har_retry_after_och_väntetiden_i_json(app, region):
+    browser = from_address(app, "192.0.2.51")
+    for _ in range(3):
+        assert ask_challenge(browser).status_code == 200
+    refused = ask_challenge(browser)
+    assert refused.status_code == 429
+    seconds = retry_after(refused)
+    assert 50 <= seconds <= 60
+    answer = refused.get_json()
+    assert answer["retry_after"] == seconds
+    assert TOO_MANY in answer["message_sv"] and f"Försök igen om {seconds} sekunder." in answer["message_sv"]
+
+
+def test_en_längre_gräns_som_också_är_slut_avgör_väntetiden(app, region):
+    """Flask-Limiter stops at the first limit breached, the shortest window; when the hour's budget of the same
+    scope is spent too, the minute's reset would be a wrong promise: the wait is until the hour frees a place."""
+    app.config["RATE_LIMIT_LOGIN"] = "3 per minute;3 per hour"
+    browser = from_address(app, "192.0.2.52")
+    for _ in range(3):
+        assert browser.post("/login/demo", {"vgr_id": "finnsej9"}).status_code == 302
+    refused = browser.post("/login/demo", {"vgr_id": "sarbe1"})
+    assert refused.status_code == 429
+    seconds = retry_after(refused)
+    assert 3500 <= seconds <= 3600
+    assert f"Försök igen om {-(-seconds // 60)} minuter." in text_of(refused)
+
+
+def test_varje_personsökning_räknas_också_mina_identiteter_kön_och_pluginens(app, region, login):
+    """A search that answered freely would tell, a number at a time, whose a personnummer is: Mina identiteter's
+    Sök, the Service Desk queue's Person and the plugins' own searches (Hantera användartjänst's Sök, VMU Flera
+    användare's checked list: marked with ``person_search``) share the user's search budget."""
+    orderer = login("sarbe1")
+    for _ in range(3):
+        assert orderer.get("/mina-identiteter?sok=eriny1").status_code == 200
+    assert orderer.get("/mina-identiteter?sok=eriny1").status_code == 429
+    assert orderer.get("/mina-identiteter").status_code == 200  # the list itself is no search
+    assert orderer.post("/anvandartjanst/", {"q": "eriny1", "action": "sok"}).status_code == 429
+    assert orderer.post("/vmu/flera", {"identiteter": "eriny1"}).status_code == 429
+    desk = login("lensa1")
+    for _ in range(3):
+        assert desk.get("/servicedesk/?person=eriny1").status_code == 200
+    assert desk.get("/servicedesk/?person=eriny1").status_code == 429
+    assert desk.get("/servicedesk/").status_code == 200
+    other = login("perwi1")  # another user: a budget of their own
+    assert other.post("/anvandartjanst/", {"q": "eriny1", "action": "sok"}).status_code in (302, 403)

@@ -11,8 +11,10 @@ way for it) and either
 
 The list shows an ended engagement to the verksamhetschef of its unit and to
 beställare with an active delegation covering the unit (L/R for its område, U
-for the unit); everybody else is refused (authz.may_see_leaver). run-due mails
-them once per engagement. Starting the Avslut order from the list is wired by
+for the unit); everybody else is refused (authz.may_see_leaver). One engagement's
+page and its Beställ avslut exist only for an ended engagement, as in the list
+(authz.is_leaver); any other id is not found. run-due mails the responsible
+people once per engagement. Starting the Avslut order from the list is wired by
 the order wizard with ``held_permission_ids_to_end``.
 """
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ..models import (
 )
 from .errors import NotFound
 from .list_rows import PersonName
-from .paging import Page
+from .paging import Page, page_offset
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -126,11 +128,11 @@ def list_leavers(session: Session, actor: Actor, page: int = 1, today: date | No
     page_statement, count_statement = _list_statements()
     page = max(page, 1)
     params = {**scope, "today": today, "limit": PAGE_SIZE}
-    rows = session.execute(page_statement, {**params, "offset": (page - 1) * PAGE_SIZE}).all()
+    rows = session.execute(page_statement, {**params, "offset": page_offset(page, PAGE_SIZE)}).all()
     if not rows and page > 1:
         total = session.scalar(count_statement, params) or 0
         page = max(1, -(-total // PAGE_SIZE))
-        rows = session.execute(page_statement, {**params, "offset": (page - 1) * PAGE_SIZE}).all() if total else []
+        rows = session.execute(page_statement, {**params, "offset": page_offset(page, PAGE_SIZE)}).all() if total else []
     total = rows[0].total if rows else 0
     return Page([LeaverRow(r.id, r.end_date, PersonName(r.first_name, r.last_name, r.vgr_id), r.active,
                            r.enhet_name, r.tied) for r in rows],
@@ -170,15 +172,18 @@ def _list_statements():
 
 def leaver(session: Session, actor: Actor, engagement_id: int,
            today: date | None = None) -> tuple[Engagement, list[HeldPermission]]:
-    """One ended engagement and its tied permissions; NotFound, or Forbidden outside the actor's units."""
+    """One ended engagement and its tied permissions: the engagements the list shows (ended: the end date has
+    passed), whether or not anything is left to end; NotFound for any other id, Forbidden outside the
+    actor's units."""
     today = today or actor.today
     engagement = session.scalar(select(Engagement).where(Engagement.id == engagement_id).options(
         joinedload(Engagement.person), joinedload(Engagement.enhet).joinedload(Enhet.omrade)))
-    if engagement is None:
+    # An engagement that has not ended is not on Att avsluta: answered as an unknown id, before the unit is
+    # asked about, so the page tells nobody whether a running engagement exists or where.
+    if engagement is None or not authz.is_leaver(engagement, today):
         raise NotFound(N_("Engagemanget finns inte."))
-    authz.require(authz.may_see_leaver(actor, engagement.enhet), N_("Du ansvarar inte för denna enhet."))
-    ids = held_permission_ids_to_end(session, engagement.id, today) if engagement.end_date and \
-        engagement.end_date < today else []
+    authz.require(authz.may_see_leaver(actor, engagement, today), N_("Du ansvarar inte för denna enhet."))
+    ids = held_permission_ids_to_end(session, engagement.id, today)
     held = list(session.scalars(select(HeldPermission).where(HeldPermission.id.in_(ids))
                                 .order_by(HeldPermission.item_key, HeldPermission.id))) if ids else []
     return engagement, held

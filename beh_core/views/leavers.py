@@ -42,6 +42,8 @@ def show(engagement_id: int):
 
 
 def _held(engagement_id: int):
+    """The ended engagement and its held permissions to end: 404 for an unknown id and for an engagement that
+    has not ended (it is not on the list), 403 outside the actor's units."""
     try:
         return ops.leaver(get_session(), current_actor(), engagement_id)
     except NotFound:

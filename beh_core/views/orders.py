@@ -55,9 +55,14 @@ class ChangeAttestantForm(InputForm):
     action = TrimmedStringField()
 
 
-def _filter(args) -> tuple[OrderFilter, dict[str, str]]:
-    """The filter the arguments ask for, and a Swedish message per bad field."""
-    rt, errors = runtime(), {}
+def _filter(args) -> tuple[OrderFilter, dict[str, str], dict[str, str]]:
+    """The filter the arguments ask for, a Swedish message per bad field, and one per choice not in its list.
+
+    A bad date stops the search. A choice whose value is not in its list (System, Beställning, Status, Typ:
+    an old or hand-made address) is left out of the filter, so the list is read without it, and the third
+    dict says so at the field; the caller drops it from the page's links.
+    """
+    rt, errors, unknown = runtime(), {}, {}
     systems = dict(servicedesk_queue.systems_for_filter(rt.registry))
     dates = {}
     for name in ("fran", "till"):
@@ -67,16 +72,25 @@ def _filter(args) -> tuple[OrderFilter, dict[str, str]]:
             errors[name] = gettext("Ange datum som ÅÅÅÅ-MM-DD.")
     if dates["fran"] and dates["till"] and dates["till"] < dates["fran"]:  # would find nothing, unexplained
         errors["till"] = gettext("Beställd till kan inte vara tidigare än Beställd från.")
-    catalogue = rt.registry.catalogue(args.get("katalog", ""))
+    # Checked against the lists already in memory (the catalogue registry, the labels): no statement is added.
+    if args.get("system") and args["system"] not in systems:
+        unknown["system"] = gettext("Välj ett system i listan.")
+    catalogue = rt.registry.catalogue(args["katalog"]) if args.get("katalog") else None
+    if args.get("katalog") and catalogue is None:
+        unknown["katalog"] = gettext("Välj en beställning i listan.")
+    if args.get("status") and args["status"] not in STATUS_LABELS:
+        unknown["status"] = gettext("Välj en status i listan.")
+    if args.get("typ") and args["typ"] not in KIND_LABELS:
+        unknown["typ"] = gettext("Välj en typ i listan.")
     return OrderFilter(
         number=(args.get("ordernummer") or "").strip(),
         catalogue=catalogue.orders_key if catalogue else "",  # a mass order page's orders are its catalogue's
-        status=args.get("status", "") if args.get("status") in STATUS_LABELS else "",
-        kind=args.get("typ", "") if args.get("typ") in KIND_LABELS else "",
+        status="" if "status" in unknown else args.get("status", ""),
+        kind="" if "typ" in unknown else args.get("typ", ""),
         end_user=(args.get("slutanvandare") or "").strip()[:100], orderer=(args.get("bestallare") or "").strip()[:100],
         system=tuple(systems.get(args.get("system", ""), ())), date_from=dates["fran"], date_to=dates["till"],
         catalogues=tuple(c.key for c in rt.registry.catalogues),
-    ), errors
+    ), errors, unknown
 
 
 def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -109,19 +123,22 @@ def _list(mode: str, endpoint: str, query):
     args, errors = _without_personnummer(args)
     if not errors and (request.method == "POST" or personnummer_in_url):
         return redirect(url_for(endpoint, **args), 303)
-    flt, date_errors = _filter(args)
+    flt, date_errors, unknown = _filter(args)
     errors.update(date_errors)
+    for name in unknown:  # read without it: the paging links, Rensa and Sökalternativ must not carry it on
+        args.pop(name)
     page = None
     if not errors:
         try:
             page = query(get_session(), current_actor(), flt, page_request())
         except ValidationFailed as failed:
             errors = {k: gettext(v) for k, v in failed.errors.items()}
-    return _render_list(mode, endpoint, args, errors, page)
+    return _render_list(mode, endpoint, args, {**errors, **unknown}, page)
 
 
 def _render_list(mode: str, endpoint: str, args: dict[str, str], errors: dict[str, str], page: Page | None):
-    status = 400 if errors else (404 if page is not None and page.missing else 200)
+    # 400 when the search could not be run; a list shown without a choice it could not use is answered (200).
+    status = 400 if page is None and errors else (404 if page is not None and page.missing else 200)
     rt = runtime()
     html = render_template(
         "orders/list.html", page=page or Page([], 0, 1, 1), mode=mode, statuses=STATUS_LABELS, kinds=KIND_LABELS,

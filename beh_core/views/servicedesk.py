@@ -7,6 +7,7 @@ from flask_babel import gettext
 from .. import authz
 from .access import current_actor, order_or_abort, read_only, requires, runtime
 from ..db import get_session
+from ..log_masking import mask_text
 from ..models.fulfilment import LINE_STATUS_LABELS
 from ..audit_labels import audit_label
 from ..labels import KIND_LABELS
@@ -46,8 +47,9 @@ def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
     db = get_session()
     form = from_query(QueueFilterForm)
-    form.validate()  # a refused filter counts as not given, as an unreadable one always did
-    args = {k: v for k, v in form.raw_text().items() if v.strip() and k not in form.errors}
+    form.validate()  # a refused filter counts as not given (an unreadable Förvaltning is told below)
+    typed = {k: v for k, v in form.raw_text().items() if v.strip()}
+    args = {k: v for k, v in typed.items() if k not in form.errors}
     if is_personnummer(args.get("person", "")):
         return _without_personnummer(db, args)
     registry = runtime().registry
@@ -55,15 +57,37 @@ def queue():
     chosen = args.get("system", "")
     # One entry per system name; an item key (an older link) still works.
     keys = dict(systems).get(chosen) or ((chosen,) if registry.get(chosen) else ())
+    # Read before the queue (it was read for the choices anyway): a Förvaltning not among them is told too.
+    forvaltningar = directory.forvaltningar(db)
+    unknown = _unknown_choices(typed, found_system=bool(keys), forvaltning_id=form.forvaltning.data,
+                               forvaltning_ids={f.id for f in forvaltningar})
+    for name in unknown:  # the queue is read without it, and the paging links do not carry it on
+        args.pop(name, None)
     page = servicedesk_queue.service_desk_queue(
-        db, forvaltning_id=None if "forvaltning" in form.errors else form.forvaltning.data, item_keys=keys,
+        db, forvaltning_id=None if "forvaltning" in unknown else form.forvaltning.data, item_keys=keys,
         status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
         page=page_request())
-    forvaltningar = directory.forvaltningar(db)
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
                            systems=[name for name, _keys in systems], statuses=STATUS_LABELS,
-                           queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS,
+                           queue_statuses=QUEUE_STATUSES, kinds=KIND_LABELS, errors=unknown,
                            line_labels=LINE_STATUS_LABELS), 404 if page.missing else 200
+
+
+def _unknown_choices(typed: dict[str, str], *, found_system: bool, forvaltning_id: int | None,
+                     forvaltning_ids: set[int]) -> dict[str, str]:
+    """A Swedish message per chosen System, Status or Förvaltning that is not one of the queue's choices (an old
+    or hand-made address): the queue is shown without it, and the page says so at the field.
+
+    ``forvaltning_id`` is the form's reading of Förvaltning: None when the value was no id at all.
+    """
+    unknown = {}
+    if typed.get("system") and not found_system:
+        unknown["system"] = gettext("Välj ett system i listan.")
+    if typed.get("status") and typed["status"] not in QUEUE_STATUSES:
+        unknown["status"] = gettext("Välj en status i listan.")
+    if typed.get("forvaltning") and forvaltning_id not in forvaltning_ids:
+        unknown["forvaltning"] = gettext("Välj en förvaltning i listan.")
+    return unknown
 
 
 def _without_personnummer(db, args: dict[str, str]):
@@ -89,10 +113,11 @@ def _order(number: str):
 def _render(order, *, errors=None, typed=None, message: str = "", status: int = 200):
     db = get_session()
     history = fulfilment_queries.order_history(db, order, page_number())
+    # A typed komplettering message shown again after an error is masked as the service would store it.
     return render_template(
         "servicedesk/order.html", **fulfilment_context(order), history=history, audit_label=audit_label,
         line_labels=LINE_STATUS_LABELS, errors=errors or {},
-        typed=typed or {}, message=message, can_fulfil=authz.may_fulfil(current_actor(), order),
+        typed=typed or {}, message=mask_text(message), can_fulfil=authz.may_fulfil(current_actor(), order),
     ), status
 
 

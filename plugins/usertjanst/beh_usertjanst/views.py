@@ -14,7 +14,7 @@ from flask_babel import gettext
 from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, IdField, InputForm, TextListField,
                           TrimmedStringField, ValidationFailed, create_orders, current_actor, directory,
                           draft_discard, draft_sent, field_errors, find_person, from_query, mask_personnummer_text,
-                          may_order_for, requires, runtime_form, suggest_persons, valid_data)
+                          may_order_for, person_search, requires, runtime_form, suggest_persons, valid_data)
 
 from . import flow, rules
 from .rules import _N
@@ -99,6 +99,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         return page("identitet.html", 1, draft, errors=errors, q=query, found=found, chosen=chosen, held=held,
                     keep=keep, held_level=data.level(held.details.get(rules.LEVEL_FIELD)) if held else None)
 
+    @person_search  # Sök counts toward the user's search budget, as the core's person searches do
     @bp.post("/", defaults=here)
     @requires("order")
     def start_post(catalogue: str):

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from beh_core.api import (N_, Conflict, DateField, IdField, InputForm, TextAreaField, TrimmedStringField,
                           ValidationFailed, create_orders, current_actor, directory, draft_data, draft_discard, draft_sent,
-                          draft_start, field_errors, requires)
+                          draft_start, field_errors, person_search, requires)
 
 from . import mass
 from .uppdrag import MASS_CATALOGUE, Uppdrag, ordering_units
@@ -64,6 +64,7 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
             values = {name: earlier.get(name, "") for name in ("enhet_id", "uppdrag", "attestant_id", "start_date")}
         return form_page(values, {})
 
+    @person_search  # a list checked is a search of KiV for every row: it counts toward the search budget
     @bp.post("/flera", defaults=HERE)
     @requires("order")
     def check(catalogue: str):
