@@ -34,7 +34,25 @@ HANDLER_LOGGERS = ("", "werkzeug", "gunicorn", "gunicorn.access", "gunicorn.erro
 def mask_text(text: str) -> str:
     """Replace every personnummer-shaped number by its birth date and ****."""
     text = PNR_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}-****", text)
-    return SHORT_PNR_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}-****", text)
+    return SHORT_PNR_RE.sub(_short, text)
+
+
+def _short(match: re.Match) -> str:
+    """A 10-digit ÅÅMMDD-NNNN is masked when its check digit holds: a mobile number such as 0701234567 is
+    date-shaped too, and a comment that gives one must keep it (the 12-digit form is masked whenever its date
+    is date-shaped: nothing else is written so)."""
+    digits = match.group(1) + match.group(2) + match.group(3) + match.group(0)[-4:]  # the pattern ends in 4 digits
+    if _luhn(digits[:9]) != int(digits[9]):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{match.group(3)}-****"
+
+
+def _luhn(nine_digits: str) -> int:
+    total = 0
+    for position, char in enumerate(nine_digits):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
 
 
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:

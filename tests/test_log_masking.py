@@ -46,3 +46,11 @@ def test_ett_personnummer_med_skiljetecken_inne_i_datumet_maskeras():
         masked = mask_text(f"GET /mina-identiteter?sok={typed} HTTP/1.1")
         assert "0014" not in masked, typed
     assert mask_text("2026-11-29 17:33:29 GET /healthz") == "2026-11-29 17:33:29 GET /healthz"
+
+
+def test_ett_mobilnummer_i_en_kommentar_maskeras_inte_men_ett_tiosiffrigt_personnummer_gör():
+    """Comments are masked before they are stored: "ring 0701234567" must keep its number (date-shaped, but its
+    last digit is no check digit), while ÅÅMMDD-NNNN with a valid check digit is masked however it is written."""
+    assert mask_text("Ring mig på 0701234567 eller 070-123 45 67.") == "Ring mig på 0701234567 eller 070-123 45 67."
+    for typed in ("870612-0014", "8706120014", "87-06-12-0014", "870612%200014"):
+        assert mask_text(f"fel person: {typed}") == "fel person: 870612-****", typed

@@ -153,7 +153,7 @@ def test_en_avslutsbeställning_med_fritext(region, orderer):
     navet = region.scalar(select(HeldPermission).where(HeldPermission.person_id == eriny1.id,
                                                        HeldPermission.item_key == "lr.nh.navet"))
     assert choose_systems(orderer, "local", {f"lr.nh.navet:{navet.id}": {}}, free_on="1",
-                          free_text="Melior roll Läsbehörighet").status_code == 302
+                          free_text=f"Melior roll Läsbehörighet för {eriny1.personnummer}").status_code == 302
     assert choose_systems(orderer, "regional", {}).status_code == 302
     done = review(orderer, omrade_id=omrade, enhet_id=enhet, attestant_id=person(region, "johek1").id,
                   start_date=(TODAY + timedelta(days=3)).isoformat())
@@ -161,3 +161,7 @@ def test_en_avslutsbeställning_med_fritext(region, orderer):
     region.expire_all()
     order = region.scalar(select(Order))
     assert order.kind == "avslut" and {l.item_name for l in order.lines} == {"NAVET", "Fritext"}
+    # A personnummer written in the free text is kept masked, as everywhere (the attestant and Service Desk
+    # read it, and it goes into the mails)
+    [free] = [l.free_text for l in order.lines if l.item_name == "Fritext"]
+    assert free == f"Melior roll Läsbehörighet för {eriny1.personnummer[:8]}-****"

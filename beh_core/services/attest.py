@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..messages import N_
 from .. import audit, authz
+from ..log_masking import mask_text
 from ..authz import Actor
 from ..models import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, AuditEvent, Enhet, Omrade, Order,
                       OrderLine, OrderStatus, Person, utcnow)
@@ -78,16 +79,25 @@ def _committed_lines(session: Session, order: Order) -> list[OrderLine]:
 
 
 def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -> str:
-    """The rules of a decision (still waiting, the actor may attest, Avslå has a comment); returns the comment."""
+    """The rules of a decision (still waiting, the actor may attest, Avslå has a comment); returns the comment
+    to record: empty for Godkänn, and for Avslå as typed with every personnummer in it masked."""
     if order.status != WAITING or order.current_step is None:
         raise Conflict(N_("Beställningen är redan hanterad."))
     authz.require(authz.may_attest(actor, order), N_("Du kan inte attestera denna beställning."))
+    if approve:
+        # The field is Kommentar vid avslag: text left in it when Godkänn is pressed is no comment of an approval
+        # (it would show as "Kommentar vid avslag" on an approved order). Every approval (one order, Godkänn
+        # markerade, a signed document) comes through here, so none stores or signs one.
+        return ""
     comment = (comment or "").strip()
-    if not approve and not comment:
+    if not comment:
         raise ValidationFailed({"comment": N_("Ange en kommentar vid avslag.")})
-    if len(comment) > COMMENT_MAX:
+    if len(comment) > COMMENT_MAX:  # the limit the attestant sees applies to what they typed
         raise ValidationFailed({"comment": N_("Kommentaren får vara högst %(max)s tecken.", max=COMMENT_MAX)})
-    return comment
+    # A personnummer typed into the comment ("rätt är 19870612-0014") is masked here, before the comment reaches
+    # the order, its step, the signed document, the audit details and the orderer's mail: it is shown and
+    # audited nowhere unmasked (docs/decisions.md).
+    return mask_text(comment)
 
 
 def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, approve: bool, comment: str = "",

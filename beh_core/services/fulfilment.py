@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..messages import Message, N_, label
 from .. import audit, authz
+from ..log_masking import mask_text
 from ..authz import Actor
 from ..catalogue import CatalogItem, FulfilmentResult
 from ..models import Credential, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus, utcnow
@@ -113,9 +114,13 @@ def _call_plugin(rt: "Runtime", item: CatalogItem | None, line: OrderLine, order
                                        order=OrderInfo.of(order))
     except Exception as exc:  # noqa: BLE001 - a failing plugin must never lose the line
         log.exception("Automatic fulfilment of %s line %s failed", order.number, line.id)
-        return None, f"{type(exc).__name__}: {exc}"[:TEXT_MAX]
+        # The plugin's text goes to the line, the audit details and the Service Desk's page: an exception or
+        # error naming the end user by personnummer must not carry it there unmasked.
+        # Masked before it is cut short, so a cut never leaves part of a personnummer unmasked.
+        return None, mask_text(f"{type(exc).__name__}: {exc}")[:TEXT_MAX]
     if result is None or not result.done:
-        return result, (result.error if result and result.error else N_("Ingen plugin utförde raden."))[:TEXT_MAX]
+        error = mask_text(result.error) if result and result.error else N_("Ingen plugin utförde raden.")
+        return result, error[:TEXT_MAX]
     return result, None
 
 
@@ -280,8 +285,11 @@ def request_komplettering(session: Session, rt: "Runtime", actor: Actor, order: 
     message = (message or "").strip()
     if not message:
         raise ValidationFailed({"message": N_("Skriv vad som behöver kompletteras.")})
-    if len(message) > TEXT_MAX:
+    if len(message) > TEXT_MAX:  # the limit the Service Desk sees applies to what they typed
         raise ValidationFailed({"message": N_("Meddelandet får vara högst %(max)s tecken.", max=TEXT_MAX)})
+    # Masked once here, so the stored request, the orderer's mail and every page showing it get the masked
+    # text: a personnummer is never shown unmasked (docs/decisions.md).
+    message = mask_text(message)
     set_order_status(session, order, expected=WORKABLE_STATUSES, new=OrderStatus.KOMPLETTERING.value)
     request = Komplettering(order_id=order.id, requested_by_id=actor.id, message=message)
     session.add(request)
@@ -307,8 +315,10 @@ def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: O
     answer = (answer or "").strip()
     if not answer:
         raise ValidationFailed({"answer": N_("Skriv ditt svar på kompletteringen.")})
-    if len(answer) > TEXT_MAX:
+    if len(answer) > TEXT_MAX:  # the limit the orderer sees applies to what they typed
         raise ValidationFailed({"answer": N_("Svaret får vara högst %(max)s tecken.", max=TEXT_MAX)})
+    # Masked before it is stored: the Service Desk's page and the Återkoppling page show the answer as stored.
+    answer = mask_text(answer)
     if open_komplettering(session, order) is None:
         raise Conflict(N_("Det finns ingen komplettering att svara på."))
     set_order_status(session, order, expected={OrderStatus.KOMPLETTERING.value},

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, authz, iso_dates
+from ..log_masking import mask_text
 from ..authz import Actor
 from ..catalogue import AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, CatalogItem, Catalogue
 from ..labels import KIND_LABELS
@@ -399,7 +400,7 @@ def _order_line(session: Session, rt: "Runtime", request: OrderRequest, line: Li
                 forvaltning: Forvaltning | None, context: OrderContext) -> OrderLine:
     if line.free_text is not None:
         return OrderLine(position=position, item_key=None, item_name="Fritext", scope=line.page or "free",
-                         free_text=line.free_text.strip(), values={}, shown=[])
+                         free_text=mask_text(line.free_text.strip()), values={}, shown=[])  # no personnummer kept
     item = rt.registry.get(line.item_key)
     held = session.get(HeldPermission, line.held_permission_id) if line.held_permission_id else None
     if request.kind == AVSLUT:

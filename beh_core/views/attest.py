@@ -6,6 +6,7 @@ from flask_babel import gettext, ngettext
 
 from .. import authz
 from ..db import get_session
+from ..log_masking import mask_text
 from ..labels import KIND_LABELS
 from ..messages import N_
 from ..models import STEP_APPROVED, STEP_REJECTED
@@ -18,6 +19,18 @@ from .access import after_decision_url, current_actor, order_or_abort, read_only
 from .forms import IdListField, InputForm, TextAreaField, TrimmedStringField, field_errors, page_request
 
 bp = Blueprint("attest", __name__, url_prefix="/attest")
+
+
+def _one_action() -> str:
+    """The button pressed: the one ``action`` value posted; 400 when a hand-made POST carries two different ones.
+
+    The form field takes the first value and would silently ignore the rest, so "approve" and "reject" in
+    one request would approve an order the attestant may have meant to reject (and the other way round).
+    """
+    pressed = {value.strip() for value in request.form.getlist("action")}
+    if len(pressed) > 1:
+        abort(400)
+    return pressed.pop() if pressed else ""
 
 
 @bp.get("/")
@@ -51,6 +64,8 @@ def many():
     form = ManyForm()
     ticked: set[int] = set()
     tick_all = False
+    if request.method == "POST":
+        _one_action()  # Godkänn markerade and Markera alla in one request: neither is done
     if request.method == "POST" and not form.validate():
         errors = field_errors(form)
     elif request.method == "POST" and form.action.data == "markera_alla":
@@ -136,10 +151,10 @@ def order(number: str):
     errors: dict[str, str] = {}
     form = AttestForm()
     comment = form.comment.data or ""
+    action = _one_action() if request.method == "POST" else ""  # before anything else: a refused POST does nothing
     if request.method == "POST" and not form.validate():
         errors = {"lines" if name == "line" else name: text for name, text in field_errors(form).items()}
     elif request.method == "POST":
-        action = form.action.data
         try:
             if action == "remove":
                 attest_ops.remove_lines(db, rt, actor, order, form.line.data or [])
@@ -157,5 +172,6 @@ def order(number: str):
             abort(400)
         except ValidationFailed as failed:
             errors = failed.errors
+    # Shown again after an error as the service would store it: a personnummer in it masked.
     return render_template("attest/order.html", order=order, statuses=STATUS_LABELS, kinds=KIND_LABELS,
-                           errors=errors, comment=comment, signing=signing.signing_required(rt.config))
+                           errors=errors, comment=mask_text(comment), signing=signing.signing_required(rt.config))
