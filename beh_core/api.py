@@ -25,7 +25,8 @@ from .services.order_info import LineInfo, OrderContext, OrderInfo
 from .services.paging import Page, PageRequest
 from .iso_dates import latest_start, parse_date
 from .log_masking import mask_text as mask_personnummer_text
-from .rate_limits import person_search
+from .rate_limits import count_person_searches, person_search
+from .views.messages import message_text
 from .services.ordering import START_TOO_LATE
 from .services.person_suggest import PersonSuggestion
 from .web import (Conflict, DateField, Forbidden, IdField, IdListField, InputForm, LineInput, NotFound,
@@ -56,7 +57,7 @@ __all__ = [
     "requires", "public", "current_actor", "runtime", "db_session", "directory", "find_person", "may_order",
     "may_order_at", "may_order_for", "suggest_persons", "orderable_units", "OrderRequest", "LineInput",
     "validate_order", "create_orders", "latest_start", "START_TOO_LATE", "parse_date",
-    "mask_personnummer_text", "person_search",
+    "mask_personnummer_text", "person_search", "count_person_searches", "message_text",
     "draft_start", "draft_data", "draft_save", "draft_discard", "draft_sent",
     "ValidationFailed", "Conflict", "NotFound", "Forbidden",
     # the input layer: every form a plugin's view reads (control characters refused at the field)

@@ -14,45 +14,49 @@ from __future__ import annotations
 import logging
 import re
 
-# Whatever may stand between the date and the last four digits, as typed or as it stands in an address (an
-# access log line): hyphens and dashes, underscores, dots, slashes, spaces, plus, and their URL encodings
-# (19800101%2D1234, 19800101+-+1234, 19800101%20%E2%80%93%201234). The portal reads some of these forms as a
-# personnummer, and the rest are one still.
-_SEP = r"(?:[-+_./\s\u2010-\u2015\u2212]|%2[bBdD0eEfF]|%5[fF]|%[eE]2%80%9[0-5]|%[eE]2%88%92){0,6}"
-# Between the parts of the date: the same, fewer (1987-06-12-0014 and 1987 06 12 0014 are read as one number by
-# the portal's searches, so they are one in a log too).
-_DATE_SEP = _SEP.replace("{0,6}", "{0,3}")
-# ÅÅÅÅMMDDNNNN (12 digits, day + 60 for a samordningsnummer) and ÅÅMMDD-NNNN (10 digits, date-shaped).
-PNR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})" + _DATE_SEP + r"([01]\d)" + _DATE_SEP + r"([0-9]\d)"
-                    + _SEP + r"\d{4}(?!\d)")
-SHORT_PNR_RE = re.compile(r"(?<!\d)(\d{2})" + _DATE_SEP + r"(0[1-9]|1[0-2])" + _DATE_SEP
-                          + r"(0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])" + _SEP + r"\d{4}(?!\d)")
+from .identifiers import luhn_check_digit
+
+# Whatever may stand between two digits of a typed number, as typed or as it stands in an address (an access
+# log line): hyphens and dashes, underscores, dots, slashes, spaces and tabs, plus, and their URL encodings
+# (19800101%2D1234, 19800101+-+1234, 19800101%20%E2%80%93%201234). The portal's searches read a number with
+# such separators anywhere as one (1987-06-12-0014, 870612 00 14), so the log reads them as one too.
+_ONE_SEP = r"(?:[-+_./\s\u2010-\u2015\u2212]|%2[bBdD0eEfF]|%5[fF]|%0[9aAdD]|%[eE]2%80%9[0-5]|%[eE]2%88%92)"
+_GAP = _ONE_SEP + "{0,6}"
+# A number may start right after a URL-encoded separator (%20 ends in a digit).
+_START = r"(?:(?<!\d)|(?<=%[0-9A-Fa-f]{2}))"
+# 12 digits (ÅÅÅÅMMDDNNNN, day + 60 for a samordningsnummer) and 10 digits (ÅÅMMDDNNNN); \d takes any script's
+# digits (a fullwidth number is one too). Whether the digits are a personnummer is decided by ``_masked``.
+PNR_RE = re.compile(_START + r"\d(?:" + _GAP + r"\d){11}(?!\d)")
+SHORT_PNR_RE = re.compile(_START + r"\d(?:" + _GAP + r"\d){9}(?!\d)")
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
 HANDLER_LOGGERS = ("", "werkzeug", "gunicorn", "gunicorn.access", "gunicorn.error", "sqlalchemy", "beh_core",
                    "flask.app", "alembic")
 
 
 def mask_text(text: str) -> str:
     """Replace every personnummer-shaped number by its birth date and ****."""
-    text = PNR_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}-****", text)
-    return SHORT_PNR_RE.sub(_short, text)
+    text = PNR_RE.sub(_masked, text)
+    return SHORT_PNR_RE.sub(_masked, text)
 
 
-def _short(match: re.Match) -> str:
-    """A 10-digit ÅÅMMDD-NNNN is masked when its check digit holds: a mobile number such as 0701234567 is
-    date-shaped too, and a comment that gives one must keep it (the 12-digit form is masked whenever its date
-    is date-shaped: nothing else is written so)."""
-    digits = match.group(1) + match.group(2) + match.group(3) + match.group(0)[-4:]  # the pattern ends in 4 digits
-    if _luhn(digits[:9]) != int(digits[9]):
-        return match.group(0)
-    return f"{match.group(1)}{match.group(2)}{match.group(3)}-****"
+def _masked(match: re.Match) -> str:
+    """The number's birth date and ****, when its digits are a personnummer's; else the text unchanged.
+
+    12 digits: a date of 19xx or 20xx (the day may be + 60). 10 digits (ÅÅMMDDNNNN): a date and a check digit
+    that holds, since a mobile number such as 0701234567 is date-shaped too and a comment must keep it.
+    """
+    digits = "".join(str(int(ch)) for ch in _ENCODED.sub(" ", match.group(0)) if ch.isdecimal())
+    if len(digits) == 12:
+        if digits[:2] in ("19", "20") and _date_shaped(digits[4:8]):
+            return f"{digits[:8]}-****"
+    elif len(digits) == 10 and _date_shaped(digits[2:6]) and luhn_check_digit(digits[:9]) == int(digits[9]):
+        return f"{digits[:6]}-****"
+    return match.group(0)
 
 
-def _luhn(nine_digits: str) -> int:
-    total = 0
-    for position, char in enumerate(nine_digits):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return (10 - total % 10) % 10
+def _date_shaped(month_day: str) -> bool:
+    month, day = int(month_day[:2]), int(month_day[2:])
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
 
 
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:

@@ -214,6 +214,11 @@ EN = {
     "%(error)s Kontakta Service Desk.": "%(error)s Contact the Service Desk.",
     "Lösenordsuppgifterna är borttagna.": "The password details have been removed.",
     "Välj ett system i listan.": "Choose a system from the list.",
+    "Fältet kan inte innehålla ett personnummer. Sök på personnummer i fältet Slutanvändare.":
+        "The field cannot contain a personal identity number. Search by personal identity number in the End "
+        "user field.",
+    "Ett personnummer kan bara sökas i fältet Person.":
+        "A personal identity number can only be searched for in the Person field.",
     "Välj en beställning i listan.": "Choose an order form from the list.",
     "Välj en status i listan.": "Choose a status from the list.",
     "Välj en typ i listan.": "Choose a type from the list.",

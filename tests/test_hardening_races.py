@@ -402,3 +402,29 @@ def test_samma_beställning_från_två_flikar_samtidigt_ger_en_beställning(app,
     loser = tabs[[r.headers["Location"] for r in responses].index("/lr/granska")]
     page = text_of(loser.get("/lr/granska"))  # Post/Redirect/Get: the errors are shown on Granska
     assert f"esMaker är redan beställd för användaren och inte klar ({orders[0].number})." in page
+
+
+def test_byt_attestant_från_två_flikar_samtidigt_ger_ett_byte_och_ett_besked_vid_fältet(app, region, monkeypatch):
+    """Both tabs show johek1 and press OK at the same moment, one for perwi1, one for marho1: one change, and the
+    other tab is told at the Attestant field who attests now (not a bare "ändrats av någon annan")."""
+    order = make_order(region, orderer=person(region, "sarbe1"), end_user=person_without_permissions(region),
+                       attestant=person(region, "johek1"), forvaltning_code="NH", omrade_name="Område Norr")
+    johek1, perwi1, marho1 = (person(region, v) for v in ("johek1", "perwi1", "marho1"))
+    url = f"/bestallningar/{order.number}/byt-attestant"
+    tabs = browsers(app, "sarbe1", "sarbe1")
+    for tab in tabs:
+        tab.get(url)
+    slow_after(monkeypatch, attest_ops, "set_step_status", 0.4)
+    choice = {"action": "ok", "omrade_id": order.omrade_id, "enhet_id": order.enhet_id, "shown_attestant_id": johek1.id}
+    responses = together(lambda: tabs[0].post(url, {**choice, "attestant_id": perwi1.id}),
+                         lambda: tabs[1].post(url, {**choice, "attestant_id": marho1.id}))
+    no_server_errors(responses)
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    region.expire_all()
+    now = region.get(Order, order.id).attestant_id
+    assert now in (perwi1.id, marho1.id)
+    loser = next(r for r in responses if r.status_code == 200)
+    name = (perwi1 if now == perwi1.id else marho1).display
+    assert f"Attestanten har redan bytts till {name}, i en annan flik eller av någon annan." in text_of(loser)
+    assert region.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "order.attestant_changed")) == 1

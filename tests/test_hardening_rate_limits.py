@@ -168,3 +168,20 @@ def test_varje_personsökning_räknas_också_mina_identiteter_kön_och_pluginens
     assert desk.get("/servicedesk/").status_code == 200
     other = login("perwi1")  # another user: a budget of their own
     assert other.post("/anvandartjanst/", {"q": "eriny1", "action": "sok"}).status_code in (302, 403)
+
+
+def test_en_lista_med_personnummer_som_ingen_har_kostar_en_sökning_per_sådant_nummer(app, region, login):
+    """VMU Flera användare: each personnummer in the list that names nobody counts as a search of its own, so a
+    list of guesses costs what the same guesses would cost one at a time (the budget here: 3 a minute)."""
+    from beh_core.identifiers import make_personnummer
+    from datetime import date as day
+    from vmu_helpers import mass_form, unit
+
+    from helpers import person
+
+    orderer = login("sarbe1")
+    e1, attestant = unit(region, "NH-O3-E1"), person(region, "johek1")
+    nobody = [make_personnummer(day(1900, 1, 1), serial) for serial in range(3)]
+    assert orderer.post("/vmu/flera", mass_form(e1, attestant, ["eriny1", nobody[0]])).status_code == 302  # 1 + 1
+    refused = orderer.post("/vmu/flera", mass_form(e1, attestant, nobody))  # 1 + 3: over the budget
+    assert refused.status_code == 429 and TOO_MANY in text_of(refused)

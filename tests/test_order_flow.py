@@ -165,3 +165,7 @@ def test_en_avslutsbeställning_med_fritext(region, orderer):
     # read it, and it goes into the mails)
     [free] = [l.free_text for l in order.lines if l.item_name == "Fritext"]
     assert free == f"Melior roll Läsbehörighet för {eriny1.personnummer[:8]}-****"
+    # nor in the sent draft, kept a few days so a second Skicka is told what the first one made
+    from beh_core.models import OrderDraft
+    [draft] = region.scalars(select(OrderDraft).where(OrderDraft.order_id == order.id)).all()
+    assert eriny1.personnummer not in str(draft.data) and eriny1.personnummer[:8] in str(draft.data)

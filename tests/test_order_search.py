@@ -157,3 +157,34 @@ def test_alla_för_administratören_räknar_varje_beställning(region, login, or
     response = login("kardah").get("/bestallningar/alla")
     assert "Totalt 4 st. Sida 1 av 1." in text_of(response)
     assert len(_numbers(response)) == 4
+
+
+def test_ett_personnummer_i_fel_fält_eller_skrivet_med_andra_tecken_hamnar_aldrig_i_adressen(region, login, orders):
+    """A personnummer pasted into Ordernummer, System or a date field is told at that field and never put into
+    the address; one written with an en dash (from Word), an underscore, a slash or a label in front is not
+    carried into the address either."""
+    _, eriny1, _ = orders
+    pnr = eriny1.personnummer
+    browser = login("sarbe1")
+    browser.get("/bestallningar/mina")
+    for field in ("ordernummer", "system", "fran"):
+        response = browser.post("/bestallningar/mina", {field: f"{pnr[:8]}-{pnr[8:]}"})
+        assert response.status_code == 400 and "Location" not in response.headers, field
+        assert f'id="err-{field}"' in text_of(response), field  # told at the field (the field's own message may
+        # come first: "Välj ett system i listan.", "Ange datum som ÅÅÅÅ-MM-DD.")
+        assert f"?ordernummer={pnr[:8]}" not in text_of(response)  # nor carried into the paging links
+    assert "Fältet kan inte innehålla ett personnummer." in text_of(
+        browser.post("/bestallningar/mina", {"ordernummer": pnr}))
+    typed_ways = (f"{pnr[:8]}\u2013{pnr[8:]}", f"{pnr[:8]}_{pnr[8:]}", f"{pnr[:8]}/{pnr[8:]}", f"pnr {pnr}", f"({pnr})",
+                  "".join(chr(ord(c) + 0xFEE0) for c in pnr))
+    for typed in typed_ways:
+        response = browser.post("/bestallningar/mina", {"slutanvandare": typed})
+        assert pnr[8:] not in response.headers.get("Location", ""), typed
+    for typed in typed_ways[:3]:  # read as the number it is: the list by the person's VGR-ID
+        response = browser.post("/bestallningar/mina", {"slutanvandare": typed})
+        assert response.headers["Location"].endswith("slutanvandare=eriny1"), typed
+    # The Service Desk queue (a GET form): a personnummer in another field is left out, and told
+    desk = login("lensa1")
+    response = desk.get(f"/servicedesk/?ordernummer={pnr}")
+    assert response.status_code == 303 and pnr[8:] not in response.headers["Location"]
+    assert "Ett personnummer kan bara sökas i fältet Person." in text_of(desk.get(response.headers["Location"]))

@@ -89,6 +89,9 @@ def test_beställning_med_bytt_kostnadsställe_nivå_lagd_till_borttagen_och_til
     # Back and Skicka again (or a double click): nothing more is ordered, and the first order is named
     again, page = send(orderer)
     assert again == path and f"Beställningen är redan skickad. Ditt ordernummer är {order.number}." in page
+    orderer.get("/?lang=en")  # and in English, as the page around it
+    _, page = send(orderer)
+    assert f"The order has already been sent. Your order number is {order.number}." in page
     assert orders(region) == before + 1
 
 

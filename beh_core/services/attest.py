@@ -229,9 +229,7 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
     today = today or actor.today
     step = order.current_step
     if shown_attestant_id is not None and shown_attestant_id != order.attestant_id:
-        raise ValidationFailed({"attestant_id": N_(
-            "Attestanten har redan bytts till %(name)s, i en annan flik eller av någon annan. Välj på nytt om du "
-            "vill byta igen.", name=person_name(session, order.attestant_id))})
+        raise _replaced_meanwhile(session, order)
     errors: dict[str, str] = {}
     if step.rule == "area":
         omrade = session.get(Omrade, omrade_id) if omrade_id else None
@@ -258,10 +256,18 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
     previous = order.attestant_id
     # The step first, then the order (the order a decision takes them in, so the two never deadlock), each a
     # compare-and-set on the attestant the orderer saw: a decision committed meanwhile makes this one lose.
-    set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_WAITING,
-                    expected_attestant_id=step.attestant_id, attestant_id=attestant_id)
-    set_order_status(session, order, expected={WAITING}, new=WAITING, where=(Order.attestant_id == previous,),
-                     omrade_id=omrade_id, enhet_id=enhet_id, attestant_id=attestant_id)
+    try:
+        set_step_status(session, step.id, expected={STEP_WAITING}, new=STEP_WAITING,
+                        expected_attestant_id=step.attestant_id, attestant_id=attestant_id)
+        set_order_status(session, order, expected={WAITING}, new=WAITING, where=(Order.attestant_id == previous,),
+                         omrade_id=omrade_id, enhet_id=enhet_id, attestant_id=attestant_id)
+    except Conflict:
+        # Another tab changed the attestant at the same moment: said at the field, as when it changed before.
+        session.rollback()
+        session.refresh(order)
+        if order.status == WAITING and order.attestant_id != previous:
+            raise _replaced_meanwhile(session, order) from None
+        raise
     audit.record(session, actor, "order.attestant_changed", "order", order.number,
                  previous_attestant_id=previous, attestant_id=attestant_id, step=step.key)
     session.flush()
@@ -270,6 +276,13 @@ def change_attestant(session: Session, rt: "Runtime", actor: Actor, order: Order
     session.commit()
     events.fire(rt, events.ORDER_ATTESTANT_CHANGED, order, actor)
     return order
+
+
+def _replaced_meanwhile(session: Session, order: Order) -> ValidationFailed:
+    """The refusal of a Byt attestant whose page named an attestant another tab or person has replaced."""
+    return ValidationFailed({"attestant_id": N_(
+        "Attestanten har redan bytts till %(name)s, i en annan flik eller av någon annan. Välj på nytt om du "
+        "vill byta igen.", name=person_name(session, order.attestant_id))})
 
 
 def was_replaced_attestant(session: Session, order: Order, person_id: int) -> bool:

@@ -19,6 +19,7 @@ audited transaction of the change it tells about).
 from __future__ import annotations
 
 import logging
+import math
 import smtplib
 import socket
 import threading
@@ -196,6 +197,12 @@ def smtp_connection(config: dict) -> smtplib.SMTP:
     return smtp
 
 
+def lease_seconds(config: dict) -> int:
+    """How long a claim holds: ``MAIL_LEASE_SECONDS``, but never less than three SMTP timeouts (connecting,
+    sending, an answer), so one message being sent cannot outlast the claim renewed just before it."""
+    return max(int(config.get("MAIL_LEASE_SECONDS", 300)), math.ceil(3 * float(config.get("SMTP_TIMEOUT", 30))))
+
+
 LOST_CLAIM = "lost"  # _finish: another sender had taken the message over (its lease had run out)
 
 
@@ -204,8 +211,8 @@ def send_pending(database: Database, config: dict, *, worker: str | None = None,
     """Claim one batch of due messages, deliver them over SMTP and record the outcome."""
     worker = worker or f"{socket.gethostname()}:{threading.get_ident()}:{uuid.uuid4().hex[:6]}"
     now = now or utcnow()
-    claimed = _claim(database, worker, int(config.get("MAIL_BATCH_SIZE", 50)),
-                     int(config.get("MAIL_LEASE_SECONDS", 300)), now)
+    lease = lease_seconds(config)
+    claimed = _claim(database, worker, int(config.get("MAIL_BATCH_SIZE", 50)), lease, now)
     report = SendReport(claimed=len(claimed))
     if not claimed:
         return report
@@ -221,7 +228,6 @@ def send_pending(database: Database, config: dict, *, worker: str | None = None,
         smtp = smtp_connection(config)
     except (OSError, smtplib.SMTPException) as error:
         connection_error = f"SMTP-servern svarar inte: {error}"
-    lease = int(config.get("MAIL_LEASE_SECONDS", 300))
     for message in claimed:
         error, permanent = connection_error, False
         if not _renew(database, message, worker, lease, now):

@@ -569,11 +569,23 @@ def create_orders(session: Session, rt: "Runtime", actor: Actor, requests: list[
         mail.mail_attest_requests(session, rt, made, link_path=attest_link)
     if draft is not None:
         draft.order_id, draft.order_count = made[0].id, len(made)
+        # Kept a few days so a second Skicka is told what the first made; what it holds is the order now,
+        # and as in the order no personnummer stays in it (a fritext, a typed field).
+        draft.data = _masked(draft.data)
         session.add(draft)
     session.commit()
     for order in made:
         events.fire(rt, events.ORDER_CREATED, order, actor)
     return made
+
+
+def _masked(value):
+    """A copy of draft data with every personnummer in its texts masked."""
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return mask_text(value) if isinstance(value, str) else value
 
 
 def _new_order(actor: Actor, request: OrderRequest, p: Prepared) -> Order:

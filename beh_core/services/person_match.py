@@ -18,13 +18,16 @@ from sqlalchemy import Integer, String, bindparam, func, literal_column, select,
 from sqlalchemy.orm import Session
 
 from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
+from ..log_masking import mask_text
 from ..messages import N_
 from ..models import Person
 from .errors import ValidationFailed
 
 PERSON_LIMIT = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SEPARATORS = re.compile(r"[-+\s]")  # as the suggestions read a typed number: 1987-06-12-0014, 870612 0014
+# What may stand between the digits of a typed personnummer: 1987-06-12-0014, 870612 0014, an en dash from
+# Word, an underscore, a dot or a slash (log_masking masks the same forms).
+_SEPARATORS = re.compile(r"[-+_./\s\u2010-\u2015\u2212]")
 BIRTH_DATE_DIGITS = 8  # ÅÅÅÅMMDD: what every page shows of a personnummer
 _HSA = re.compile(r"^se\d", re.IGNORECASE | re.ASCII)
 TOO_MANY = N_("Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "
@@ -107,6 +110,13 @@ def personnummer_readings(digits: str) -> list[str]:
             return valid
         normalise_personnummer("19" + digits)  # raises the reason: a date that does not exist, the check digit
     return [normalise_personnummer(digits)]
+
+
+def contains_personnummer(typed: str) -> bool:
+    """Does the text hold a personnummer, alone or among other words ("pnr 198706120014", a fullwidth
+    number)? Such a text never goes into an address: only a person field swaps it for a VGR-ID."""
+    text = typed if isinstance(typed, str) else ""
+    return is_personnummer(text) or mask_text(text) != text
 
 
 def is_personnummer(typed: str) -> bool:

@@ -13,7 +13,7 @@ from .. import authz
 from ..db import get_session
 from ..services.identities import my_identities, vgr_id_ordered_for
 from ..services.paging import Page
-from ..services.person_match import is_personnummer
+from ..services.person_match import contains_personnummer
 from .access import current_actor, read_only, requires, runtime
 from .forms import (SEARCH_TEXT_MAX, InputForm, MaxLength, TrimmedStringField, field_errors, from_query, page_number,
                     valid_data)
@@ -65,7 +65,7 @@ def identities():
                                today=current_actor().today), 400
     text = valid_data(form)["sok"] or ""
     db = get_session()
-    if is_personnummer(text):
+    if contains_personnummer(text):
         # Only someone the user ordered for is named: for anyone else, as for nobody, "Ingen identitet hittades".
         vgr_id = vgr_id_ordered_for(db, current_actor(), text)
         if vgr_id is not None:

@@ -15,7 +15,7 @@ from ..services import servicedesk_queue
 from ..services.order_queries import STATUS_LABELS, OrderFilter, all_orders, my_orders
 from ..services.ordering import parse_date
 from ..services.paging import Page
-from ..services.person_match import is_personnummer, vgr_id_of_personnummer
+from ..services.person_match import contains_personnummer, vgr_id_of_personnummer
 from .access import current_actor, order_or_abort, read_only, requires, runtime
 from .forms import (SEARCH_TEXT_MAX, IdField, InputForm, MaxLength, TrimmedStringField, field_errors, from_query,
                     page_request, valid_data)
@@ -93,11 +93,20 @@ def _filter(args) -> tuple[OrderFilter, dict[str, str], dict[str, str]]:
     ), errors, unknown
 
 
+PERSON_ARGS = ("slutanvandare", "bestallare")
+
+
 def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The search with every personnummer replaced by that person's VGR-ID (the key shown everywhere)."""
+    """The search with every personnummer replaced by that person's VGR-ID (the key shown everywhere); a
+    personnummer in any other field is refused there (it would otherwise go into the address)."""
     errors = {}
-    for name in ("slutanvandare", "bestallare"):
-        if is_personnummer(args.get(name, "")):
+    for name in [k for k in args if k not in PERSON_ARGS and contains_personnummer(args[k])]:
+        errors[name] = gettext("Fältet kan inte innehålla ett personnummer. Sök på personnummer i fältet "
+                               "Slutanvändare.")
+        if request.method == "GET":  # typed into the address: not shown back from there
+            args.pop(name)
+    for name in PERSON_ARGS:
+        if contains_personnummer(args.get(name, "")):
             try:
                 vgr_id = vgr_id_of_personnummer(get_session(), args[name], name)
             except ValidationFailed as failed:
@@ -115,7 +124,7 @@ def _list(mode: str, endpoint: str, query):
     form = OrderSearchForm() if request.method == "POST" else from_query(OrderSearchForm)
     refused = {} if form.validate() else field_errors(form)  # told at the field; the typed text is shown again
     args = {k: form[k].data for k in FILTER_ARGS if form[k].data}
-    personnummer_in_url = any(is_personnummer(args.get(k, "")) for k in ("slutanvandare", "bestallare"))
+    personnummer_in_url = any(contains_personnummer(value) for value in args.values())
     if mode == "mina":
         args.pop("bestallare", None)
     if refused:

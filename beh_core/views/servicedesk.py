@@ -13,7 +13,7 @@ from ..audit_labels import audit_label
 from ..labels import KIND_LABELS
 from ..services import directory, fulfilment, fulfilment_queries, servicedesk_queue
 from ..services.errors import ValidationFailed
-from ..services.person_match import is_personnummer, vgr_id_of_personnummer
+from ..services.person_match import contains_personnummer, vgr_id_of_personnummer
 from ..services.order_queries import STATUS_LABELS
 from .forms import (IdField, InputForm, StringField, TextAreaField, TrimmedStringField, field_errors, from_query,
                     page_number, page_request, posted_names, runtime_form)
@@ -50,7 +50,7 @@ def queue():
     form.validate()  # a refused filter counts as not given (an unreadable Förvaltning is told below)
     typed = {k: v for k, v in form.raw_text().items() if v.strip()}
     args = {k: v for k, v in typed.items() if k not in form.errors}
-    if is_personnummer(args.get("person", "")):
+    if any(contains_personnummer(value) for value in typed.values()):
         return _without_personnummer(db, args)
     registry = runtime().registry
     systems = servicedesk_queue.systems_for_filter(registry)
@@ -92,16 +92,22 @@ def _unknown_choices(typed: dict[str, str], *, found_system: bool, forvaltning_i
 
 def _without_personnummer(db, args: dict[str, str]):
     """A personnummer never stays in the address: the queue again, by the person's VGR-ID (or without the
-    person, and told so, when nobody in KiV has it)."""
-    try:
-        vgr_id = vgr_id_of_personnummer(db, args["person"], "person")
-    except ValidationFailed:
-        vgr_id = None
-    if vgr_id is None:
-        flash(gettext("Ingen person med detta personnummer finns i KiV."), "error")
-        args.pop("person")
-    else:
-        args["person"] = vgr_id
+    person, and told so, when nobody in KiV has it); one typed into another field is left out, and told."""
+    others = [k for k, v in args.items() if k != "person" and contains_personnummer(v)]
+    for name in others:
+        args.pop(name)
+    if others:
+        flash(gettext("Ett personnummer kan bara sökas i fältet Person."), "error")
+    if contains_personnummer(args.get("person", "")):
+        try:
+            vgr_id = vgr_id_of_personnummer(db, args["person"], "person")
+        except ValidationFailed:
+            vgr_id = None
+        if vgr_id is None:
+            flash(gettext("Ingen person med detta personnummer finns i KiV."), "error")
+            args.pop("person")
+        else:
+            args["person"] = vgr_id
     return redirect(url_for("servicedesk.queue", **args), 303)
 
 

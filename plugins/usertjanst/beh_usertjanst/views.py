@@ -14,7 +14,7 @@ from flask_babel import gettext
 from beh_core.api import (FORANDRING, NYUPPLAGG, Conflict, Forbidden, IdField, InputForm, TextListField,
                           TrimmedStringField, ValidationFailed, create_orders, current_actor, directory,
                           draft_discard, draft_sent, field_errors, find_person, from_query, mask_personnummer_text,
-                          may_order_for, person_search, requires, runtime_form, suggest_persons, valid_data)
+                          may_order_for, message_text, person_search, requires, runtime_form, suggest_persons, valid_data)
 
 from . import flow, rules
 from .rules import _N
@@ -399,7 +399,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
         if not draft and action == "skicka":
             sent = draft_sent(rules.CATALOGUE)  # a second Skicka (Back, a double click): what the first made
             if sent is not None:
-                flash(sent.message, "info")
+                flash(message_text(sent.message), "info")
                 return redirect(url_for("usertjanst.done", number=sent.number) if sent.number
                                 else url_for("start.index"))
         need_person(draft)
@@ -435,7 +435,7 @@ def make_blueprint(data: rules.Data) -> Blueprint:
             made = create_orders([flow.order_request(draft, flow.contexts_for(draft))], catalogue=rules.CATALOGUE)
         except Conflict as already:  # sent already: a double click, another tab
             number = getattr(already, "number", "")
-            flash(already.message, "info")
+            flash(message_text(already.message), "info")
             return redirect(url_for("usertjanst.done", number=number) if number else url_for("start.index"))
         except Forbidden:
             abort(403)

@@ -174,11 +174,16 @@ def check_rows(directory: Directory, texts: list[str], *, unit: UnitInfo, item_k
     return rows
 
 
+def unknown_personnummer(rows: list[Row], texts: list[str]) -> int:
+    """How many rows are a personnummer that nobody in KiV has (each counts as a search of its own)."""
+    return sum(1 for row, text in zip(rows, texts) if getattr(row.problem, "msgid", None) == NOBODY.msgid
+               and _NUMBERISH.match(text.strip()) and len(re.sub(r"\D", "", text)) > 8)
+
+
 def too_many_unknown(rows: list[Row], texts: list[str]) -> ValidationFailed | None:
     """The refusal of a whole list in which more than ``UNKNOWN_PERSONNUMMER_MAX`` personnummer name nobody;
     None otherwise. Such a list is not shown row by row (that would answer whose each number is)."""
-    unknown = sum(1 for row, text in zip(rows, texts) if getattr(row.problem, "msgid", None) == NOBODY.msgid
-                  and _NUMBERISH.match(text.strip()) and len(re.sub(r"\D", "", text)) > 8)
+    unknown = unknown_personnummer(rows, texts)
     if unknown <= UNKNOWN_PERSONNUMMER_MAX:
         return None
     return ValidationFailed({"identiteter": N_(

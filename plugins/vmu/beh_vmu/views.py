@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
 from beh_core.api import (N_, Conflict, DateField, IdField, InputForm, TextAreaField, TrimmedStringField,
-                          ValidationFailed, create_orders, current_actor, directory, draft_data, draft_discard, draft_sent,
-                          draft_start, field_errors, person_search, requires)
+                          ValidationFailed, count_person_searches, create_orders, current_actor, directory, draft_data,
+                          draft_discard, draft_sent, draft_start, field_errors, message_text, person_search, requires)
 
 from . import mass
 from .uppdrag import MASS_CATALOGUE, Uppdrag, ordering_units
@@ -93,6 +93,7 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
         unit = next(u for u in units if u.id == form.enhet_id.data)
         checked = mass.check_rows(directory(), rows, unit=unit, item_key=form.uppdrag.data,
                                   attestant_id=form.attestant_id.data)
+        count_person_searches(mass.unknown_personnummer(checked, rows))  # guesses cost as one at a time
         refused = mass.too_many_unknown(checked, rows)
         if refused is not None:  # told at the list, nothing shown row by row and nothing kept
             return form_page(values, refused.errors)
@@ -157,7 +158,7 @@ def make_blueprint(uppdrag: tuple[Uppdrag, ...]) -> Blueprint:
         """The page after a Skicka of a list that was sent already: the first Skicka's order numbers."""
         number = getattr(conflict, "number", "")
         if not number:  # lost a race to another Skicka or tab: say so, and where the orders are
-            flash(conflict.message, "info")
+            flash(message_text(conflict.message), "info")
             return redirect(url_for("orders.mine"))
         flash(N_("Listan är redan skickad. Inga nya beställningar är gjorda."), "info")
         session[DONE_KEY] = {"count": getattr(conflict, "count", 1), "first": number,
