@@ -12,7 +12,11 @@ from .messages import N_
 
 HSA_ID_RE = re.compile(r"^[Ss][Ee]\d{10}-[A-Za-z0-9]{1,18}$", re.ASCII)
 VGR_ID_RE = re.compile(r"^[a-z]{2,8}\d{0,3}$", re.ASCII)
-_SEPARATORS = re.compile(r"[-+\s]")
+# What may stand between the digits of a personnummer as people type it: 1987-06-12-0014, 870612 0014, an en dash
+# or a non-breaking space from Word, an underscore, a dot, a slash. The searches read such a number as one
+# (services.person_match) and the log masking masks it so (log_masking): one definition for both.
+SEPARATOR_CHARS = "-+_./\\s\u2010-\u2015\u2212"
+_SEPARATORS = re.compile(f"[{SEPARATOR_CHARS}]")
 
 
 class InvalidIdentifier(ValueError):

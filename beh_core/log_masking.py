@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
-from .identifiers import luhn_check_digit
+from .identifiers import SEPARATOR_CHARS, luhn_check_digit
 
-# Whatever may stand between two digits of a typed number, as typed or as it stands in an address (an access
-# log line): hyphens and dashes, underscores, dots, slashes, spaces and tabs, plus, and their URL encodings
-# (19800101%2D1234, 19800101+-+1234, 19800101%20%E2%80%93%201234). The portal's searches read a number with
-# such separators anywhere as one (1987-06-12-0014, 870612 00 14), so the log reads them as one too.
-_ONE_SEP = r"(?:[-+_./\s\u2010-\u2015\u2212]|%2[bBdD0eEfF]|%5[fF]|%0[9aAdD]|%[eE]2%80%9[0-5]|%[eE]2%88%92)"
-_GAP = _ONE_SEP + "{0,6}"
+# Whatever may stand between two digits of a typed number: the separators people type (identifiers), as typed
+# or URL-encoded as in an access log line (19800101%2D1234, 19800101+-+1234, 19800101%20%E2%80%93%201234), any
+# number of them. The portal's searches read such a number as one, so the log reads it as one too. A message
+# holding other encodings (a non-breaking space %C2%A0, fullwidth digits) is masked decoded (``mask_record``).
+_ONE_SEP = (f"(?:[{SEPARATOR_CHARS}]|%2[bBdD0eEfF]|%5[fF]|%0[9aAdD]|%[eE]2%80%9[0-5]|%[eE]2%88%92)")
+_GAP = _ONE_SEP + "*"  # separators and digits never overlap: no backtracking however long the text
 # A number may start right after a URL-encoded separator (%20 ends in a digit).
 _START = r"(?:(?<!\d)|(?<=%[0-9A-Fa-f]{2}))"
 # 12 digits (ÅÅÅÅMMDDNNNN, day + 60 for a samordningsnummer) and 10 digits (ÅÅMMDDNNNN); \d takes any script's
-# digits (a fullwidth number is one too). Whether the digits are a personnummer is decided by ``_masked``.
+# digits (a fullwidth number is one too). Whether the digits are a personnummer is decided by ``_personnummer``.
 PNR_RE = re.compile(_START + r"\d(?:" + _GAP + r"\d){11}(?!\d)")
 SHORT_PNR_RE = re.compile(_START + r"\d(?:" + _GAP + r"\d){9}(?!\d)")
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -33,25 +34,51 @@ HANDLER_LOGGERS = ("", "werkzeug", "gunicorn", "gunicorn.access", "gunicorn.erro
                    "flask.app", "alembic")
 
 
-def mask_text(text: str) -> str:
-    """Replace every personnummer-shaped number by its birth date and ****."""
-    text = PNR_RE.sub(_masked, text)
-    return SHORT_PNR_RE.sub(_masked, text)
+def mask_text(text: str, *, strict: bool = False) -> str:
+    """Replace every personnummer-shaped number by its birth date and ****.
+
+    ``strict`` (text that is kept: a comment, a komplettering, a fritext): a 12-digit number is masked only when
+    its check digit holds too, so "Ärende 20240612-0042" keeps its reference; logs mask every date-shaped one.
+    """
+    for pattern in (PNR_RE, SHORT_PNR_RE):
+        text = _sub(pattern, text, strict)
+    return text
 
 
-def _masked(match: re.Match) -> str:
-    """The number's birth date and ****, when its digits are a personnummer's; else the text unchanged.
+def mask_free_text(text: str) -> str:
+    """``mask_text`` for text that is stored, audited and mailed: only numbers that are personnummer."""
+    return mask_text(text, strict=True)
 
-    12 digits: a date of 19xx or 20xx (the day may be + 60). 10 digits (ÅÅMMDDNNNN): a date and a check digit
-    that holds, since a mobile number such as 0701234567 is date-shaped too and a comment must keep it.
+
+def _sub(pattern: re.Pattern, text: str, strict: bool) -> str:
+    """``pattern.sub`` that looks again one character on from a candidate that is no personnummer: the digits
+    of a telephone number just before a personnummer ("070 123 45 67 19870612-0014") must not hide it."""
+    parts, done, position = [], 0, 0
+    while (match := pattern.search(text, position)) is not None:
+        masked = _personnummer(match, strict)
+        if masked is None:
+            position = match.start() + 1
+            continue
+        parts += [text[done:match.start()], masked]
+        done = position = match.end()
+    return "".join(parts) + text[done:] if parts else text
+
+
+def _personnummer(match: re.Match, strict: bool) -> str | None:
+    """The number's birth date and ****, when its digits are a personnummer's; else None.
+
+    12 digits: a date of 19xx or 20xx (the day may be + 60), and with ``strict`` a check digit that holds.
+    10 digits (ÅÅMMDDNNNN): a date and a check digit that holds, since a mobile number such as 0701234567 is
+    date-shaped too and a comment must keep it.
     """
     digits = "".join(str(int(ch)) for ch in _ENCODED.sub(" ", match.group(0)) if ch.isdecimal())
     if len(digits) == 12:
-        if digits[:2] in ("19", "20") and _date_shaped(digits[4:8]):
+        if digits[:2] in ("19", "20") and _date_shaped(digits[4:8]) and (
+                not strict or luhn_check_digit(digits[2:11]) == int(digits[11])):
             return f"{digits[:8]}-****"
     elif len(digits) == 10 and _date_shaped(digits[2:6]) and luhn_check_digit(digits[:9]) == int(digits[9]):
         return f"{digits[:6]}-****"
-    return match.group(0)
+    return None
 
 
 def _date_shaped(month_day: str) -> bool:
@@ -66,6 +93,10 @@ def mask_record(record: logging.LogRecord) -> logging.LogRecord:
     except Exception:  # noqa: BLE001 - a broken %-format is logging's to report, not ours
         return record
     masked = mask_text(message)
+    if "%" in masked:  # an address: masked decoded too (%C2%A0 between the digits, fullwidth digits)
+        decoded = unquote_plus(masked)
+        if mask_text(decoded) != decoded:
+            masked = mask_text(decoded)
     if masked != message:
         record.msg, record.args = masked, None
     if record.exc_info and not record.exc_text:

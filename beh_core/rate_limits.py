@@ -58,10 +58,13 @@ def count_person_searches(count: int) -> None:
     limiter: Limiter = current_app.extensions[EXTENSION_KEY]
     if count <= 0 or not limiter.enabled:
         return
-    key = user_or_address()
-    for item in parse_many(current_app.config[LIMITED[SEARCH_SCOPE][0]]):
-        if not limiter.limiter.hit(item, key, SEARCH_SCOPE, cost=count):
-            abort(429)
+    # The identifiers Flask-Limiter itself counts a shared limit under (its key prefix first when one is set),
+    # so these searches and the requests' own come out of one budget.
+    args = [a for a in (limiter._key_prefix, user_or_address(), SEARCH_SCOPE) if a]
+    items = parse_many(current_app.config[LIMITED[SEARCH_SCOPE][0]])
+    if not all([limiter.limiter.hit(item, *args, cost=count) for item in items]):
+        resets = [limiter.limiter.get_window_stats(item, *args).reset_time for item in items]
+        abort(429, retry_after=max(1, math.ceil(max(resets) - time.time())))
 
 
 def person_search(view):
@@ -111,6 +114,8 @@ KEY_FUNCTIONS = {"address": client_address, "user": user_or_address}
 def _too_many(error):
     """The 429 answer: the Swedish page (or JSON for the scripts) saying how long to wait, and Retry-After."""
     seconds = _seconds_to_wait(error)
+    if seconds is None and isinstance(getattr(error, "retry_after", None), int):
+        seconds = error.retry_after  # counted by count_person_searches, which knows its wait
     if seconds is None:  # a 429 that no limit of ours raised: nothing known about the wait
         message = gettext("Du har gjort för många försök på kort tid. Vänta en stund och försök igen.")
     elif seconds <= 120:

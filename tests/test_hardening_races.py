@@ -376,7 +376,9 @@ def test_samma_beställning_från_två_flikar_samtidigt_ger_en_beställning(app,
     """Manual 000: a system that is already ordered for the user and not finished cannot be ordered again.
     Two tabs (two logins, two drafts) that press Skicka at the same moment for the same user and system
     give one order; the other tab is told the system is already ordered. The first is held while it checks,
-    so the second really arrives before the first has saved."""
+    so the second really arrives before the first has saved. (On SQLite each tab's draft takes the database's
+    write lock before anything is checked, which serializes them anyway; on PostgreSQL only the end user's
+    lock in ``create_orders`` does: there this test fails without it.)"""
     from beh_core.services import ordering
 
     end_user = person_without_permissions(region)

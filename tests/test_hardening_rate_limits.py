@@ -185,3 +185,5 @@ def test_en_lista_med_personnummer_som_ingen_har_kostar_en_sökning_per_sådant_
     assert orderer.post("/vmu/flera", mass_form(e1, attestant, ["eriny1", nobody[0]])).status_code == 302  # 1 + 1
     refused = orderer.post("/vmu/flera", mass_form(e1, attestant, nobody))  # 1 + 3: over the budget
     assert refused.status_code == 429 and TOO_MANY in text_of(refused)
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60 and f"Försök igen om {wait} sekund" in text_of(refused)

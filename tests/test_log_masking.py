@@ -54,3 +54,36 @@ def test_ett_mobilnummer_i_en_kommentar_maskeras_inte_men_ett_tiosiffrigt_person
     assert mask_text("Ring mig på 0701234567 eller 070-123 45 67.") == "Ring mig på 0701234567 eller 070-123 45 67."
     for typed in ("870612-0014", "8706120014", "87-06-12-0014", "870612%200014"):
         assert mask_text(f"fel person: {typed}") == "fel person: 870612-****", typed
+
+
+def test_text_som_sparas_behåller_ärendenummer_och_ett_nummer_före_ett_personnummer_döljer_det_inte():
+    """Stored text (a comment, a komplettering) masks only real personnummer (the check digit holds): a case
+    number written like a date keeps its reference. The digits of a telephone number just before a personnummer
+    do not hide it; an address with a non-breaking space or fullwidth digits URL-encoded is masked in the log."""
+    import logging
+
+    from beh_core.log_masking import mask_free_text, mask_record
+
+    assert mask_free_text("Ärende 20240612-0042") == "Ärende 20240612-0042"
+    assert mask_text("Ärende 20240612-0042") == "Ärende 20240612-****"  # the logs mask every date-shaped one
+    pnr = make_personnummer(date(1987, 6, 12), 1)
+    for text in (f"tel 070 123 45 67 {pnr}", f"rad 12 34 {pnr}", f"12 34 {pnr[:8]} {pnr[8:]}"):
+        assert pnr[8:] not in mask_free_text(text), text
+    encoded = pnr[:8] + "%C2%A0" + pnr[8:]
+    fullwidth = "".join(f"%EF%BC%{0x90 + int(c):02X}" for c in pnr)
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "GET /servicedesk/?person=%s&q=%s",
+                               (encoded, fullwidth), None)
+    assert pnr[8:] not in mask_record(record).getMessage() and f"{pnr[:8]}-****" in record.getMessage()
+
+
+def test_ett_personnummer_i_ett_fritextfält_sparas_maskerat_men_inte_i_ett_identifierarfält():
+    """An order keeps a free-text field (a textarea: Tilläggsinformation, Motivering) without personnummer; a
+    field that is an identifier the Service Desk needs (a Login) is kept as given."""
+    from beh_core.catalogue import Field
+    from beh_core.services.order_fields import ResolvedField, without_personnummer
+
+    pnr = make_personnummer(date(1987, 6, 12), 1)
+    fields = [ResolvedField(Field("info", "Tilläggsinformation", type="textarea"), (), ""),
+              ResolvedField(Field("login", "Login"), (), "")]
+    kept = without_personnummer(fields, {"info": f"Gäller {pnr}, tel 0701234567", "login": pnr})
+    assert kept == {"info": f"Gäller {pnr[:8]}-****, tel 0701234567", "login": pnr}

@@ -183,6 +183,11 @@ def test_ett_personnummer_i_fel_fält_eller_skrivet_med_andra_tecken_hamnar_aldr
     for typed in typed_ways[:3]:  # read as the number it is: the list by the person's VGR-ID
         response = browser.post("/bestallningar/mina", {"slutanvandare": typed})
         assert response.headers["Location"].endswith("slutanvandare=eriny1"), typed
+    # Typed into the address: the list again without it, and told
+    response = browser.get(f"/bestallningar/mina?ordernummer={pnr}&status=avslutad")
+    assert response.status_code == 303 and pnr[8:] not in response.headers["Location"]
+    assert "status=avslutad" in response.headers["Location"]
+    assert "Fältet kan inte innehålla ett personnummer." in text_of(browser.get(response.headers["Location"]))
     # The Service Desk queue (a GET form): a personnummer in another field is left out, and told
     desk = login("lensa1")
     response = desk.get(f"/servicedesk/?ordernummer={pnr}")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..messages import N_
 from .. import audit, authz
-from ..log_masking import mask_text
+from ..log_masking import mask_free_text
 from ..authz import Actor
 from ..models import (STEP_APPROVED, STEP_LATER, STEP_REJECTED, STEP_WAITING, AuditEvent, Enhet, Omrade, Order,
                       OrderLine, OrderStatus, Person, utcnow)
@@ -97,7 +97,7 @@ def check_decision(actor: Actor, order: Order, *, approve: bool, comment: str) -
     # A personnummer typed into the comment ("rätt är 19870612-0014") is masked here, before the comment reaches
     # the order, its step, the signed document, the audit details and the orderer's mail: it is shown and
     # audited nowhere unmasked (docs/decisions.md).
-    return mask_text(comment)
+    return mask_free_text(comment)
 
 
 def decide(session: Session, rt: "Runtime", actor: Actor, order: Order, *, approve: bool, comment: str = "",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..messages import Message, N_, label
 from .. import audit, authz
-from ..log_masking import mask_text
+from ..log_masking import mask_free_text
 from ..authz import Actor
 from ..catalogue import CatalogItem, FulfilmentResult
 from ..models import Credential, Komplettering, LineFulfilment, Order, OrderLine, OrderStatus, utcnow
@@ -117,9 +117,9 @@ def _call_plugin(rt: "Runtime", item: CatalogItem | None, line: OrderLine, order
         # The plugin's text goes to the line, the audit details and the Service Desk's page: an exception or
         # error naming the end user by personnummer must not carry it there unmasked.
         # Masked before it is cut short, so a cut never leaves part of a personnummer unmasked.
-        return None, mask_text(f"{type(exc).__name__}: {exc}")[:TEXT_MAX]
+        return None, mask_free_text(f"{type(exc).__name__}: {exc}")[:TEXT_MAX]
     if result is None or not result.done:
-        error = mask_text(result.error) if result and result.error else N_("Ingen plugin utförde raden.")
+        error = mask_free_text(result.error) if result and result.error else N_("Ingen plugin utförde raden.")
         return result, error[:TEXT_MAX]
     return result, None
 
@@ -289,7 +289,7 @@ def request_komplettering(session: Session, rt: "Runtime", actor: Actor, order: 
         raise ValidationFailed({"message": N_("Meddelandet får vara högst %(max)s tecken.", max=TEXT_MAX)})
     # Masked once here, so the stored request, the orderer's mail and every page showing it get the masked
     # text: a personnummer is never shown unmasked (docs/decisions.md).
-    message = mask_text(message)
+    message = mask_free_text(message)
     set_order_status(session, order, expected=WORKABLE_STATUSES, new=OrderStatus.KOMPLETTERING.value)
     request = Komplettering(order_id=order.id, requested_by_id=actor.id, message=message)
     session.add(request)
@@ -318,7 +318,7 @@ def answer_komplettering(session: Session, rt: "Runtime", actor: Actor, order: O
     if len(answer) > TEXT_MAX:  # the limit the orderer sees applies to what they typed
         raise ValidationFailed({"answer": N_("Svaret får vara högst %(max)s tecken.", max=TEXT_MAX)})
     # Masked before it is stored: the Service Desk's page and the Återkoppling page show the answer as stored.
-    answer = mask_text(answer)
+    answer = mask_free_text(answer)
     if open_komplettering(session, order) is None:
         raise Conflict(N_("Det finns ingen komplettering att svara på."))
     set_order_status(session, order, expected={OrderStatus.KOMPLETTERING.value},

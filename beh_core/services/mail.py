@@ -198,9 +198,10 @@ def smtp_connection(config: dict) -> smtplib.SMTP:
 
 
 def lease_seconds(config: dict) -> int:
-    """How long a claim holds: ``MAIL_LEASE_SECONDS``, but never less than three SMTP timeouts (connecting,
-    sending, an answer), so one message being sent cannot outlast the claim renewed just before it."""
-    return max(int(config.get("MAIL_LEASE_SECONDS", 300)), math.ceil(3 * float(config.get("SMTP_TIMEOUT", 30))))
+    """How long a claim holds: ``MAIL_LEASE_SECONDS``, but never less than five SMTP timeouts (MAIL, RCPT, DATA,
+    the end of the data and a reconnect each wait up to one), so one message being sent cannot outlast the claim
+    renewed just before it."""
+    return max(int(config.get("MAIL_LEASE_SECONDS", 300)), math.ceil(5 * float(config.get("SMTP_TIMEOUT", 30))))
 
 
 LOST_CLAIM = "lost"  # _finish: another sender had taken the message over (its lease had run out)
@@ -246,6 +247,8 @@ def send_pending(database: Database, config: dict, *, worker: str | None = None,
             except OSError as lost:
                 error = connection_error = f"Förbindelsen till SMTP-servern bröts: {lost}"
         status = _finish(database, message, worker, config, now, error, permanent)
+        if status == LOST_CLAIM:  # handed to SMTP after another sender took it over: it may go out twice
+            log.warning("Mail %s was taken over by another sender while this one sent it", message.id)
         report.sent += status == OUTBOX_SENT
         report.retried += status == OUTBOX_PENDING
         report.failed += status == OUTBOX_FAILED

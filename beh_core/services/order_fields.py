@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..log_masking import mask_free_text
 from ..catalogue import CatalogItem, Catalogue, Field, FieldOptions
 from ..iso_dates import parse_date
 from ..messages import Message, N_, label
@@ -111,6 +112,14 @@ def check_values(fields: list[ResolvedField], values: dict[str, str], *, key=lam
         if message:
             errors[key(resolved.name)] = message
     return errors
+
+
+def without_personnummer(fields: list[ResolvedField], values: dict[str, str]) -> dict[str, str]:
+    """The values with every personnummer in a free-text field (a textarea: Motivering, Tilläggsinformation)
+    masked, as an order keeps it; the other fields are identifiers and choices the Service Desk needs as given."""
+    free = {resolved.name for resolved in fields if resolved.field.type == "textarea"}
+    return {name: mask_free_text(value) if name in free and isinstance(value, str) else value
+            for name, value in values.items()}
 
 
 def shown(fields: list[ResolvedField], values: dict[str, str]) -> list[list[str]]:

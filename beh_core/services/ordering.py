@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, authz, iso_dates
-from ..log_masking import mask_text
+from ..log_masking import mask_free_text
 from ..authz import Actor
 from ..catalogue import AVSLUT, FORANDRING, NYUPPLAGG, AttestStep, CatalogItem, Catalogue
 from ..labels import KIND_LABELS
@@ -29,7 +29,7 @@ from .directory_bulk import chunks
 from .directory_api import Directory, ForvaltningInfo, PersonInfo, held_info
 from ..messages import Message, N_, join, label
 from .errors import Conflict, ValidationFailed
-from .order_fields import check_values, item_fields, order_fields, shown
+from .order_fields import check_values, item_fields, order_fields, shown, without_personnummer
 from .order_info import LineInfo, OrderContext, OrderInfo
 from .ordering_batch import Batch, held_today, prefetch
 from .pending import pending_lines
@@ -303,6 +303,7 @@ def validate_order(session: Session, rt: "Runtime", actor: Actor, request: Order
     resolved = order_fields(rt, catalogue, context)
     values = {f.name: (request.fields.get(f.name) or "").strip() for f in resolved}
     errors.update(check_values(resolved, values))
+    values = without_personnummer(resolved, values)  # checked as typed, kept as the order keeps text
     _check_akut(rt, catalogue, request, errors)
     if errors and place_and_lines_ok:
         # Only dates, order fields or Akut are wrong: the attestants of the delegation steps are told too, so
@@ -400,7 +401,7 @@ def _order_line(session: Session, rt: "Runtime", request: OrderRequest, line: Li
                 forvaltning: Forvaltning | None, context: OrderContext) -> OrderLine:
     if line.free_text is not None:
         return OrderLine(position=position, item_key=None, item_name="Fritext", scope=line.page or "free",
-                         free_text=mask_text(line.free_text.strip()), values={}, shown=[])  # no personnummer kept
+                         free_text=mask_free_text(line.free_text.strip()), values={}, shown=[])  # no personnummer kept
     item = rt.registry.get(line.item_key)
     held = session.get(HeldPermission, line.held_permission_id) if line.held_permission_id else None
     if request.kind == AVSLUT:
@@ -410,6 +411,7 @@ def _order_line(session: Session, rt: "Runtime", request: OrderRequest, line: Li
         values = {f.name: (line.values.get(f.name) or "").strip() for f in fields}
         if held is not None and not any(values.values()):
             values = dict(held.details or {})
+        values = without_personnummer(fields, values)
         pairs = shown(fields, values)
     return OrderLine(position=position, item_key=item.key, item_name=item.name, scope=item.page,
                      scope_key=line_scope(item, line, forvaltning, held), values=values, shown=pairs,
@@ -504,27 +506,34 @@ def already_submitted(session: Session, draft: OrderDraft) -> AlreadySubmitted:
     return AlreadySubmitted(numbers[0] if numbers else "", row.order_count or 1, numbers[-1] if numbers else "")
 
 
+# The advisory-lock space of "one order at a time per end user" (PostgreSQL's two-key advisory locks).
+END_USER_LOCKS = 0x42454801
+
+
 def _lock_end_users(session: Session, end_user_ids: list[int | None]) -> None:
-    """Hold the end users' rows until the commit, so the checks below see every order sent before.
+    """Take the end users one order at a time until the commit, so the checks below see every order sent before.
 
     "An unfinished order for the same thing blocks a second one" is read, then written: two tabs sending
     the same order at once would both read "nothing unfinished" and both insert. The second now waits
     here until the first commits and then reads its order (READ COMMITTED: each statement sees what is
-    committed). PostgreSQL: ``FOR NO KEY UPDATE``, in id order so two mass orders cannot deadlock, and
-    without blocking the foreign-key checks of rows that merely name the person. SQLite: a no-op UPDATE
-    of the same rows takes the database's write lock, which serializes the writers the same way.
+    committed). PostgreSQL: a transaction-scoped advisory lock per end user, taken in id order so two mass
+    orders cannot deadlock; not the persons' rows, which the directory sync updates in its own order in one
+    long transaction (an order would wait for the whole sync, or deadlock with it). SQLite: a no-op UPDATE of
+    the same rows takes the database's write lock, which serializes the writers the same way (pysqlite
+    begins the transaction at the first write, so the reads before it do not make the second writer fail).
     """
     ids = sorted({i for i in end_user_ids if i})
     if not ids:
         return
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    for part in chunks(ids):
-        if sqlite:
+    if session.get_bind().dialect.name == "sqlite":
+        for part in chunks(ids):
             session.execute(update(Person).where(Person.id.in_(part)).values(active=Person.active)
                             .execution_options(synchronize_session=False))
-        else:
-            session.execute(select(Person.id).where(Person.id.in_(part)).order_by(Person.id)
-                            .with_for_update(key_share=True)).all()
+        return
+    # One statement for a mass order's thousand persons; the subquery's order is the order the locks are taken.
+    session.execute(text("SELECT count(pg_advisory_xact_lock(:space, id)) FROM "
+                         "(SELECT unnest(CAST(:ids AS integer[])) AS id ORDER BY 1) AS ordered"),
+                    {"space": END_USER_LOCKS, "ids": ids})
 
 
 def create_order(session: Session, rt: "Runtime", actor: Actor, request: OrderRequest, *,
@@ -585,7 +594,7 @@ def _masked(value):
         return {key: _masked(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_masked(item) for item in value]
-    return mask_text(value) if isinstance(value, str) else value
+    return mask_free_text(value) if isinstance(value, str) else value
 
 
 def _new_order(actor: Actor, request: OrderRequest, p: Prepared) -> Order:

@@ -17,7 +17,7 @@ import re
 from sqlalchemy import Integer, String, bindparam, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from ..identifiers import InvalidIdentifier, normalise_hsa_id, normalise_personnummer
+from ..identifiers import SEPARATOR_CHARS, InvalidIdentifier, normalise_hsa_id, normalise_personnummer
 from ..log_masking import mask_text
 from ..messages import N_
 from ..models import Person
@@ -25,9 +25,7 @@ from .errors import ValidationFailed
 
 PERSON_LIMIT = 500
 _WORD = re.compile(r"\w+", re.UNICODE)
-# What may stand between the digits of a typed personnummer: 1987-06-12-0014, 870612 0014, an en dash from
-# Word, an underscore, a dot or a slash (log_masking masks the same forms).
-_SEPARATORS = re.compile(r"[-+_./\s\u2010-\u2015\u2212]")
+_SEPARATORS = re.compile(f"[{SEPARATOR_CHARS}]")  # as typed: 1987-06-12-0014, 870612 0014 (identifiers)
 BIRTH_DATE_DIGITS = 8  # ÅÅÅÅMMDD: what every page shows of a personnummer
 _HSA = re.compile(r"^se\d", re.IGNORECASE | re.ASCII)
 TOO_MANY = N_("Fler än 500 personer har det namnet. Skriv mer av namnet, till exempel förnamn och efternamn, "

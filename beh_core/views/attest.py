@@ -6,7 +6,7 @@ from flask_babel import gettext, ngettext
 
 from .. import authz
 from ..db import get_session
-from ..log_masking import mask_text
+from ..log_masking import mask_free_text
 from ..labels import KIND_LABELS
 from ..messages import N_
 from ..models import STEP_APPROVED, STEP_REJECTED
@@ -174,4 +174,4 @@ def order(number: str):
             errors = failed.errors
     # Shown again after an error as the service would store it: a personnummer in it masked.
     return render_template("attest/order.html", order=order, statuses=STATUS_LABELS, kinds=KIND_LABELS,
-                           errors=errors, comment=mask_text(comment), signing=signing.signing_required(rt.config))
+                           errors=errors, comment=mask_free_text(comment), signing=signing.signing_required(rt.config))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import authz
 from .access import current_actor, order_or_abort, requires, runtime
 from ..db import get_session
-from ..log_masking import mask_text
+from ..log_masking import mask_free_text
 from ..services import credentials, fulfilment, links
 from ..services.errors import ValidationFailed
 from .forms import InputForm, TextAreaField, TrimmedStringField, field_errors
@@ -62,7 +62,7 @@ def _render(order, *, errors=None, answer: str = "", status: int = 200):
     context = fulfilment_context(order)
     # A typed answer shown again after an error is masked as the service would store it.
     return render_template(
-        "feedback/show.html", **context, secrets=secrets, errors=errors or {}, answer=mask_text(answer),
+        "feedback/show.html", **context, secrets=secrets, errors=errors or {}, answer=mask_free_text(answer),
         credential_items=_credential_items(order, lambda line_id, name: secrets.get(line_id, {}).get(name),
                                            context["items"]),
         can_answer=authz.may_answer_komplettering(current_actor(), order),

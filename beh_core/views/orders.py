@@ -8,6 +8,7 @@ from sqlalchemy import select
 from .. import authz
 from ..db import get_session
 from ..labels import KIND_LABELS
+from ..messages import N_
 from ..models import Enhet, Omrade
 from ..services import attest as attest_ops
 from ..services.errors import ValidationFailed
@@ -94,17 +95,20 @@ def _filter(args) -> tuple[OrderFilter, dict[str, str], dict[str, str]]:
 
 
 PERSON_ARGS = ("slutanvandare", "bestallare")
+MISPLACED_PERSONNUMMER = N_("Fältet kan inte innehålla ett personnummer. Sök på personnummer i fältet Slutanvändare.")
+
+
+def _misplaced_personnummer(args: dict[str, str]) -> list[str]:
+    """The fields other than a person field that hold a personnummer (it would go into the address)."""
+    return [name for name, value in args.items() if name not in PERSON_ARGS and contains_personnummer(value)]
 
 
 def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """The search with every personnummer replaced by that person's VGR-ID (the key shown everywhere); a
     personnummer in any other field is refused there (it would otherwise go into the address)."""
     errors = {}
-    for name in [k for k in args if k not in PERSON_ARGS and contains_personnummer(args[k])]:
-        errors[name] = gettext("Fältet kan inte innehålla ett personnummer. Sök på personnummer i fältet "
-                               "Slutanvändare.")
-        if request.method == "GET":  # typed into the address: not shown back from there
-            args.pop(name)
+    for name in _misplaced_personnummer(args):
+        errors[name] = gettext(MISPLACED_PERSONNUMMER)
     for name in PERSON_ARGS:
         if contains_personnummer(args.get(name, "")):
             try:
@@ -125,6 +129,10 @@ def _list(mode: str, endpoint: str, query):
     refused = {} if form.validate() else field_errors(form)  # told at the field; the typed text is shown again
     args = {k: form[k].data for k in FILTER_ARGS if form[k].data}
     personnummer_in_url = any(contains_personnummer(value) for value in args.values())
+    misplaced = _misplaced_personnummer(args) if request.method == "GET" else []
+    if misplaced:  # typed into the address: the list again without it, and told (never shown back from there)
+        flash(gettext(MISPLACED_PERSONNUMMER), "error")
+        return redirect(url_for(endpoint, **{k: v for k, v in args.items() if k not in misplaced}), 303)
     if mode == "mina":
         args.pop("bestallare", None)
     if refused:

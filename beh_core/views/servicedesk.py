@@ -7,7 +7,7 @@ from flask_babel import gettext
 from .. import authz
 from .access import current_actor, order_or_abort, read_only, requires, runtime
 from ..db import get_session
-from ..log_masking import mask_text
+from ..log_masking import mask_free_text
 from ..models.fulfilment import LINE_STATUS_LABELS
 from ..audit_labels import audit_label
 from ..labels import KIND_LABELS
@@ -123,7 +123,7 @@ def _render(order, *, errors=None, typed=None, message: str = "", status: int = 
     return render_template(
         "servicedesk/order.html", **fulfilment_context(order), history=history, audit_label=audit_label,
         line_labels=LINE_STATUS_LABELS, errors=errors or {},
-        typed=typed or {}, message=mask_text(message), can_fulfil=authz.may_fulfil(current_actor(), order),
+        typed=typed or {}, message=mask_free_text(message), can_fulfil=authz.may_fulfil(current_actor(), order),
     ), status
 
 
