@@ -15,7 +15,9 @@ VGR_ID_RE = re.compile(r"^[a-z]{2,8}\d{0,3}$", re.ASCII)
 # What may stand between the digits of a personnummer as people type it: 1987-06-12-0014, 870612 0014, an en dash
 # or a non-breaking space from Word, an underscore, a dot, a slash. The searches read such a number as one
 # (services.person_match) and the log masking masks it so (log_masking): one definition for both.
-SEPARATOR_CHARS = "-+_./\\s\u2010-\u2015\u2212"
+SEPARATOR_CHARS = ("-+_./\\s\u2010-\u2015\u2212"  # hyphen-minus, plus, underscore, dot, slash, spaces, dashes, minus
+                   "\u058a\u05be\u1806\u2e3a\u2e3b\u301c\u30a0\ufe58\ufe62\ufe63\uff0b\uff0d"  # other dashes, pluses
+                   "\u00ad\u200b-\u200d\u2060\ufeff")  # invisible ones a copy and paste brings along
 _SEPARATORS = re.compile(f"[{SEPARATOR_CHARS}]")
 
 

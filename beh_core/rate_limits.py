@@ -62,9 +62,12 @@ def count_person_searches(count: int) -> None:
     # so these searches and the requests' own come out of one budget.
     args = [a for a in (limiter._key_prefix, user_or_address(), SEARCH_SCOPE) if a]
     items = parse_many(current_app.config[LIMITED[SEARCH_SCOPE][0]])
-    if not all([limiter.limiter.hit(item, *args, cost=count) for item in items]):
-        resets = [limiter.limiter.get_window_stats(item, *args).reset_time for item in items]
+    spent = [item for item in items if not limiter.limiter.test(item, *args, cost=count)]
+    if spent:  # refused: nothing is counted, and the wait is that of the windows that are spent
+        resets = [limiter.limiter.get_window_stats(item, *args).reset_time for item in spent]
         abort(429, retry_after=max(1, math.ceil(max(resets) - time.time())))
+    for item in items:
+        limiter.limiter.hit(item, *args, cost=count)
 
 
 def person_search(view):

@@ -87,3 +87,18 @@ def test_ett_personnummer_i_ett_fritextfält_sparas_maskerat_men_inte_i_ett_iden
               ResolvedField(Field("login", "Login"), (), "")]
     kept = without_personnummer(fields, {"info": f"Gäller {pnr}, tel 0701234567", "login": pnr})
     assert kept == {"info": f"Gäller {pnr[:8]}-****, tel 0701234567", "login": pnr}
+
+
+def test_breda_siffror_och_andra_bindestreck_läses_som_ett_personnummer():
+    """A fullwidth number (an IME), a fullwidth or small hyphen, a soft hyphen or a zero-width space from a copy
+    and paste: read as the personnummer it is, never carried into an address, and masked in a log."""
+    from beh_core.services.person_match import is_personnummer
+
+    pnr = make_personnummer(date(1987, 6, 12), 1)
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in pnr)
+    for typed in (f"{pnr[:8]}\uff0d{pnr[8:]}", f"{fullwidth[:8]}\uff0d{fullwidth[8:]}", f"{pnr[:8]}\ufe63{pnr[8:]}",
+                  f"{pnr[:4]}\u00ad{pnr[4:8]}\u200b{pnr[8:]}"):
+        assert is_personnummer(typed), repr(typed)
+        assert mask_text(f"GET /bestallningar/mina?slutanvandare={typed}") == \
+            f"GET /bestallningar/mina?slutanvandare={pnr[:8]}-****", repr(typed)
+    assert mask_text("[2026-11-29 18:12:26 +0000] [23128] [INFO]") == "[2026-11-29 18:12:26 +0000] [23128] [INFO]"

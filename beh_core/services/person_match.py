@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from sqlalchemy import Integer, String, bindparam, func, literal_column, select, text
 from sqlalchemy.orm import Session
@@ -90,7 +91,8 @@ def persons_matching(session: Session, typed: str, field: str, *, limit: int = P
 
 def _digits(typed: str) -> str | None:
     """The typed text without separators when it is only digits (a number typed any way), else None."""
-    compact = _SEPARATORS.sub("", typed or "")
+    # NFKC: fullwidth digits and dashes (a Japanese or Chinese keyboard, an IME) are the ASCII ones
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", typed or ""))
     return compact if compact and compact.isascii() and compact.isdigit() else None
 
 
