@@ -75,30 +75,43 @@ def enqueue(app, count: int) -> None:
         session.commit()
 
 
-def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app, smtp):
-    database = get_database(pg_app)
-    enqueue(pg_app, 120)
-
+def run_senders(app, starts: dict[str, float]) -> dict:
+    """Run one mail sender per name, each in its own thread, starting after its delay; their reports."""
+    database = get_database(app)
     reports, errors = {}, []
 
-    def sender(name: str) -> None:
+    def sender(name: str, wait: float) -> None:
+        time.sleep(wait)
         try:
-            reports[name] = run_sender(database, pg_app.config, worker=name)
+            reports[name] = run_sender(database, app.config, worker=name)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=sender, args=(f"sändare-{i}",)) for i in (1, 2)]
+    threads = [threading.Thread(target=sender, args=item) for item in starts.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not errors
+    return reports
+
+
+def assert_each_sent_once(database, smtp, reports: dict, count: int) -> None:
+    """Every message reached the SMTP server exactly once, the senders counted them so, all are marked sent."""
     subjects = [m["Subject"] for m in smtp.inbox.messages]
-    assert len(subjects) == 120 and len(set(subjects)) == 120
-    assert reports["sändare-1"].sent > 0 and reports["sändare-2"].sent > 0
-    assert reports["sändare-1"].sent + reports["sändare-2"].sent == 120
+    assert len(subjects) == count and len(set(subjects)) == count
+    assert sum(report.sent for report in reports.values()) == count
     with database.sessionmaker() as session:
         assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
+def test_två_sändare_parallellt_skickar_varje_meddelande_exakt_en_gång(pg_app, smtp):
+    database = get_database(pg_app)
+    enqueue(pg_app, 120)
+
+    reports = run_senders(pg_app, {"sändare-1": 0, "sändare-2": 0})
+    assert reports["sändare-1"].sent > 0 and reports["sändare-2"].sent > 0
+    assert_each_sent_once(database, smtp, reports, 120)
 
 
 @pytest.mark.parametrize("smtp", [0.05], indirect=True)
@@ -110,27 +123,9 @@ def test_en_sats_som_tar_längre_tid_än_leasen_skickas_ändå_bara_en_gång(pg_
     renews its claim before each message, sees it lost and leaves them: every message goes out once."""
     database = get_database(pg_app)
     enqueue(pg_app, 48)
-    reports, errors = {}, []
-
-    def sender(name: str, wait: float) -> None:
-        time.sleep(wait)
-        try:
-            reports[name] = run_sender(database, pg_app.config, worker=name)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=sender, args=("först", 0)), threading.Thread(target=sender, args=("sen", 1.5))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
-    subjects = [m["Subject"] for m in smtp.inbox.messages]
-    assert len(subjects) == 48 and len(set(subjects)) == 48
+    reports = run_senders(pg_app, {"först": 0, "sen": 1.5})
     assert reports["sen"].sent > 0  # the second sender did take over part of the batch
-    assert reports["först"].sent + reports["sen"].sent == 48
-    with database.sessionmaker() as session:
-        assert set(session.scalars(select(OutboxMessage.status))) == {"sent"}
+    assert_each_sent_once(database, smtp, reports, 48)
 
 
 def test_leasen_är_minst_fem_smtp_timeouter():

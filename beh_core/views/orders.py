@@ -98,28 +98,24 @@ PERSON_ARGS = ("slutanvandare", "bestallare")
 MISPLACED_PERSONNUMMER = N_("Fältet kan inte innehålla ett personnummer. Sök på personnummer i fältet Slutanvändare.")
 
 
-def _misplaced_personnummer(args: dict[str, str]) -> list[str]:
-    """The fields other than a person field that hold a personnummer (it would go into the address)."""
-    return [name for name, value in args.items() if name not in PERSON_ARGS and contains_personnummer(value)]
-
-
-def _without_personnummer(args: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def _without_personnummer(args: dict[str, str], holding: set[str]) -> tuple[dict[str, str], dict[str, str]]:
     """The search with every personnummer replaced by that person's VGR-ID (the key shown everywhere); a
-    personnummer in any other field is refused there (it would otherwise go into the address)."""
+    personnummer in any other field is refused there (it would otherwise go into the address). ``holding``:
+    the fields whose text holds a personnummer."""
     errors = {}
-    for name in _misplaced_personnummer(args):
-        errors[name] = gettext(MISPLACED_PERSONNUMMER)
-    for name in PERSON_ARGS:
-        if contains_personnummer(args.get(name, "")):
-            try:
-                vgr_id = vgr_id_of_personnummer(get_session(), args[name], name)
-            except ValidationFailed as failed:
-                errors.update({k: gettext(v) for k, v in failed.errors.items()})
-                continue
-            if vgr_id is None:
-                errors[name] = gettext("Ingen person med detta personnummer finns i KiV.")
-            else:
-                args[name] = vgr_id
+    for name in sorted(holding):
+        if name not in PERSON_ARGS:
+            errors[name] = gettext(MISPLACED_PERSONNUMMER)
+            continue
+        try:
+            vgr_id = vgr_id_of_personnummer(get_session(), args[name], name)
+        except ValidationFailed as failed:
+            errors.update({k: gettext(v) for k, v in failed.errors.items()})
+            continue
+        if vgr_id is None:
+            errors[name] = gettext("Ingen person med detta personnummer finns i KiV.")
+        else:
+            args[name] = vgr_id
     return args, errors
 
 
@@ -128,17 +124,18 @@ def _list(mode: str, endpoint: str, query):
     form = OrderSearchForm() if request.method == "POST" else from_query(OrderSearchForm)
     refused = {} if form.validate() else field_errors(form)  # told at the field; the typed text is shown again
     args = {k: form[k].data for k in FILTER_ARGS if form[k].data}
-    personnummer_in_url = any(contains_personnummer(value) for value in args.values())
-    misplaced = _misplaced_personnummer(args) if request.method == "GET" else []
+    holding = {name for name, value in args.items() if contains_personnummer(value)}  # read once per request
+    misplaced = [name for name in holding if name not in PERSON_ARGS] if request.method == "GET" else []
     if misplaced:  # typed into the address: the list again without it, and told (never shown back from there)
         flash(gettext(MISPLACED_PERSONNUMMER), "error")
         return redirect(url_for(endpoint, **{k: v for k, v in args.items() if k not in misplaced}), 303)
     if mode == "mina":
         args.pop("bestallare", None)
+        holding.discard("bestallare")
     if refused:
         return _render_list(mode, endpoint, args, refused, None)
-    args, errors = _without_personnummer(args)
-    if not errors and (request.method == "POST" or personnummer_in_url):
+    args, errors = _without_personnummer(args, holding)
+    if not errors and (request.method == "POST" or holding):
         return redirect(url_for(endpoint, **args), 303)
     flt, date_errors, unknown = _filter(args)
     errors.update(date_errors)
