@@ -156,17 +156,25 @@ def _ids_page_statement(entity, ids: Select, shape: "RowShape", cap: int) -> Sel
     """The statement of :func:`paginate_ids`: its page and the count's limit are the parameters ``page_offset``,
     ``page_size`` and ``count_limit``."""
     order = list(ids._order_by_clauses)
+    # The limits are written into the SQL when it runs (literal_execute), not sent as parameters: with
+    # ``LIMIT $1 OFFSET $2`` PostgreSQL's generic plan guesses a tenth of the rows, so it planned every
+    # request anew (2.4 ms of planning for Hantera delegeringar's 0.8 ms of work). Written in, each page
+    # is a statement of its own that the driver prepares and PostgreSQL plans once.
     counted = select(func.count().label("n")).select_from(
-        ids.order_by(None).limit(bindparam("count_limit", type_=Integer)).subquery("counted")).subquery("total")
+        ids.order_by(None).limit(_written_in("count_limit")).subquery("counted")).subquery("total")
     numbered = ids.add_columns(func.row_number().over(order_by=order).label("pos")) \
-        .offset(bindparam("page_offset", type_=Integer)).limit(bindparam("page_size", type_=Integer)) \
-        .subquery("page_ids")
+        .offset(_written_in("page_offset")).limit(_written_in("page_size")).subquery("page_ids")
     table = entity.__table__
     rows_of_page = numbered.join(table, table.c.id == numbered.c[0])
     for target, onclause in shape.joins:
         rows_of_page = rows_of_page.outerjoin(target, onclause)
     return (select(counted.c.n, *shape.columns).select_from(counted).outerjoin(rows_of_page, true())
             .order_by(numbered.c.pos))
+
+
+def _written_in(name: str):
+    """A named integer parameter written into the SQL text when the statement runs (see ``_ids_page_statement``)."""
+    return bindparam(name, type_=Integer, literal_execute=True)
 
 
 def _only_named(stmt: Select, names: set[str]) -> bool:
