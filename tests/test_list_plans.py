@@ -171,11 +171,13 @@ def test_sidans_gränser_står_i_sqltexten(app, orders, login, path, user):
     (Hantera delegeringar: 2.4 ms of planning for 0.8 ms of work at region scale, docs/performance.md)."""
     import re
 
+    if get_database(app).engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan cache; SQLite plans every statement with its values")
     for args in ({}, {"sida": "3"}):
         statements = _sent(app, login(user), _query(path, args))
         assert statements
         for statement, _parameters in statements:
-            assert not re.search(r"\b(LIMIT|OFFSET) (%\(|\?)", statement), statement[:400]
+            assert not re.search(r"\b(LIMIT|OFFSET) %\(", statement), statement[:400]
 
 
 def _generic_plan_reads(conn, statement: str, parameters: dict) -> list[dict]:
