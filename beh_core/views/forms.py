@@ -232,6 +232,9 @@ def from_query(form_class: type[InputForm], **kwargs) -> InputForm:
     return form_class(formdata=request.args, **kwargs)
 
 
+PAGING_ARGS = ("sida", "efter", "fore")
+
+
 class PagingForm(InputForm):
     """The paging links of a list: sida=N or sida=sista, efter/fore=<cursor> (keyset pages)."""
 
@@ -248,6 +251,8 @@ class PageNumberForm(InputForm):
 
 def page_request() -> PageRequest:
     """The keyset page asked for in the query string (text with control characters counts as not given)."""
+    if not any(name in request.args for name in PAGING_ARGS):  # the first page, as most requests ask
+        return PageRequest()
     form = from_query(PagingForm)
     form.validate()
     values = {name: ("" if name in form.errors else value) for name, value in form.data.items()}

@@ -26,7 +26,6 @@ bp = Blueprint("orders", __name__, url_prefix="/bestallningar")
 
 # Sökalternativ in the query string (the form posts, then redirects here: a personnummer never does).
 FILTER_ARGS = ("ordernummer", "slutanvandare", "bestallare", "system", "katalog", "status", "typ", "fran", "till")
-PAGE_ARGS = ("sida", "efter", "fore")
 SHORT_FIELD = 40  # an order number, a date, a status, typ or katalog key
 
 
@@ -121,9 +120,12 @@ def _without_personnummer(args: dict[str, str], holding: set[str]) -> tuple[dict
 
 def _list(mode: str, endpoint: str, query):
     """Mina or Alla: a POST of Sökalternativ redirects to the same list (PRG); a GET shows the page."""
-    form = OrderSearchForm() if request.method == "POST" else from_query(OrderSearchForm)
-    refused = {} if form.validate() else field_errors(form)  # told at the field; the typed text is shown again
-    args = {k: form[k].data for k in FILTER_ARGS if form[k].data}
+    if request.method == "GET" and not any(name in request.args for name in FILTER_ARGS):
+        refused, args = {}, {}  # the list as it opens, unfiltered: nothing to read, no form to build
+    else:
+        form = OrderSearchForm() if request.method == "POST" else from_query(OrderSearchForm)
+        refused = {} if form.validate() else field_errors(form)  # told at the field; the typed text is shown again
+        args = {k: form[k].data for k in FILTER_ARGS if form[k].data}
     holding = {name for name, value in args.items() if contains_personnummer(value)}  # read once per request
     misplaced = [name for name in holding if name not in PERSON_ARGS] if request.method == "GET" else []
     if misplaced:  # typed into the address: the list again without it, and told (never shown back from there)

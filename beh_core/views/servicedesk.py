@@ -1,7 +1,7 @@
 """Service Desk behörigheter: the queue of attested orders, per-line Utförd with feedback, komplettering."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from .. import authz
@@ -34,6 +34,9 @@ class QueueFilterForm(InputForm):
     status = TrimmedStringField()
 
 
+QUEUE_ARGS = ("ordernummer", "person", "forvaltning", "system", "status")  # the fields of QueueFilterForm
+
+
 class KompletteringForm(InputForm):
     """Begär komplettering: what the orderer is asked for."""
 
@@ -46,10 +49,14 @@ class KompletteringForm(InputForm):
 def queue():
     """Kön: attested orders, akut first then oldest, filtered by förvaltning, system and status."""
     db = get_session()
-    form = from_query(QueueFilterForm)
-    form.validate()  # a refused filter counts as not given (an unreadable Förvaltning is told below)
-    typed = {k: v for k, v in form.raw_text().items() if v.strip()}
-    args = {k: v for k, v in typed.items() if k not in form.errors}
+    if any(name in request.args for name in QUEUE_ARGS):
+        form = from_query(QueueFilterForm)
+        form.validate()  # a refused filter counts as not given (an unreadable Förvaltning is told below)
+        typed = {k: v for k, v in form.raw_text().items() if v.strip()}
+        args = {k: v for k, v in typed.items() if k not in form.errors}
+        chosen_forvaltning = form.forvaltning.data
+    else:  # the queue as it opens, unfiltered: nothing to read, no form to build
+        typed, args, chosen_forvaltning = {}, {}, None
     if any(contains_personnummer(value) for value in typed.values()):
         return _without_personnummer(db, args)
     registry = runtime().registry
@@ -59,12 +66,12 @@ def queue():
     keys = dict(systems).get(chosen) or ((chosen,) if registry.get(chosen) else ())
     # Read before the queue (it was read for the choices anyway): a Förvaltning not among them is told too.
     forvaltningar = directory.forvaltningar(db)
-    unknown = _unknown_choices(typed, found_system=bool(keys), forvaltning_id=form.forvaltning.data,
+    unknown = _unknown_choices(typed, found_system=bool(keys), forvaltning_id=chosen_forvaltning,
                                forvaltning_ids={f.id for f in forvaltningar})
     for name in unknown:  # the queue is read without it, and the paging links do not carry it on
         args.pop(name, None)
     page = servicedesk_queue.service_desk_queue(
-        db, forvaltning_id=None if "forvaltning" in unknown else form.forvaltning.data, item_keys=keys,
+        db, forvaltning_id=None if "forvaltning" in unknown else chosen_forvaltning, item_keys=keys,
         status=args.get("status", ""), number=args.get("ordernummer", ""), person=args.get("person", ""),
         page=page_request())
     return render_template("servicedesk/queue.html", page=page, args=args, forvaltningar=forvaltningar,
