@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 
 from beh_core.models import Order
 from beh_core.services import keyset
@@ -122,3 +122,23 @@ def test_en_lista_med_flera_värderader_planeras_en_gång(region, monkeypatch, a
             f"WHERE statement LIKE '{written}'").all()
         assert plans and all(generic > 0 for generic, _, _ in plans), plans
         assert all(grid == (arms_max == 1) for _, _, grid in plans), plans
+
+
+def test_värden_skrivna_i_sqltexten_är_varje_begärans_egna(region):
+    """A range's facet values written into the SQL text (``Range.written``: typ, katalog) come from each
+    request, never from the request that built the kept statement: two requests of one shape, two values."""
+    made = _place_orders(region)
+    norr = first_unit(region, *NORR)[0]
+    region.execute(update(Order).where(Order.number == made[NORR][1]).values(kind="avslut"))
+    region.flush()
+
+    def spec(kind: str) -> KeysetList:
+        return KeysetList(entity=Order, key=SORT_KEY, shape=order_rows, ranges=(
+            Range((), (Order.omrade_id, Order.kind), ((norr, kind),), written=(1,)),))
+
+    kept = len(keyset._STATEMENTS)
+    for _ in range(2):
+        assert [row.number for row in keyset_page(region, spec("avslut"), PageRequest(), 15).rows] == [made[NORR][1]]
+        others = keyset_page(region, spec("nyupplagg"), PageRequest(), 15)
+        assert sorted(row.number for row in others.rows) == sorted([made[NORR][0], made[NORR][2]])
+    assert len(keyset._STATEMENTS) == kept + 1  # one shape, kept once, each run with its own value

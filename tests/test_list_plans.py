@@ -241,3 +241,37 @@ def test_attestlistans_läsning_av_beställningar_klarar_sig_med_indexet(app, or
         reads = [node for node in _generic_plan_reads(conn, *statements[0])
                  if node.get("Index Name") == "ix_orders_attestant_status"]
     assert reads and {node["Node Type"] for node in reads} == {"Index Only Scan"}
+
+
+def _indexes_read(app, statements) -> set[str]:
+    """The names of the orders' indexes the plans of the statements read."""
+    engine = get_database(app).engine
+    names = set()
+    with engine.connect() as conn:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET enable_seqscan = off")
+                found = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
+                plan = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
+                names |= {node["Index Name"] for node in _pg_nodes(plan)
+                          if node.get("Relation Name") == "orders" and "Index Name" in node}
+            else:
+                for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all():
+                    words = row[-1].split()
+                    if "orders" in words and "INDEX" in words:
+                        names.add(words[words.index("INDEX") + 1])
+    return names
+
+
+@pytest.mark.parametrize("args", [{"typ": "avslut"}, {"katalog": "lr"}, {"typ": "nyupplagg", "katalog": "lr"}])
+@pytest.mark.parametrize("path,user,index", [(MINA, "sarbe1", "ix_orders_orderer_kinds"),
+                                             (ALLA, "sarbe1", "ix_orders_omrade_kinds"),
+                                             (ALLA, "kardah", "ix_orders_kinds")])
+def test_typ_och_beställning_utan_status_läser_index_utan_status(app, orders, login, path, user, index, args):
+    """Typ or Beställning without a Status reads the indexes that begin (scope, typ, katalog): the eight
+    statuses are not spelled out as a range each (migration 0021)."""
+    read = _indexes_read(app, _sent(app, login(user), _query(path, args)))
+    assert index in read
+    assert not any(name.endswith("facets") for name in read)

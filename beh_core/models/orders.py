@@ -48,6 +48,11 @@ class Order(Base):
         Index("ix_orders_omrade_facets", "omrade_id", "status", "kind", "catalogue", "created_at", "id"),
         Index("ix_orders_enhet", "enhet_id", "created_at", "id"),  # Alla for U delegations and verksamheter
         Index("ix_orders_enhet_facets", "enhet_id", "status", "kind", "catalogue", "created_at", "id"),
+        # Typ and Beställning without a Status: one range per typ and katalog, no status spelled out (0021).
+        Index("ix_orders_kinds", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_orderer_kinds", "orderer_id", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_omrade_kinds", "omrade_id", "kind", "catalogue", "created_at", "id"),
+        Index("ix_orders_enhet_kinds", "enhet_id", "kind", "catalogue", "created_at", "id"),
         # Slutanvändare; on PostgreSQL it carries the scope columns, the beställare, the status and Akut, so a
         # person's range within the actor's delegations (or the Service Desk queue) is read from the index
         # alone (migration 0018).

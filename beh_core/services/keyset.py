@@ -59,6 +59,11 @@ class Range:
     columns: tuple = ()
     rows: tuple = ((),)
     rank: int = 0
+    # Positions of ``columns`` whose values are written into the SQL when it runs, where a range is an arm
+    # per row of values: a facet (typ, katalog) is one of a handful of values, and written in, PostgreSQL
+    # plans the statement once for each, knowing how common it is. As parameters its plan for unknown
+    # values looked dearer than planning every run (0.9 ms a request for Typ = Förändring).
+    written: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -169,7 +174,8 @@ class _Shape:
             keep.append(rng.columns)
             grid = postgres and len(rng.rows) > ARMS_MAX
             parts.append((rng.rank, tuple(map(id, rng.columns)), ("grid" if grid else "rows", len(rng.rows)),
-                          tuple(self._clause(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where))))
+                          tuple(self._clause(clause, f"w{n}_{j}") for j, clause in enumerate(rng.where)),
+                          rng.written))
             if grid:
                 self.values.update((f"grid_{n}_{i}", array_literal([row[i] for row in rng.rows]))
                                    for i in range(len(rng.columns)))
@@ -198,9 +204,10 @@ class _Shape:
         return visitors.replacement_traverse(
             clause, {}, lambda element: renamed.get(id(element)) if isinstance(element, BindParameter) else None)
 
-    def value(self, name: str, column):
-        """The named parameter ``name`` (already among the values), typed as ``column``."""
-        return bindparam(name, self.values[name], type_=column.type)
+    def value(self, name: str, column, written: bool = False):
+        """The named parameter ``name`` (already among the values), typed as ``column``; ``written``: put into
+        the SQL text when the statement runs (each request's own value, never one kept in the statement)."""
+        return bindparam(name, self.values[name], type_=column.type, literal_execute=written)
 
     def limit(self, name: str):
         """A LIMIT or OFFSET, written into the SQL when it is run (not sent as a parameter): PostgreSQL then
@@ -256,7 +263,7 @@ def _arms(shape: _Shape, spec: KeysetList, columns_of, build):
                 arms.append(select(*inner.c).select_from(grid).join(inner, true()))
             continue
         for m in range(len(rng.rows)):
-            clause = and_(true(), *where, *[column == shape.value(f"r{n}_{m}_{i}", column)
+            clause = and_(true(), *where, *[column == shape.value(f"r{n}_{m}_{i}", column, i in rng.written)
                                             for i, column in enumerate(rng.columns)])
             arm = build(select(*columns_of(rng)).select_from(spec.entity).where(clause), rng)
             if arm is not None:

@@ -136,6 +136,7 @@ SCOPE_COLUMNS = {"orderer": Order.orderer_id, "omrade": Order.omrade_id, "enhet"
 LINE_SCOPE_COLUMNS = {"orderer": OrderLine.orderer_id, "omrade": OrderLine.omrade_id, "enhet": OrderLine.enhet_id}
 LINE_SORT_KEY = (OrderLine.order_created_at, OrderLine.order_id)
 FACET_COLUMNS = (Order.status, Order.kind, Order.catalogue)
+KIND_COLUMNS = (Order.kind, Order.catalogue)  # Typ and Beställning without a Status
 
 
 def _scope_value(kind: str, value):
@@ -149,18 +150,33 @@ def _scope_clause(scopes: list[tuple] | None):
     return or_(*[SCOPE_COLUMNS[kind] == _scope_value(kind, value) for kind, value in scopes])
 
 
+def _facet_prefix(flt: OrderFilter) -> tuple[tuple, list[tuple]]:
+    """The facet columns of the index the ranges read, and their open values (a range each).
+
+    With a Status: ``(status, kind, catalogue)``. Typ or Beställning without a Status read the indexes
+    without the status, ``(kind, catalogue)``: the eight statuses are not spelled out as eight ranges each
+    (Beställning alone was 24 ranges per delegation, 1.2 ms at 5 M orders; migration 0021).
+    """
+    if not flt.facets:
+        return (), [()]
+    combos = _facet_values(flt)
+    if flt.status:
+        return FACET_COLUMNS, combos
+    return KIND_COLUMNS, sorted({(kind, catalogue) for _status, kind, catalogue in combos})
+
+
 def _scope_ranges(scopes: list[tuple] | None, flt: OrderFilter, narrow: list) -> list[Range]:
     """One range per scope (per kind of scope: one index), times the open facet values when a facet is chosen."""
-    combos = _facet_values(flt) if flt.facets else [()]
-    facet_columns = FACET_COLUMNS if flt.facets else ()
+    facet_columns, combos = _facet_prefix(flt)
     if scopes is None:
-        return [Range(tuple(narrow), facet_columns, tuple(combos))]
+        return [Range(tuple(narrow), facet_columns, tuple(combos), written=tuple(range(len(facet_columns))))]
     ranges = []
     for kind in ("orderer", "omrade", "enhet"):
         values = [_scope_value(k, v) for k, v in scopes if k == kind]
         if values:
             ranges.append(Range(tuple(narrow), (SCOPE_COLUMNS[kind], *facet_columns),
-                                tuple((value, *combo) for value in values for combo in combos)))
+                                tuple((value, *combo) for value in values for combo in combos),
+                                written=tuple(range(1, 1 + len(facet_columns)))))
     return ranges
 
 
