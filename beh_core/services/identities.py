@@ -12,25 +12,51 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import Integer, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..authz import Actor
 from ..identifiers import mask_personnummer
 from ..models import HeldPermission, OrderedFor, Person
 from .errors import ValidationFailed
+from .list_rows import PersonName
 from .paging import COUNT_CAP, Page, page_offset
 from .person_match import persons_matching
 from .person_suggest import key_clause
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityPerson(PersonName):
+    """A person ordered for, as the list shows them (plain values: the page loads no mapped objects)."""
+
+    hsa_id: str | None
+    personnummer: str | None
+    active: bool | None
+    id: int
+
+    @property
+    def is_active(self) -> bool:
+        """Still in KiV (as ``Person.is_active``)."""
+        return self.active is not False
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRow:
+    """A permission a person holds, as the list shows it: the item, its fields as ordered, from and to."""
+
+    item_key: str
+    shown: list
+    valid_from: date
+    valid_to: date | None
 
 
 @dataclass
 class Identity:
     """One person ordered for: who, when last ordered for, and the permissions they hold today."""
 
-    person: Person
+    person: IdentityPerson
     last_ordered: object
-    held: list[HeldPermission] = field(default_factory=list)
+    held: list[HeldRow] = field(default_factory=list)
 
     @property
     def personnummer_masked(self) -> str:
@@ -38,8 +64,12 @@ class Identity:
         return mask_personnummer(self.person.personnummer)
 
 
+_PERSON_COLUMNS = (Person.first_name, Person.last_name, Person.vgr_id, Person.hsa_id, Person.personnummer,
+                   Person.active)
+
+
 def _page(session: Session, pairs, page: int, size: int) -> tuple[int, list]:
-    """The capped count of ``pairs`` and one page of (Person, last ordered) in one statement.
+    """The capped count of ``pairs`` and one page of (IdentityPerson, last ordered) in one statement.
 
     The count rides along as a one-row subquery joined to the page's rows (the page joins 15 persons,
     never the whole list); an empty page is that one row with no person.
@@ -47,12 +77,14 @@ def _page(session: Session, pairs, page: int, size: int) -> tuple[int, list]:
     total = select(func.count().label("n")).select_from(pairs.limit(COUNT_CAP + 1).subquery("counted")) \
         .subquery("total")
     shown = pairs.order_by(OrderedFor.last_ordered_at.desc(), OrderedFor.person_id.desc()) \
-        .offset(page_offset(page, size)).limit(size).subquery("shown")
+        .offset(bindparam("offset", page_offset(page, size), type_=Integer, literal_execute=True)) \
+        .limit(bindparam("size", size, type_=Integer, literal_execute=True)).subquery("shown")
     rows = session.execute(
-        select(total.c.n, Person, shown.c.last).select_from(total)
+        select(total.c.n, Person.id, *_PERSON_COLUMNS, shown.c.last).select_from(total)
         .outerjoin(shown.join(Person, Person.id == shown.c.person_id), true())
         .order_by(shown.c.last.desc(), Person.id.desc())).all()
-    return (rows[0][0] if rows else 0), [(person, last) for _n, person, last in rows]
+    return (rows[0][0] if rows else 0), [(row[1], IdentityPerson(*row[2:-1], id=row[1]), row[-1]) for row in rows
+                                         if row[1] is not None]
 
 
 def vgr_id_ordered_for(session: Session, actor: Actor, typed: str) -> str | None:
@@ -93,12 +125,13 @@ def my_identities(session: Session, actor: Actor, text: str = "", page: int = 1,
     page = min(asked, pages)
     if page != asked:  # past the end (an old link): the last page, at the cost of one more statement
         counted, rows = _page(session, pairs, page, size)
-    identities = [Identity(person, last) for person, last in rows if person is not None]
-    by_id = {identity.person.id: identity for identity in identities}
+    by_id = {person_id: Identity(person, last) for person_id, person, last in rows}
     if by_id:
-        for held in session.scalars(select(HeldPermission).where(
+        for person_id, *held in session.execute(select(
+                HeldPermission.person_id, HeldPermission.item_key, HeldPermission.shown, HeldPermission.valid_from,
+                HeldPermission.valid_to).where(
                 HeldPermission.person_id.in_(sorted(by_id)), HeldPermission.ended_at.is_(None),
                 or_(HeldPermission.valid_to.is_(None), HeldPermission.valid_to >= today))
                 .order_by(HeldPermission.item_key, HeldPermission.id)):
-            by_id[held.person_id].held.append(held)
-    return Page(identities, total, page, pages, counted > COUNT_CAP)
+            by_id[person_id].held.append(HeldRow(*held))
+    return Page(list(by_id.values()), total, page, pages, counted > COUNT_CAP)
