@@ -74,3 +74,31 @@ def test_sökrutans_egna_markeringar_kan_inte_skrivas_in(app, region, login):
         "slutanvandare": typed, "ordernummer": "c1"}).get_data(as_text=True))
     assert 'value="clearxordernummer"' in panel and 'value="c1"' in panel and "Rensa sökningen" in panel
     assert not any(mark in panel for mark in "\ue000\ue001\ue002")
+
+
+def _queue_form(html: str) -> str:
+    return html.split('aria-label="Sök i kön"')[1].split("</form>")[0]
+
+
+def test_service_desks_sökruta_visar_det_som_söktes_och_bara_det(app, region, login):
+    """The Service Desk queue's search form is kept too: each request sees its own values, the same
+    markup as a form rendered in full (with an error), and nothing of the request before."""
+    browser = login("lensa1")
+    empty = _queue_form(browser.get("/servicedesk/").get_data(as_text=True))
+    system = re.search(r'name="system".*?<option value="([^"]+)" >', empty, re.S).group(1)
+    forvaltning = re.search(r'name="forvaltning".*?<option value="([^"]+)" >', empty, re.S).group(1)
+    assert " selected" not in empty and "Visa hela kön" not in empty
+    searched = _queue_form(browser.get("/servicedesk/", query_string={
+        "system": system, "forvaltning": forvaltning, "status": "attesterad", "person": 'Åsa "<b>',
+        "ordernummer": "c1"}).get_data(as_text=True))
+    assert 'name="person" value="Åsa &#34;&lt;b&gt;"' in searched and 'name="ordernummer" value="c1"' in searched
+    assert re.findall(r'<option value="([^"]+)" selected>', searched) == [system, forvaltning, "attesterad"]
+    assert "Visa hela kön" in searched and not any(mark in searched for mark in "\ue000\ue001\ue002")
+    again = _queue_form(browser.get("/servicedesk/?ordernummer=c2").get_data(as_text=True))
+    assert 'name="ordernummer" value="c2"' in again and " selected" not in again and "Åsa" not in again
+    # With an unknown choice the form is rendered in full: the same fields, the error at its field.
+    full = browser.get("/servicedesk/", query_string={"system": "finns inte", "status": "attesterad", "ordernummer": "c1"})
+    form = _queue_form(full.get_data(as_text=True))
+    assert "Välj ett system i listan." in form and '<option value="attesterad" selected>' in form
+    assert 'name="ordernummer" value="c1"' in form and "Visa hela kön" in form
+    assert re.sub(r"\s+", " ", form).count("<option") == re.sub(r"\s+", " ", searched).count("<option")
