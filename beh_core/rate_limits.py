@@ -35,6 +35,8 @@ from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
 from limits import parse_many
 
+from . import rate_limit_storage  # noqa: F401 - registers the beh-memory:// store
+
 EXTENSION_KEY = "beh_limiter"
 # scope -> (config key of the limit, key function name, endpoints, methods)
 def _is_search() -> bool:
@@ -186,9 +188,17 @@ def _counted_only_when(counts, view, limited):
     return view_or_limited
 
 
+def storage_uri(configured: str | None) -> str:
+    """Where the counters live: ``memory://`` (or nothing) is the portal's in-process store without a timer
+    thread per request (``rate_limit_storage``); any other URI (``redis://…``) as configured."""
+    if not configured or configured.startswith("memory://"):
+        return "beh-memory://"
+    return configured
+
+
 def init_app(app: Flask) -> Limiter:
     """Create the app's limiter and put the limits of ``LIMITED`` on the registered endpoints."""
-    limiter = Limiter(key_func=client_address, storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+    limiter = Limiter(key_func=client_address, storage_uri=storage_uri(app.config.get("RATELIMIT_STORAGE_URI")),
                       strategy="moving-window", headers_enabled=False)
     limiter.init_app(app)
     app.extensions[EXTENSION_KEY] = limiter

@@ -99,9 +99,36 @@ def test_personsökning_begränsas_per_användare(app, region, login):
 
 
 def test_gränserna_och_lagringen_kommer_från_inställningarna(app):
+    from beh_core.rate_limits import storage_uri
+
     limiter = app.extensions["beh_limiter"]
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
-    assert type(limiter.storage).__name__ == "MemoryStorage"
+    # memory:// is limits' in-process store without a timer thread per request; Redis is taken as configured.
+    assert type(limiter.storage).__name__ == "InlineExpiryMemoryStorage"
+    assert storage_uri("redis://kv.example:6379/0") == "redis://kv.example:6379/0"
+
+
+def test_en_räknad_sökning_startar_ingen_tråd(app, region, login, monkeypatch):
+    """limits' own memory store starts a 10 ms timer thread on a counted request whenever the last one has run:
+    nearly one thread per person search under steady use. The portal's store expires entries inline instead,
+    and still refuses the fourth search within the minute."""
+    import threading
+
+    import limits.storage.memory
+
+    started = []
+
+    class CountedTimer(threading.Timer):
+        def start(self):
+            started.append(self)
+            super().start()
+
+    monkeypatch.setattr(limits.storage.memory.threading, "Timer", CountedTimer)
+    orderer = login("sarbe1")
+    for _ in range(3):
+        assert orderer.get("/bestallningar/alla?slutanvandare=eriny1").status_code == 200
+    assert orderer.get("/bestallningar/alla?slutanvandare=eriny1").status_code == 429
+    assert started == []
 
 
 def retry_after(response) -> int:
