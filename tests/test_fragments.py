@@ -102,3 +102,17 @@ def test_service_desks_sökruta_visar_det_som_söktes_och_bara_det(app, region, 
     assert "Välj ett system i listan." in form and '<option value="attesterad" selected>' in form
     assert 'name="ordernummer" value="c1"' in form and "Visa hela kön" in form
     assert re.sub(r"\s+", " ", form).count("<option") == re.sub(r"\s+", " ", searched).count("<option")
+
+
+def test_länkar_utan_värden_byggs_en_gång_och_följer_sökvägen_portalen_står_under(app, region, login):
+    """The template's url_for keeps the URL of a link without values and of a static file per app and script
+    root (the portal behind /beh gets /beh/... links); a URL with values is built each time."""
+    from beh_core.views.template_helpers import kept_url_for
+
+    with app.test_request_context("/"):
+        assert kept_url_for("start.index") == "/" and kept_url_for("static", filename="beh.css") == "/static/beh.css"
+        assert kept_url_for("orders.show", number="c900001") == "/bestallningar/c900001"
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": "/beh"}):
+        assert kept_url_for("start.index") == "/beh/" and kept_url_for("static", filename="beh.css") == "/beh/static/beh.css"
+    page = login("sarbe1").get("/bestallningar/mina").get_data(as_text=True)
+    assert 'href="/static/beh.css"' in page and 'href="/bestallningar/alla"' in page

@@ -32,23 +32,24 @@ def language_url(locale: str) -> str:
     return f"?lang={locale}"
 
 
-# URLs of endpoints without values (the layout's and menu's links) and of static files, per script root:
-# the same on every request, while ``url_for`` builds each anew (some 20 µs apiece, a dozen per page).
-_KEPT_URLS: dict[tuple, str] = {}
+# URLs of endpoints without values (the layout's and menu's links) and of static files, per app and script
+# root: the same on every request, while ``url_for`` builds each anew (some 20 µs apiece, a dozen per page).
+KEPT_URLS_KEY = "beh_kept_urls"
 KEPT_URLS_MAX = 1024  # endpoints and static files are few; a bound that is never reached
 
 
 def kept_url_for(endpoint: str, **values) -> str:
-    """``url_for`` in templates: a URL with no values but a static file's name is built once per process."""
+    """``url_for`` in templates: a URL with no values but a static file's name is built once per app."""
     if endpoint.startswith(".") or (values and (endpoint != "static" or list(values) != ["filename"])) \
             or not has_request_context():  # a mail rendered by a job builds its URLs from the configuration
         return url_for(endpoint, **values)
+    kept = current_app.extensions.setdefault(KEPT_URLS_KEY, {})
     key = (request.script_root, endpoint, values.get("filename"))
-    url = _KEPT_URLS.get(key)
+    url = kept.get(key)
     if url is None:
-        if len(_KEPT_URLS) >= KEPT_URLS_MAX:
-            _KEPT_URLS.clear()
-        url = _KEPT_URLS[key] = url_for(endpoint, **values)
+        if len(kept) >= KEPT_URLS_MAX:
+            kept.clear()
+        url = kept[key] = url_for(endpoint, **values)
     return url
 
 
