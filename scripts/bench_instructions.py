@@ -35,17 +35,14 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 
-DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RULER = HERE.parent.parent / "shared" / "bench" / "limit_app.py"
 WARM_UP = 10
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=200000, help="the region beh_bench_<orders> to read")
-    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL)
-    parser.add_argument("--only", default="", help="only pages whose label contains this text")
+    import bench_pages
+
+    parser = bench_pages.region_arguments(__doc__)
     parser.add_argument("--requests", type=int, default=30, help="requests counted per page")
     parser.add_argument("--out", default="", help="also write the Markdown table to this file")
     parser.add_argument("--inside", help=argparse.SUPPRESS)  # the run under valgrind: its dump directory
@@ -70,10 +67,6 @@ def main() -> None:
     print(table)
     if args.out:
         Path(args.out).write_text(table + "\n", encoding="utf-8")
-
-
-def _region_url(admin_url: str, orders: int) -> str:
-    return admin_url.rsplit("/", 1)[0] + f"/beh_bench_{orders}"
 
 
 def _counting(on: bool) -> None:
@@ -111,21 +104,13 @@ def count_pages(args: argparse.Namespace) -> None:
 
     sys.path.insert(0, str(RULER.parent))
     import limit_app
-    from sqlalchemy import create_engine
 
-    url = _region_url(args.admin_url, args.orders)
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        pages = [page for page in bench_pages.pages(conn, args.orders) if args.only in page.label]
-    engine.dispose()
+    url = benchmark.database_url(args.admin_url, args.orders)
+    pages = bench_pages.region_pages(url, args.orders, args.only)
     app = benchmark.make_app(url)
     clients = {}
     for n, page in enumerate(pages):
-        client = clients.get(page.user)
-        if client is None:
-            client = clients[page.user] = app.test_client()
-            token = _CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-            client.post("/login/demo", data={"csrf_token": token, "vgr_id": page.user})
+        client = bench_pages.logged_in(app, clients, page.user)
         _measure(client, page.path, args.requests, f"page-{n}")
     ruler = limit_app.make_app(url).test_client()
     for n, path in enumerate(sorted({page.ruler for page in pages})):

@@ -33,12 +33,9 @@ sys.path.insert(0, str(HERE / "bench"))
 sys.path.insert(0, str(HERE))
 
 import argparse  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 
-DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # A kept plan this much slower than planning every run is a generic plan worth a look.
 SLOWER_KEPT = 1.3
 # A kept time this close to the custom time, and above this many ms, means PostgreSQL plans every run.
@@ -46,10 +43,9 @@ REPLANNED_SHARE, REPLANNED_MS = 0.8, 0.5
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=200000, help="the region beh_bench_<orders> to read")
-    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL)
-    parser.add_argument("--only", default="", help="only pages whose label contains this text")
+    import bench_pages
+
+    parser = bench_pages.region_arguments(__doc__)
     parser.add_argument("--runs", type=int, default=20, help="runs of each statement per plan mode")
     return parser.parse_args()
 
@@ -103,25 +99,17 @@ def verdict(custom_ms: float, kept_ms: float) -> str:
 def main() -> None:
     import bench_pages
     import benchmark
-    from sqlalchemy import create_engine
 
     args = parse_args()
-    url = args.admin_url.rsplit("/", 1)[0] + f"/beh_bench_{args.orders}"
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        pages = [page for page in bench_pages.pages(conn, args.orders) if args.only in page.label]
-    engine.dispose()
+    url = benchmark.database_url(args.admin_url, args.orders)
+    pages = bench_pages.region_pages(url, args.orders, args.only)
     app = benchmark.make_app(url)
     driver_url = url.replace("+psycopg", "")
     clients = {}
     print("| page | statement | custom ms | kept ms | generic/custom plans | |")
     print("|---|---|---:|---:|---:|---|")
     for page in pages:
-        client = clients.get(page.user)
-        if client is None:
-            client = clients[page.user] = app.test_client()
-            token = _CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-            client.post("/login/demo", data={"csrf_token": token, "vgr_id": page.user})
+        client = bench_pages.logged_in(app, clients, page.user)
         for n, (statement, parameters) in enumerate(statements_of(app, client, page.path), start=1):
             custom_ms, _, _ = timed(driver_url, statement, parameters, "force_custom_plan", args.runs)
             kept_ms, generic, custom = timed(driver_url, statement, parameters, "auto", args.runs)

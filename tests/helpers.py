@@ -186,3 +186,14 @@ def make_order(db, *, orderer: Person, end_user: Person, attestant: Person, forv
     order.number = f"c{900000 + order.id}"
     db.commit()
     return order
+
+
+def load_script(name: str):
+    """A script of ``scripts/`` (``bench_plans``) loaded as a module, for testing its functions."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,17 +1,13 @@
 """scripts/bench_instructions.py reads callgrind's dumps: one per page and per bare page, by the dump's label."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_instructions.py"
+from helpers import load_script
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("bench_instructions", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_instructions")
 
 
 def _dump(directory: Path, part: int, label: str, total: int) -> None:

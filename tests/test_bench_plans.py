@@ -1,17 +1,11 @@
 """scripts/bench_plans.py tells the two ways PostgreSQL's kept plan of a statement went wrong at region scale."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_plans.py"
+from helpers import load_script
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("bench_plans", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_plans")
 
 
 def test_en_behållen_plan_som_läser_mer_än_den_borde_pekas_ut():

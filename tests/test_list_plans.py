@@ -70,10 +70,10 @@ def _pg_nodes(plan: dict):
         yield from _pg_nodes(child)
 
 
-def _whole_reads(app, statements) -> list[str]:
-    """Reads of whole tables or whole indexes in the plans of the statements."""
+def _explained(app, statements):
+    """Each SELECT of the statements with its plan: PostgreSQL's nodes (sequential scans switched off, as the
+    tables are tiny here) or SQLite's EXPLAIN QUERY PLAN details."""
     engine = get_database(app).engine
-    bad = []
     with engine.connect() as conn:
         for statement, parameters in statements:
             if not statement.lstrip().upper().startswith("SELECT"):
@@ -82,20 +82,26 @@ def _whole_reads(app, statements) -> list[str]:
                 conn.exec_driver_sql("SET enable_seqscan = off")
                 found = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
                 plan = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
-                for node in _pg_nodes(plan):
-                    if node.get("Relation Name") not in TABLES:
-                        continue
-                    if node["Node Type"] == "Seq Scan" or (
-                            node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node
-                            and node.get("Index Name") != WHOLE_LIST_INDEX):
-                        bad.append(f"{node['Node Type']} on {node['Relation Name']}: {statement[:300]}")
+                yield statement, list(_pg_nodes(plan))
             else:
-                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
-                for row in rows:
-                    detail = row[-1]
-                    words = detail.split()
-                    if len(words) > 1 and words[0] == "SCAN" and words[1] in TABLES and WHOLE_LIST_INDEX not in words:
-                        bad.append(f"{detail}: {statement[:300]}")
+                yield statement, [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                                          parameters).all()]
+
+
+def _whole_reads(app, statements) -> list[str]:
+    """Reads of whole tables or whole indexes in the plans of the statements."""
+    bad = []
+    for statement, plan in _explained(app, statements):
+        for node in plan:
+            if isinstance(node, dict):
+                if node.get("Relation Name") in TABLES and (node["Node Type"] == "Seq Scan" or (
+                        node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node
+                        and node.get("Index Name") != WHOLE_LIST_INDEX)):
+                    bad.append(f"{node['Node Type']} on {node['Relation Name']}: {statement[:300]}")
+                continue
+            words = node.split()
+            if len(words) > 1 and words[0] == "SCAN" and words[1] in TABLES and WHOLE_LIST_INDEX not in words:
+                bad.append(f"{node}: {statement[:300]}")
     return bad
 
 
@@ -245,23 +251,16 @@ def test_attestlistans_läsning_av_beställningar_klarar_sig_med_indexet(app, or
 
 def _indexes_read(app, statements) -> set[str]:
     """The names of the orders' indexes the plans of the statements read."""
-    engine = get_database(app).engine
     names = set()
-    with engine.connect() as conn:
-        for statement, parameters in statements:
-            if not statement.lstrip().upper().startswith("SELECT"):
+    for _statement, plan in _explained(app, statements):
+        for node in plan:
+            if isinstance(node, dict):
+                if node.get("Relation Name") == "orders" and "Index Name" in node:
+                    names.add(node["Index Name"])
                 continue
-            if engine.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET enable_seqscan = off")
-                found = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
-                plan = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
-                names |= {node["Index Name"] for node in _pg_nodes(plan)
-                          if node.get("Relation Name") == "orders" and "Index Name" in node}
-            else:
-                for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all():
-                    words = row[-1].split()
-                    if "orders" in words and "INDEX" in words:
-                        names.add(words[words.index("INDEX") + 1])
+            words = node.split()
+            if "orders" in words and "INDEX" in words:
+                names.add(words[words.index("INDEX") + 1])
     return names
 
 

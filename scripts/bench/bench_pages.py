@@ -5,6 +5,8 @@ so the same list runs at every size.
 """
 from __future__ import annotations
 
+import argparse
+import re
 import urllib.parse
 from dataclasses import dataclass
 from datetime import timedelta
@@ -109,3 +111,40 @@ def pages(conn, orders: int) -> list[BenchPage]:
         BenchPage("Att avsluta (marho1, verksamhetschef of two units)", "marho1", "/att-avsluta/"),
     ]
     return result
+
+
+# --- What the in-process lenses (bench_instructions.py, bench_plans.py) share -----------------------------
+
+DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def region_arguments(description: str) -> argparse.ArgumentParser:
+    """A parser with the region to read (``--orders``, ``--admin-url``) and the pages (``--only``)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=200000, help="the region beh_bench_<orders> to read")
+    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL)
+    parser.add_argument("--only", default="", help="only pages whose label contains this text")
+    return parser
+
+
+def region_pages(url: str, orders: int, only: str = "") -> list[BenchPage]:
+    """The pages of the region at ``url`` whose label contains ``only``."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [page for page in pages(conn, orders) if only in page.label]
+    finally:
+        engine.dispose()
+
+
+def logged_in(app, clients: dict, user: str):
+    """A test client of ``app`` logged in as the demo user ``user``, one per user (kept in ``clients``)."""
+    client = clients.get(user)
+    if client is None:
+        client = clients[user] = app.test_client()
+        token = _CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+        client.post("/login/demo", data={"csrf_token": token, "vgr_id": user})
+    return client
